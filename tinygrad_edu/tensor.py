@@ -149,7 +149,7 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
 
     def detach(self) -> Tensor:
         """The same data as a new leaf that does not require grad."""
-        return Tensor(self.data)
+        return Tensor(self.data, dtype=self.data.dtype)
 
     def retain_grad(self) -> Tensor:
         """Kept for PyTorch compatibility: every tensor here already keeps its gradient."""

@@ -55,7 +55,7 @@ def _extreme_rule(node, upstream):
     (a,), (axes, keepdims) = node.parents, node.args
     extreme = node.data if keepdims else np.expand_dims(node.data, axes)
     picked = a.data == extreme
-    count = picked.sum(axis=axes, keepdims=True)
+    count = picked.sum(axis=axes, keepdims=True, dtype=upstream.dtype)  # keep float32 grads float32
     if not keepdims:
         upstream = np.expand_dims(upstream, axes)
     return (picked * (upstream / count),)
