@@ -1,0 +1,38 @@
+"""Data for the lectures: datasets, loaders, splits and scalers.
+
+* `datasets`      -- ``xor()``, ``spiral()``, ``moons()`` (seeded) and the real 8x8 ``digits()``
+* `idx`           -- ``mnist(root, download=False)`` and the IDX file format it is stored in
+* `loader`        -- ``Dataset``, ``TensorDataset``, ``DataLoader``
+* `preprocessing` -- train/validation/test splits; scalers fitted on the training split only
+"""
+
+from .datasets import digits, moons, spiral, xor
+from .idx import IDXError, download, mnist, read_idx, write_idx
+from .loader import DataLoader, Dataset, TensorDataset
+from .preprocessing import (
+    StandardScaler,
+    split_indices,
+    standardize,
+    train_val_test_split,
+    zero_center,
+)
+
+__all__ = [
+    "xor",
+    "spiral",
+    "moons",
+    "digits",
+    "mnist",
+    "read_idx",
+    "write_idx",
+    "download",
+    "IDXError",
+    "Dataset",
+    "TensorDataset",
+    "DataLoader",
+    "split_indices",
+    "train_val_test_split",
+    "StandardScaler",
+    "standardize",
+    "zero_center",
+]

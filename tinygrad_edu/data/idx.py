@@ -1,0 +1,226 @@
+"""MNIST and its file format, IDX.
+
+An IDX file is a tiny header followed by the raw numbers, big-endian::
+
+    bytes 0-1   0x00 0x00
+    byte  2     the type of the numbers (0x08 = unsigned byte, ... see IDX_DTYPES)
+    byte  3     the number of dimensions d
+    then        d sizes, each a 4-byte big-endian unsigned integer
+    then        prod(sizes) numbers
+
+MNIST is four such files, usually gzipped. `mnist()` reads them from a folder and, only
+when asked with ``download=True``, fetches them first and checks each file's SHA-256
+so that a broken or tampered download is never used.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import struct
+import urllib.error
+import urllib.request
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["IDXError", "read_idx", "write_idx", "mnist", "download", "MNIST_FILES", "MNIST_MIRRORS"]
+
+IDX_DTYPES = {
+    0x08: np.dtype(">u1"),
+    0x09: np.dtype(">i1"),
+    0x0B: np.dtype(">i2"),
+    0x0C: np.dtype(">i4"),
+    0x0D: np.dtype(">f4"),
+    0x0E: np.dtype(">f8"),
+}
+_TYPE_CODES = {dtype.newbyteorder("="): code for code, dtype in IDX_DTYPES.items()}
+
+# The four files and the SHA-256 of their gzipped form as published by the mirrors.
+MNIST_FILES = {
+    "train-images-idx3-ubyte.gz":
+        "440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    "train-labels-idx1-ubyte.gz":
+        "3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    "t10k-images-idx3-ubyte.gz":
+        "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
+    "t10k-labels-idx1-ubyte.gz":
+        "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
+}
+# yann.lecun.com, the original home, often refuses downloads; these mirror it exactly.
+MNIST_MIRRORS = (
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+)
+
+
+class IDXError(ValueError):
+    """An IDX file that is truncated, corrupt or not IDX at all."""
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The file's content, un-gzipped when it starts with the gzip signature."""
+    raw = path.read_bytes()
+    if raw[:2] != b"\x1f\x8b":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (EOFError, OSError, zlib.error) as error:  # cut short, or damaged bytes
+        raise IDXError(
+            f"{path.name}: the gzip data is truncated or corrupt ({error}); "
+            "delete the file and download it again"
+        ) from None
+
+
+def read_idx(path: str | os.PathLike) -> np.ndarray:
+    """Read one IDX file (raw or gzipped) into an ndarray of its shape and type.
+
+    Raises `IDXError` naming the file and what is wrong when the header is not IDX or
+    the file holds fewer (or more) bytes than its header announces.
+    """
+    path = Path(path)
+    content = _read_bytes(path)
+    if len(content) < 4:
+        raise IDXError(f"{path.name}: only {len(content)} bytes, too short for an IDX header")
+    zero, type_code, ndim = struct.unpack(">HBB", content[:4])
+    if zero != 0 or type_code not in IDX_DTYPES:
+        raise IDXError(
+            f"{path.name}: not an IDX file (magic bytes {content[:4].hex()}; expected "
+            "00 00, a type code such as 08 for bytes, and the number of dimensions)"
+        )
+    header_size = 4 + 4 * ndim
+    if len(content) < header_size:
+        raise IDXError(f"{path.name}: truncated inside the header ({len(content)} bytes)")
+    shape = struct.unpack(f">{ndim}I", content[4:header_size])
+    dtype = IDX_DTYPES[type_code]
+    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    found = len(content) - header_size
+    if found != expected:
+        what = "truncated" if found < expected else "corrupt (extra bytes after the data)"
+        raise IDXError(
+            f"{path.name}: {what}: the header announces shape {shape}, i.e. {expected} bytes "
+            f"of data, but the file holds {found}"
+        )
+    data = np.frombuffer(content, dtype=dtype, offset=header_size).reshape(shape)
+    return data.astype(dtype.newbyteorder("="))  # native byte order, writable copy
+
+
+def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
+    """Write ``array`` as an IDX file, gzipped when the name ends in ``.gz``."""
+    array = np.asarray(array)
+    code = _TYPE_CODES.get(array.dtype.newbyteorder("="))
+    if code is None:
+        raise TypeError(f"write_idx: IDX cannot store {array.dtype}; use uint8, int8, int16, "
+                        "int32, float32 or float64")
+    header = struct.pack(f">HBB{array.ndim}I", 0, code, array.ndim, *array.shape)
+    content = header + array.astype(IDX_DTYPES[code]).tobytes()
+    path = Path(path)
+    path.write_bytes(gzip.compress(content, mtime=0) if path.suffix == ".gz" else content)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for block in iter(lambda: file.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(url: str, path: str | os.PathLike, sha256: str | None = None,
+             timeout: float = 30.0) -> Path:
+    """Fetch ``url`` into ``path``; with ``sha256``, keep the file only if it matches.
+
+    The bytes go to a ``.part`` file first, so an interrupted download never leaves a
+    half file under the real name. Raises ``ConnectionError`` when the URL cannot be
+    reached and ``IDXError`` on a checksum mismatch.
+    """
+    path = Path(path)
+    partial = path.with_name(path.name + ".part")
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
+            for block in iter(lambda: response.read(1 << 20), b""):
+                out.write(block)
+    except (urllib.error.URLError, OSError) as error:
+        partial.unlink(missing_ok=True)
+        reason = getattr(error, "reason", error)
+        raise ConnectionError(
+            f"could not download {url}: {reason}. Are you offline? You can also put the "
+            f"file there yourself: {path}"
+        ) from None
+    if sha256 is not None:
+        found = _sha256(partial)
+        if found != sha256.lower():
+            partial.unlink()
+            raise IDXError(
+                f"{path.name}: downloaded from {url} but its SHA-256 is {found}, expected "
+                f"{sha256}; the download is incomplete or not the expected file (deleted)"
+            )
+    partial.replace(path)
+    return path
+
+
+def _find(root: Path, gz_name: str) -> Path | None:
+    """The file under ``root``, gzipped or raw, or None."""
+    for name in (gz_name, gz_name[: -len(".gz")]):
+        if (root / name).is_file():
+            return root / name
+    return None
+
+
+def mnist(
+    root: str | os.PathLike,
+    download: bool = False,
+    *,
+    flatten: bool = False,
+    normalize: bool = False,
+    mirrors: tuple[str, ...] | list[str] = MNIST_MIRRORS,
+    checksums: dict[str, str] | None = None,
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """The MNIST handwritten digits: ``((x_train, y_train), (x_test, y_test))``.
+
+    Reads the four standard files (``train-images-idx3-ubyte`` etc., each gzipped or
+    raw) from the folder ``root``. With ``download=True`` the missing ones are fetched
+    from ``mirrors`` and checked against ``checksums`` (default: the published SHA-256
+    of each ``.gz``). Images are uint8 of shape (N, 28, 28), or (N, 784) with
+    ``flatten``; ``normalize`` turns them into float32 in [0, 1]. Labels are int64.
+    """
+    root = Path(root)
+    checksums = MNIST_FILES if checksums is None else checksums
+    arrays = []
+    for gz_name in MNIST_FILES:
+        path = _find(root, gz_name)
+        if path is None:
+            if not download:
+                raise FileNotFoundError(
+                    f"mnist: {gz_name} (or its unzipped form) is not in {root}; call "
+                    "mnist(root, download=True) to fetch it, or copy the four files there"
+                )
+            path = _download_from_mirrors(root, gz_name, mirrors, checksums.get(gz_name))
+        arrays.append(read_idx(path))
+    x_train, y_train, x_test, y_test = arrays
+    for images, labels, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
+        if len(images) != len(labels):
+            raise IDXError(f"mnist: {len(images)} {split} images but {len(labels)} labels")
+    if flatten:
+        x_train, x_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
+    if normalize:
+        x_train, x_test = x_train.astype(np.float32) / 255, x_test.astype(np.float32) / 255
+    return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64))
+
+
+def _download_from_mirrors(root: Path, gz_name: str, mirrors, sha256: str | None) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    failures: list[Exception] = []
+    for mirror in mirrors:
+        url = mirror if mirror.endswith("/") else mirror + "/"
+        try:
+            return download(url + gz_name, root / gz_name, sha256)
+        except (ConnectionError, IDXError) as error:
+            failures.append(error)
+    message = f"mnist: every mirror failed for {gz_name}:\n  " + "\n  ".join(map(str, failures))
+    # Only bad checksums: the network works but the files are wrong -- not a connection issue.
+    if failures and all(isinstance(error, IDXError) for error in failures):
+        raise IDXError(message)
+    raise ConnectionError(message)

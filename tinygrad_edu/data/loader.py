@@ -1,0 +1,103 @@
+"""`Dataset` and `DataLoader`: feeding a model mini-batches, as in PyTorch.
+
+A dataset answers two questions: how many samples (``len``) and what is sample ``i``
+(``dataset[i]``). A loader cuts one pass over the dataset -- an *epoch* -- into
+mini-batches, in a fresh random order each epoch when ``shuffle=True``. Every sample
+appears in exactly one batch per epoch (the last batch may be smaller, unless
+``drop_last=True`` drops it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from ..tensor import Tensor
+
+__all__ = ["Dataset", "TensorDataset", "DataLoader"]
+
+
+class Dataset:
+    """Subclass it and define ``__len__`` and ``__getitem__(index)`` returning one
+    sample (a tuple such as ``(features, label)``, or a single array)."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError(f"{type(self).__name__} must define __len__")
+
+    def __getitem__(self, index: int):
+        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+
+
+class TensorDataset(Dataset):
+    """Samples are the rows of arrays of the same length: ``TensorDataset(X, y)[i] ==
+    (X[i], y[i])``. Indexing with an array of indices returns whole batches at once."""
+
+    def __init__(self, *arrays) -> None:
+        if not arrays:
+            raise ValueError("TensorDataset: give at least one array")
+        self.arrays = tuple(np.asarray(a.data if isinstance(a, Tensor) else a) for a in arrays)
+        lengths = {len(a) for a in self.arrays}
+        if len(lengths) != 1:
+            shapes = ", ".join(str(a.shape) for a in self.arrays)
+            raise ValueError(
+                f"TensorDataset: arrays must have the same first dimension, got {shapes}"
+            )
+
+    def __len__(self) -> int:
+        return len(self.arrays[0])
+
+    def __getitem__(self, index):
+        return tuple(a[index] for a in self.arrays)
+
+
+def _collate(samples: list) -> tuple[np.ndarray, ...]:
+    """Stack a list of samples (tuples of arrays/numbers) field by field into a batch."""
+    if isinstance(samples[0], tuple | list):
+        columns = zip(*samples, strict=True)
+        return tuple(np.stack([np.asarray(field) for field in column]) for column in columns)
+    return (np.stack([np.asarray(sample) for sample in samples]),)
+
+
+class DataLoader:
+    """Iterate over ``dataset`` in mini-batches of ``batch_size`` samples.
+
+    Each batch is a tuple of Tensors, one per field of a sample (``for x, y in
+    loader``); a Tensor keeps its array's dtype, so integer labels stay integers.
+    With ``shuffle=True`` every epoch has a new order drawn from a generator seeded
+    once with ``seed``: the same seed gives the same sequence of epochs.
+    """
+
+    def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False,
+                 seed: int | None = None, drop_last: bool = False) -> None:
+        if batch_size < 1:
+            raise ValueError(f"DataLoader: batch_size must be >= 1, got {batch_size}")
+        if len(dataset) == 0:
+            raise ValueError("DataLoader: the dataset is empty")
+        self.dataset = dataset
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.seed = seed
+        self.drop_last = drop_last
+        self._rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        """The number of batches in one epoch."""
+        full, rest = divmod(len(self.dataset), self.batch_size)
+        return full if self.drop_last or rest == 0 else full + 1
+
+    def batch_indices(self) -> Iterator[np.ndarray]:
+        """The sample indices of each batch of the next epoch."""
+        n = len(self.dataset)
+        order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+        stop = n - n % self.batch_size if self.drop_last else n
+        for start in range(0, stop, self.batch_size):
+            yield order[start:start + self.batch_size]
+
+    def __iter__(self) -> Iterator[tuple[Tensor, ...]]:
+        for indices in self.batch_indices():
+            if isinstance(self.dataset, TensorDataset):  # fancy indexing: the fast path
+                fields = self.dataset[indices]
+            else:
+                fields = _collate([self.dataset[int(i)] for i in indices])
+            yield tuple(Tensor(field, dtype=field.dtype) for field in fields)
