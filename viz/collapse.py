@@ -1,0 +1,86 @@
+"""Big graphs fold into group boxes, so a 5,000-node graph still fits on a screen.
+
+Every node keeps its place in depth (its longest distance from a leaf). The depth range
+is cut into a few bands; inside a band, nodes made by the same op form one box labelled
+with their count ("1,250 × nodes, depth 3–40"), and all leaves of a band form another.
+The root, its op, and a few labelled nodes closest to the root stay as themselves so that
+the answer and the names a person chose remain visible.
+"""
+
+from __future__ import annotations
+
+import networkx as nx
+
+__all__ = ["collapse", "MAX_NODES"]
+
+MAX_NODES = 300  # graphs with more value nodes than this collapse unless told otherwise
+BANDS = 8
+KEEP_LABELLED = 24
+
+
+def _depths(model: nx.DiGraph, values: list[str]) -> dict[str, int]:
+    """Longest distance from a leaf, computed in topological order (values are sorted)."""
+    depth: dict[str, int] = {}
+    for vertex in values:
+        op = f"op{model.nodes[vertex]['index']}"
+        parents = model.predecessors(op) if op in model else ()
+        depth[vertex] = 1 + max((depth[p] for p in parents), default=-1)
+    return depth
+
+
+def collapse(model: nx.DiGraph, keep_labelled: int = KEEP_LABELLED,
+             bands: int = BANDS) -> nx.DiGraph:
+    """The quotient graph: value vertices merged into group vertices (kind="group").
+
+    A group vertex carries count, symbol, depth_range and members (the value ids it
+    holds). ``graph.graph["collapsed_into"]`` maps every merged value id (and its op id)
+    to its group, so a step about a hidden node can highlight the box that holds it.
+    Edges carry ``count``: how many original edges they stand for.
+    """
+    values = sorted((v for v, a in model.nodes(data=True) if a["kind"] == "value"),
+                    key=lambda v: model.nodes[v]["index"])
+    depth = _depths(model, values)
+    deepest = max(depth.values(), default=0)
+    root = model.graph["root"]
+    labelled = [v for v in values if model.nodes[v]["label"] and v != root]
+    kept = {root, *labelled[-keep_labelled:]}
+
+    group_of: dict[str, str] = {}
+    groups: dict[tuple, str] = {}
+    out = nx.DiGraph(**model.graph)
+    for vertex in values:
+        attributes = model.nodes[vertex]
+        index = attributes["index"]
+        if vertex in kept:
+            out.add_node(vertex, **attributes)
+            if f"op{index}" in model:
+                out.add_node(f"op{index}", **model.nodes[f"op{index}"])
+            continue
+        band = depth[vertex] * bands // (deepest + 1)
+        kind = "leaves" if attributes["leaf"] else model.nodes[f"op{index}"]["symbol"]
+        key = (band, kind)
+        if key not in groups:
+            groups[key] = f"g{index}"
+            out.add_node(f"g{index}", kind="group", symbol=kind, count=0, members=[],
+                         depth_range=[depth[vertex], depth[vertex]])
+        group = groups[key]
+        box = out.nodes[group]
+        box["count"] += 1
+        box["members"].append(vertex)
+        box["depth_range"][0] = min(box["depth_range"][0], depth[vertex])
+        box["depth_range"][1] = max(box["depth_range"][1], depth[vertex])
+        group_of[vertex] = group
+        if f"op{index}" in model:
+            group_of[f"op{index}"] = group
+
+    for source, target in model.edges:
+        a, b = group_of.get(source, source), group_of.get(target, target)
+        if a == b:
+            continue
+        if out.has_edge(a, b):
+            out.edges[a, b]["count"] += 1
+        else:
+            out.add_edge(a, b, count=1, positions=model.edges[source, target].get("positions", [0]))
+    out.graph["collapsed_into"] = group_of
+    out.graph["hidden_nodes"] = len(group_of)
+    return out

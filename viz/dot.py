@@ -1,0 +1,191 @@
+"""Drawing: the graph model as a `graphviz.Digraph`, styled like a circuit diagram.
+
+Every value node is a small table: its name, its forward value (blue) and its gradient
+(red); a legend says which colour is which. Op nodes are small circles labelled with
+the op's symbol (×, +, exp, 1/x, σ, ReLU, @, Σ). Tensors show their shape and dtype and
+their numbers when there are at most six. Parameters of an ``nn.Module`` sit in a
+labelled box per layer. Graphs over `MAX_NODES` value nodes fold into group boxes.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import graphviz
+import networkx as nx
+
+from tinygrad_edu.autograd import Node
+
+from .collapse import MAX_NODES, collapse
+from .graph import format_number, to_networkx
+
+__all__ = ["draw", "Drawing", "VALUE_COLOUR", "GRAD_COLOUR"]
+
+VALUE_COLOUR = "#1f5fbf"  # forward values: blue
+GRAD_COLOUR = "#c0392b"  # gradients: red
+PARAMETER_FILL = "#fff1c1"
+INPUT_FILL = "#e8f0fb"
+HEADER_FILL = "#eeeeee"
+OP_FILL = "#f4f4f4"
+GROUP_FILL = "#f7f0fa"
+
+
+class Drawing(graphviz.Digraph):
+    """A `graphviz.Digraph` that shows itself inline in Jupyter even without a system
+    Graphviz (it renders through `viz.render`, which falls back to graphviz-pure)."""
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **_) -> dict:
+        from .render import svg_text
+
+        return {"image/svg+xml": svg_text(self)}
+
+    def _repr_svg_(self) -> str:
+        from .render import svg_text
+
+        return svg_text(self)
+
+
+def _cell(text: str, colour: str | None = None, bold: bool = False) -> str:
+    body = escape(text)
+    if bold:
+        body = f"<b>{body}</b>"
+    if colour:
+        body = f'<font color="{colour}">{body}</font>'
+    return body
+
+
+def _value_label(attributes: dict, show_grad: bool) -> str:
+    """An HTML-like Graphviz label: the name row, then value and gradient rows."""
+    fill = HEADER_FILL
+    if attributes.get("parameter"):
+        fill = PARAMETER_FILL
+    elif attributes["leaf"] and attributes["label"]:
+        fill = INPUT_FILL
+    name = attributes.get("parameter_name") or attributes["name"]
+    rows = [f'<tr><td colspan="2" bgcolor="{fill}">{_cell(name, bold=True)}</td></tr>']
+    if attributes["tensor"]:
+        shape = "(" + ", ".join(str(n) for n in attributes["shape"]) + (
+            ",)" if len(attributes["shape"]) == 1 else ")")
+        kind = f"{shape} {attributes['dtype']}"
+        rows.append(f'<tr><td colspan="2">{_cell(kind)}</td></tr>')
+        value = attributes["data"]
+        grad = attributes["grad"] if attributes["grad"] is not None else "—"
+    else:
+        value = format_number(attributes["data"])
+        grad = format_number(attributes["grad"]) if attributes["grad"] is not None else "—"
+    rows.append(f"<tr><td>value</td><td>{_cell(value, VALUE_COLOUR)}</td></tr>")
+    if show_grad:
+        rows.append(f"<tr><td>grad</td><td>{_cell(grad, GRAD_COLOUR)}</td></tr>")
+    return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
+            + "".join(rows) + "</table>>")
+
+
+def _group_label(attributes: dict) -> str:
+    low, high = attributes["depth_range"]
+    depth = f"depth {low}" if low == high else f"depth {low}–{high}"
+    kind = "leaves" if attributes["symbol"] == "leaves" else f"{attributes['symbol']} nodes"
+    return f"{attributes['count']:,} {kind}\n{depth}"
+
+
+def _legend(graph: graphviz.Digraph, root_name: str) -> None:
+    with graph.subgraph(name="cluster_legend") as legend:
+        legend.attr(label="legend", fontsize="10", style="dashed", color="#999999")
+        legend.node("legend", shape="plaintext", label=(
+            '<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
+            f'<tr><td>{_cell("value", VALUE_COLOUR)}</td>'
+            f'<td>{_cell("forward value", VALUE_COLOUR)}</td></tr>'
+            f'<tr><td>{_cell("grad", GRAD_COLOUR)}</td>'
+            f'<td>{_cell(f"∂{root_name}/∂node", GRAD_COLOUR)}</td></tr></table>>'))
+
+
+def _module_title(modules, path: str) -> str:
+    """``"0: Linear"`` -- the module's path in the model and its class."""
+    owner = modules
+    for part in filter(None, path.split(".")):
+        child = getattr(owner, part, None)
+        if child is None and part.isdigit():
+            try:
+                child = owner[int(part)]
+            except (TypeError, IndexError, KeyError):
+                child = None
+        if child is None:
+            return path
+        owner = child
+    kind = type(owner).__name__
+    return f"{path}: {kind}" if path else kind
+
+
+def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
+         collapse_over: int | None = MAX_NODES, expand: bool = False, legend: bool = True,
+         title: str | None = None) -> Drawing:
+    """Draw the graph that computed ``root`` (a Value, a Tensor, or a model from
+    `viz.graph.to_networkx`) as a `graphviz.Digraph`, without rendering it.
+
+    ``show_grad``: also show gradients (run ``backward()`` first). ``rankdir``: "LR"
+    (inputs on the left) or "TB". ``modules``: an ``nn.Module`` whose layers become
+    labelled boxes. ``collapse_over``: fold into group boxes when there are more value
+    nodes than this; ``expand=True`` (or ``collapse_over=None``) never folds.
+    """
+    if rankdir not in ("LR", "RL", "TB", "BT"):
+        raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
+    if isinstance(root, nx.DiGraph):
+        model = root
+    elif isinstance(root, Node):
+        model = to_networkx(root, modules=modules)
+    else:
+        raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
+    values = sum(1 for _, kind in model.nodes(data="kind") if kind == "value")
+    if not expand and collapse_over is not None and values > collapse_over:
+        model = collapse(model)
+
+    graph = Drawing(name="tinygrad_edu")
+    graph.attr(rankdir=rankdir, fontname="Helvetica", fontsize="12", newrank="true")
+    graph.attr("node", fontname="Helvetica", fontsize="11")
+    graph.attr("edge", color="#555555", arrowsize="0.7")
+    if title or model.graph.get("hidden_nodes"):
+        caption = title or ""
+        if model.graph.get("hidden_nodes"):
+            note = (f"{values:,} nodes: folded into boxes "
+                    f"(draw(..., expand=True) shows them all)")
+            caption = f"{caption}\n{note}" if caption else note
+        graph.attr(label=caption, labelloc="t")
+
+    clusters: dict[str, list[tuple[str, dict]]] = {}
+    for vertex, attributes in model.nodes(data=True):
+        module = attributes.get("module")
+        if module is not None:
+            clusters.setdefault(module, []).append((vertex, attributes))
+            continue
+        _add_vertex(graph, vertex, attributes, show_grad)
+    for number, (module, members) in enumerate(clusters.items()):
+        with graph.subgraph(name=f"cluster_module{number}") as box:
+            box.attr(label=_module_title(modules, module), style="rounded", color="#7f7f7f",
+                     fontsize="11")
+            for vertex, attributes in members:
+                _add_vertex(box, vertex, attributes, show_grad)
+
+    for number, (source, target, attributes) in enumerate(model.edges(data=True)):
+        count = attributes.get("count", 1)
+        extra = {"label": f"{count:,}", "fontsize": "9"} if count > 1 else {}
+        for slot, position in enumerate(attributes.get("positions") or [0]):
+            if "count" in attributes and slot:
+                break  # a group edge is drawn once, with its count
+            graph.edge(source, target, id=f"e{number}_{position}", **extra)
+    if legend:
+        root = model.graph.get("root")
+        _legend(graph, model.nodes[root]["name"] if root in model else "output")
+    return graph
+
+
+def _add_vertex(graph: graphviz.Digraph, vertex: str, attributes: dict, show_grad: bool) -> None:
+    kind = attributes["kind"]
+    if kind == "value":
+        graph.node(vertex, label=_value_label(attributes, show_grad), shape="plaintext",
+                   id=vertex, **{"class": "value"})
+    elif kind == "op":
+        graph.node(vertex, label=attributes["symbol"], shape="circle", style="filled",
+                   fillcolor=OP_FILL, width="0.3", margin="0.02", fontsize="12", id=vertex,
+                   **{"class": "op"})
+    else:
+        graph.node(vertex, label=_group_label(attributes), shape="box", style="rounded,filled",
+                   fillcolor=GROUP_FILL, id=vertex, **{"class": "group"})
