@@ -1,0 +1,49 @@
+"""Run lab experiments and write ``results.json`` and ``REPORT.md`` into the out folder."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from . import EXPERIMENTS
+from .common import Result, RunConfig, dump_json
+from .report import write_report
+
+__all__ = ["run_one", "run_lab"]
+
+
+def run_one(name: str, config: RunConfig) -> Result:
+    """Run one experiment by name, timing it."""
+    if name not in EXPERIMENTS:
+        known = ", ".join(EXPERIMENTS)
+        raise KeyError(f"lab: no experiment named {name!r}; choose from: {known}")
+    module = EXPERIMENTS[name]
+    print(f"\n=== {module.NAME}: {module.TITLE} ===")
+    print(f"claim: {module.CLAIM}")
+    start = time.perf_counter()
+    result = module.run(config)
+    result.seconds = round(time.perf_counter() - start, 2)
+    print(f"-> {result.verdict} ({result.seconds:.1f} s)")
+    return result
+
+
+def run_lab(names: list[str] | None = None, config: RunConfig | None = None) -> list[Result]:
+    """Run the named experiments (all when ``names`` is empty) and write the report files.
+
+    Returns the results; ``config.out`` gets ``results.json``, ``REPORT.md`` and one
+    folder of figures per experiment.
+    """
+    config = config or RunConfig()
+    names = list(names) if names else list(EXPERIMENTS)
+    unknown = [name for name in names if name not in EXPERIMENTS]
+    if unknown:  # fail before spending minutes on the first ones
+        known = ", ".join(EXPERIMENTS)
+        raise KeyError(f"lab: no experiment named {unknown[0]!r}; choose from: {known}")
+    results = [run_one(name, config) for name in names]
+    out = Path(config.out)
+    out.mkdir(parents=True, exist_ok=True)
+    dump_json({"quick": config.quick, "seed": config.seed, "dataset": config.dataset,
+               "experiments": [result.to_dict() for result in results]}, out / "results.json")
+    write_report(results, config, out / "REPORT.md")
+    print(f"\nwrote {out / 'results.json'} and {out / 'REPORT.md'}")
+    return results
