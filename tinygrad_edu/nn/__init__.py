@@ -1,0 +1,21 @@
+"""`tinygrad_edu.nn`: building blocks of neural networks, named as in ``torch.nn``.
+
+>>> import tinygrad_edu.nn as nn
+>>> model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+>>> [name for name, _ in model.named_parameters()]
+['0.weight', '0.bias', '2.weight', '2.bias']
+"""
+
+from . import functional, init
+from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Identity, Linear, Maxout, ModuleList, Sequential
+from .module import LoadResult, Module, Parameter
+from .regularization import BatchNorm1d, Dropout
+
+__all__ = [
+    "functional", "init",
+    "Module", "Parameter", "LoadResult",
+    "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
+    "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
+    "Dropout", "BatchNorm1d",
+]

@@ -1,0 +1,183 @@
+"""`tinygrad_edu.nn.functional` (``F``): the layers' math as plain functions.
+
+A layer (``nn.Linear``) owns its parameters; the function (``F.linear``) is handed them.
+The losses live in `losses` and are re-exported here, as in ``torch.nn.functional``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import no_grad
+from ..tensor import Tensor
+from ..tensor_math import unbroadcast
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
+    nll_loss,
+)
+
+__all__ = [
+    "linear", "relu", "sigmoid", "tanh", "leaky_relu", "elu", "prelu", "softmax",
+    "log_softmax", "dropout", "accuracy", "cross_entropy", "nll_loss", "mse_loss",
+    "binary_cross_entropy", "binary_cross_entropy_with_logits",
+]
+
+
+# ---- linear: y = x Wᵀ + b, one fused node ----
+
+
+def _linear_rule(node, upstream):
+    """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream."""
+    x, weight = node.parents[0], node.parents[1]
+    out_features, in_features = weight.data.shape
+    rows = upstream.reshape(-1, out_features)  # a batch of any rank, as rows (a free view)
+    grad_x = (upstream @ weight.data) if x.requires_grad else None
+    grad_weight = (rows.T @ x.data.reshape(-1, in_features)) if weight.requires_grad else None
+    if len(node.parents) == 2:
+        return grad_x, grad_weight
+    bias = node.parents[2]
+    grad_bias = rows.sum(axis=0) if bias.requires_grad else None
+    return grad_x, grad_weight, grad_bias
+
+
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
+    """``input @ weight.T + bias`` with ``weight`` of shape (out_features, in_features).
+
+    One node instead of three (transpose, matmul, add), so a training step does no more
+    array work than the same step written by hand in numpy.
+    """
+    if not isinstance(input, Tensor):
+        input = Tensor(input, dtype=weight.data.dtype)
+    try:
+        out = input.data @ weight.data.T
+    except ValueError:
+        raise ValueError(
+            f"linear: input of shape {input.shape} does not fit a weight of shape "
+            f"{weight.shape}: the input's last axis must have in_features = {weight.shape[1]}"
+        ) from None
+    if bias is None:
+        return input._from_op(out, (input, weight), "linear", _linear_rule)
+    out += bias.data  # in place: one array fewer than `out + bias`
+    return input._from_op(out, (input, weight, bias), "linear", _linear_rule)
+
+
+# ---- activations (the Tensor methods, under PyTorch's function names) ----
+
+
+def relu(input: Tensor) -> Tensor:
+    """max(0, x)."""
+    return input.relu()
+
+
+def sigmoid(input: Tensor) -> Tensor:
+    """σ(x) = 1 / (1 + e^-x)."""
+    return input.sigmoid()
+
+
+def tanh(input: Tensor) -> Tensor:
+    """tanh(x) = (e^x - e^-x) / (e^x + e^-x)."""
+    return input.tanh()
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01) -> Tensor:
+    """x where x > 0, negative_slope · x elsewhere (the lecture's max(0.1x, x) has 0.1)."""
+    return input.leaky_relu(negative_slope)
+
+
+def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
+    """x where x > 0, α(eˣ - 1) elsewhere."""
+    return input.elu(alpha)
+
+
+def _prelu_rule(node, upstream):
+    """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over the batch)."""
+    x, slope = node.parents
+    positive = x.data > 0
+    grad_x = np.where(positive, upstream, upstream * slope.data) if x.requires_grad else None
+    grad_slope = None
+    if slope.requires_grad:
+        grad_slope = unbroadcast(np.where(positive, 0, upstream * x.data), slope.data.shape)
+    return grad_x, grad_slope
+
+
+def prelu(input: Tensor, weight: Tensor) -> Tensor:
+    """Leaky ReLU whose slope ``weight`` is learned: x where x > 0, a · x elsewhere.
+
+    ``weight`` has one slope, or one per channel; channels are on the last axis
+    (axis 1 of an (N, C) batch).
+    """
+    x, slope = input.data, weight.data
+    out = np.where(x > 0, x, x * slope)
+    return input._from_op(out, (input, weight), "prelu", _prelu_rule)
+
+
+def _axis_argument(axis, dim):
+    return axis if dim is None else dim  # accept PyTorch's `dim=` too
+
+
+def softmax(input: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """softmax(x)_i = e^(x_i) / Σ_j e^(x_j), stable for any x."""
+    return input.softmax(_axis_argument(axis, dim))
+
+
+def log_softmax(input: Tensor, axis: int = -1, *, dim: int | None = None) -> Tensor:
+    """log softmax(x)_i = x_i - log Σ_j e^(x_j), stable for any x."""
+    return input.log_softmax(_axis_argument(axis, dim))
+
+
+# ---- dropout ----
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, generator=None) -> Tensor:
+    """Inverted dropout: while training, zero each element with probability ``p`` and
+    scale the survivors by 1/(1 - p); otherwise return the input unchanged.
+
+    The scaling keeps the expected value of every unit the same in training and at test
+    time, so the test-time network needs no change. The lecture's form does the
+    opposite -- keep the survivors as they are while training and multiply every output
+    by (1 - p) at test time -- which gives the same expected values.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout: p must be a probability in [0, 1], got {p}")
+    if not training or p == 0.0:
+        return input
+    source = np.random if generator is None else generator
+    if p == 1.0:
+        mask = np.zeros(input.shape, dtype=input.data.dtype)
+    else:
+        keep = source.random(input.shape) >= p
+        mask = keep.astype(input.data.dtype) / input.data.dtype.type(1.0 - p)
+    return input * Tensor(mask, dtype=input.data.dtype)
+
+
+# ---- metrics ----
+
+
+def accuracy(output, target, threshold: float = 0.5) -> float:
+    """Fraction of correct predictions, as a Python float.
+
+    * ``output`` of shape (N, C) with C > 1: the predicted class is the arg-max of each
+      row (logits or probabilities); ``target`` holds class indices or one-hot rows.
+    * ``output`` of shape (N,) or (N, 1): binary; predicted 1 where output > threshold
+      (0.5 for probabilities, pass 0 for logits); ``target`` holds 0/1.
+    """
+    with no_grad():
+        scores = np.asarray(output.data if isinstance(output, Tensor) else output)
+        target = np.asarray(target.data if isinstance(target, Tensor) else target)
+        if scores.ndim == 2 and scores.shape[1] > 1:
+            predicted = scores.argmax(axis=1)
+            if target.shape == scores.shape:
+                target = target.argmax(axis=1)
+        else:
+            predicted = (scores > threshold).astype(np.int64)
+            target = np.round(target).astype(np.int64)
+        predicted, target = predicted.reshape(-1), target.reshape(-1)
+        if predicted.shape != target.shape:
+            raise ValueError(
+                f"accuracy: {predicted.size} predictions (output shape {scores.shape}) but "
+                f"{target.size} targets"
+            )
+        return float((predicted == target).mean())
