@@ -4,7 +4,8 @@ Every node keeps its place in depth (its longest distance from a leaf). The dept
 is cut into a few bands; inside a band, nodes made by the same op form one box labelled
 with their count ("1,250 × nodes, depth 3–40"), and all leaves of a band form another.
 The root, its op, and a few labelled nodes closest to the root stay as themselves so that
-the answer and the names a person chose remain visible.
+the answer and the names a person chose remain visible (labelled inputs only when there
+are few of them).
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def collapse(model: nx.DiGraph, keep_labelled: int = KEEP_LABELLED,
     deepest = max(depth.values(), default=0)
     root = model.graph["root"]
     labelled = [v for v in values if model.nodes[v]["label"] and v != root]
+    if len(labelled) > keep_labelled:  # too many to show: keep named results, not inputs
+        labelled = [v for v in labelled if not model.nodes[v]["leaf"]]
     kept = {root, *labelled[-keep_labelled:]}
 
     group_of: dict[str, str] = {}

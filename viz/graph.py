@@ -48,8 +48,11 @@ def op_id(index: int) -> str:
     return f"op{index}"
 
 
-def op_symbol(op: str, args: tuple = ()) -> str:
-    """The symbol drawn for an op: ``"*"`` -> ``×``, ``"**2"`` -> ``x²``, ``"sum"`` -> ``Σ``."""
+def op_symbol(op: str, args: tuple = (), input_ndim: int | None = None) -> str:
+    """The symbol drawn for an op: ``"*"`` -> ``×``, ``"**2"`` -> ``x²``, ``"sum"`` -> ``Σ``.
+
+    A reduction over some axes shows them (``Σ axis=0``); over all ``input_ndim`` axes
+    it is just ``Σ``."""
     if op.startswith("**") and len(op) > 2:  # a constant exponent, e.g. "**2"
         return "x" + op[2:].translate(_SUPERSCRIPTS)
     symbol = OP_SYMBOLS.get(op, op)
@@ -57,6 +60,8 @@ def op_symbol(op: str, args: tuple = ()) -> str:
         return f"{symbol}({format_number(args[0])})"
     if op in ("sum", "mean", "max", "min") and args and args[0] is not None:
         axes = args[0]
+        if isinstance(axes, tuple) and input_ndim is not None and len(axes) == input_ndim:
+            return symbol
         if isinstance(axes, tuple) and len(axes) == 1:
             axes = axes[0]
         return f"{symbol} axis={axes}"
@@ -126,6 +131,10 @@ def module_of_parameters(modules) -> dict[int, tuple[str, str]]:
     return found
 
 
+def _ndim(node: Node) -> int | None:
+    return getattr(getattr(node, "data", None), "ndim", None)
+
+
 def _is_tensor(node: Node) -> bool:
     return isinstance(getattr(node, "data", None), np.ndarray)
 
@@ -182,7 +191,8 @@ def to_networkx(root: Node, modules=None, order: list[Node] | None = None) -> nx
         if not node.parents:
             continue
         graph.add_node(op_id(i), kind="op", index=i, op=node.op,
-                       symbol=op_symbol(node.op, node.args), args=node.args,
+                       symbol=op_symbol(node.op, node.args, _ndim(node.parents[0])),
+                       args=node.args,
                        module=clusters.get(i))
         graph.add_edge(op_id(i), value_id(i))
         for slot, parent in enumerate(node.parents):
