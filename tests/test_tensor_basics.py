@@ -261,3 +261,14 @@ def test_retain_grad_returns_the_tensor():
     a = Tensor([1.0], requires_grad=True)
     b = a * 2
     assert b.retain_grad() is b
+
+
+def test_numbers_meet_a_float64_tensor_in_float64():
+    # a constant on the other side must not pass through float32 on its way in
+    t = Tensor([1.0, 3.0], dtype=np.float64)
+    np.testing.assert_array_equal((t * 0.1).data, np.array([1.0, 3.0]) * 0.1)
+    np.testing.assert_array_equal((0.1 + t).data, 0.1 + np.array([1.0, 3.0]))
+    np.testing.assert_array_equal((t - np.array([0.1, 0.2])).data, [1.0 - 0.1, 3.0 - 0.2])
+    x = Tensor(0.0, requires_grad=True, dtype=np.float64)
+    (2.0**x).backward()
+    assert x.grad == np.log(2.0)

@@ -108,7 +108,7 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
         of our dtype, so ``x * 2`` stays float32."""
         if isinstance(other, Tensor):
             return other
-        return Tensor(as_array(other, self.data.dtype, who="operand"))
+        return Tensor(as_array(other, self.data.dtype, who="operand"), dtype=self.data.dtype)
 
     # ---- what a tensor is ----
 
