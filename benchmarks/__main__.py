@@ -7,8 +7,8 @@ import datetime
 import json
 import pathlib
 
-from . import bench_scalar
-from .common import fmt_time, machine
+from . import bench_scalar, bench_tensor
+from .common import machine
 
 
 def main() -> None:
@@ -20,15 +20,12 @@ def main() -> None:
     results = []
     if "scalar" in chosen:
         results += bench_scalar.run(options.rounds)
+    if "tensor" in chosen:
+        results += bench_tensor.run(options.rounds)
     print(f"\n{datetime.date.today()} on {machine()} (medians of {options.rounds} interleaved rounds)")
     for row in results:
-        if "anchor" in row:
-            print(f"  {row['benchmark']:55s} ours {fmt_time(row['ours_s']):>9s}  "
-                  f"{row['anchor']} {fmt_time(row['anchor_s']):>9s}  "
-                  f"ratio {row['speedup']:.2f}x  target {row['target']}: "
-                  f"{'met' if row['met'] else 'NOT met'}")
-        else:
-            print(f"  {row['benchmark']:55s} {row['summary']}")
+        verdict = {True: "  [met]", False: "  [NOT met]", None: ""}[row.get("met")]
+        print(f"  {row['benchmark']:50s} {row['summary']}{verdict}")
     folder = pathlib.Path("out/bench")
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "results.json").write_text(json.dumps(

@@ -174,7 +174,7 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
                     f"backward: this tensor has shape {self.shape}, not a single number; "
                     f"reduce it first (.sum() or .mean()) or pass grad= an array of shape {self.shape}"
                 )
-            seed = np.ones_like(self.data)
+            seed = np.ones(self.data.shape, self.data.dtype)
         else:
             seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
             if seed.shape != self.shape:

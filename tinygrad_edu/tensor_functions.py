@@ -92,6 +92,32 @@ def _cross_entropy_rule(node, upstream):
     return (grad.reshape(node.parents[0].shape),)
 
 
+def _checked_targets(target, logits_shape: tuple, rows: int, classes: int):
+    """Targets as (array, soft): N class indices, or (N, C) probabilities when float."""
+    if isinstance(target, Tensor):
+        target = target.data
+    elif type(target) is not np.ndarray:
+        target = np.asarray(target)
+    if target.dtype.kind == "f":
+        if target.shape != logits_shape:
+            raise ValueError(
+                f"cross_entropy: float targets are class probabilities and need the logits' "
+                f"shape {logits_shape}, got {target.shape}; pass class indices as integers"
+            )
+        return target.reshape(rows, classes), True
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: targets must be integer class indices, got {target.dtype}")
+    target = target.reshape(-1)
+    if len(target) != rows:
+        raise ValueError(
+            f"cross_entropy: logits of shape {logits_shape} need {rows} targets, got {len(target)}"
+        )
+    if rows and (target.min() < 0 or target.max() >= classes):
+        bad = target[(target < 0) | (target >= classes)][0]
+        raise ValueError(f"cross_entropy: target {bad} is out of range for {classes} classes")
+    return target, False
+
+
 def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     """Softmax cross-entropy, fused: -log softmax(logits)[target], stable for any logits.
 
@@ -106,29 +132,10 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     if logits.ndim not in (1, 2):
         raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {logits.shape}")
     x = logits.data if logits.ndim == 2 else logits.data[None, :]
-    target = np.asarray(target.data if isinstance(target, Tensor) else target)
-    soft = target.dtype.kind == "f"
+    target, soft = _checked_targets(target, logits.shape, *x.shape)
     if soft:
-        if target.shape != logits.shape:
-            raise ValueError(
-                f"cross_entropy: float targets are class probabilities and need the logits' "
-                f"shape {logits.shape}, got {target.shape}; pass class indices as integers"
-            )
-        target = target.reshape(x.shape).astype(x.dtype)
-    else:
-        if target.dtype.kind not in "iu":
-            raise TypeError(f"cross_entropy: targets must be integer class indices, got {target.dtype}")
-        target = target.reshape(-1)
-        if target.shape[0] != x.shape[0]:
-            raise ValueError(
-                f"cross_entropy: logits of shape {logits.shape} need {x.shape[0]} targets, "
-                f"got {target.shape[0]}"
-            )
-        bad = (target < 0) | (target >= x.shape[1])
-        if bad.any():
-            raise ValueError(
-                f"cross_entropy: target {target[bad][0]} is out of range for {x.shape[1]} classes"
-            )
+        target = target.astype(x.dtype, copy=False)
+    # log softmax, shifted by the row maximum so that exp never overflows
     shifted = x - x.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     if soft:
@@ -136,7 +143,7 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     else:
         per_sample = -log_probs[np.arange(len(target)), target]
     if reduction == "mean":
-        out = per_sample.mean()
+        out = per_sample.sum() / len(per_sample)
     elif reduction == "sum":
         out = per_sample.sum()
     else:

@@ -19,6 +19,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
     extra = grad.ndim - len(shape)
     if extra:  # leading axes that the operand did not have
         grad = grad.sum(axis=tuple(range(extra)))
+        if grad.shape == shape:
+            return grad
     stretched = tuple(i for i, size in enumerate(shape) if size == 1 and grad.shape[i] != 1)
     if stretched:
         grad = grad.sum(axis=stretched, keepdims=True)
@@ -95,6 +97,9 @@ def _neg_rule(node, upstream):  # d(-a)/da = -1
 def _matmul_rule(node, upstream):  # d(A@B)/dA = upstream @ Bᵀ, d(A@B)/dB = Aᵀ @ upstream
     a, b = node.parents
     a_data, b_data = a.data, b.data
+    if a_data.ndim == 2 and b_data.ndim == 2:  # the common case, no axes to fix up
+        return (upstream @ b_data.T if a.requires_grad else None,
+                a_data.T @ upstream if b.requires_grad else None)
     # Treat 1-D operands as numpy does: a vector on the left is a row, on the right a
     # column; the upstream gradient gets back the axes that numpy then dropped.
     if a_data.ndim == 1 and b_data.ndim == 1:
@@ -109,11 +114,13 @@ def _matmul_rule(node, upstream):  # d(A@B)/dA = upstream @ Bᵀ, d(A@B)/dB = A�
         b_data = b_data[:, None]
     grad_a = grad_b = None
     if a.requires_grad:
-        grad_a = unbroadcast(upstream @ np.swapaxes(b_data, -1, -2), a_data.shape)
-        grad_a = grad_a.reshape(a.data.shape)
+        grad_a = unbroadcast(upstream @ b_data.swapaxes(-1, -2), a_data.shape)
+        if a_data is not a.data:  # drop the row axis a 1-D operand was given
+            grad_a = grad_a.reshape(a.data.shape)
     if b.requires_grad:
-        grad_b = unbroadcast(np.swapaxes(a_data, -1, -2) @ upstream, b_data.shape)
-        grad_b = grad_b.reshape(b.data.shape)
+        grad_b = unbroadcast(a_data.swapaxes(-1, -2) @ upstream, b_data.shape)
+        if b_data is not b.data:
+            grad_b = grad_b.reshape(b.data.shape)
     return grad_a, grad_b
 
 
