@@ -14,6 +14,7 @@ import sys
 # (module, what it adds); each module has register(subparsers)
 SUBCOMMAND_MODULES = [
     "tinygrad_edu.demo",
+    "tinygrad_edu.cli_graph",
 ]
 
 # Errors that come from what the user asked for, shown as one line.
