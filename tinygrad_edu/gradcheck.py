@@ -107,7 +107,7 @@ def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol
                 worst = int(np.flatnonzero(np.isnan(difference))[0])
             name = f" {item.label!r}" if item.label else ""
             where = "" if isinstance(item, Value) else (
-                f", element {np.unravel_index(worst, item.shape) if item.shape else ()}"
+                f", element {tuple(int(i) for i in np.unravel_index(worst, item.shape))}"
                 f" of shape {item.shape}"
             )
             raise GradcheckError(
