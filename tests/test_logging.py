@@ -90,6 +90,7 @@ def test_fit_writes_scalars_and_histograms_to_every_logger(tmp_path):
 
     records = JSONLogger.read(tmp_path / "log.jsonl")
     assert records[0]["kind"] == "text" and "Sequential" in records[0]["text"]
+    assert "forward pass on an input of shape (4, 2)" in records[0]["text"]
     histograms = [r for r in records if r["kind"] == "histogram" and r["tag"] == "weights/0.weight"]
     assert [r["step"] for r in histograms] == [0, 2, 4]
     assert sum(histograms[0]["counts"]) == 6 and len(histograms[0]["edges"]) == 31

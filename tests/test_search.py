@@ -33,6 +33,26 @@ def toy_train(params: dict, seed: int) -> dict:
             "seed": seed, "lr": params["lr"]}
 
 
+def spiral_train(params: dict, seed: int):
+    """Real training, as the lecture's search does; returns fit's History. The Linear
+    layers draw from numpy's global generator, which the search seeds per trial."""
+    import tinygrad_edu.nn as nn
+    import tinygrad_edu.nn.functional as F
+    import tinygrad_edu.optim as optim
+    from tinygrad_edu.data import DataLoader, TensorDataset, spiral, train_val_test_split
+    from tinygrad_edu.train import fit
+
+    X, y = spiral(n=30, classes=3, seed=0)
+    (X_train, y_train), (X_val, y_val), _ = train_val_test_split(X, y, seed=0)
+    model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 3))
+    optimizer = optim.SGD(model.parameters(), lr=params["lr"],
+                          weight_decay=params["weight_decay"])
+    train = DataLoader(TensorDataset(X_train, y_train), batch_size=16, shuffle=True, seed=seed)
+    val = DataLoader(TensorDataset(X_val, y_val), batch_size=64)
+    return fit(model, F.cross_entropy, optimizer, train, val, epochs=3, metrics=["acc"],
+               progress=False)
+
+
 def test_log_uniform_covers_the_powers_of_ten_evenly():
     rng = np.random.default_rng(0)
     samples = np.array([LogUniform(1e-6, 1e-2).sample(rng) for _ in range(4000)])
@@ -71,6 +91,15 @@ def test_parallel_equals_serial():
     assert [t.params for t in parallel.trials] == [t.params for t in serial.trials]
     assert [t.result for t in parallel.trials] == [t.result for t in serial.trials]
     assert [t.index for t in parallel.ranked] == [t.index for t in serial.ranked]
+
+
+def test_parallel_equals_serial_for_real_training():
+    space = {"lr": LogUniform(1e-3, 1.0), "weight_decay": LogUniform(1e-8, 1e-4)}
+    serial = random_search(space, spiral_train, trials=3, seed=2, n_jobs=1, verbose=False)
+    parallel = random_search(space, spiral_train, trials=3, seed=2, n_jobs=2, verbose=False)
+    assert sorted(serial.trials[0].result) == ["acc", "loss", "val_acc", "val_loss"]
+    assert [t.result for t in parallel.trials] == [t.result for t in serial.trials]
+    assert len({t.result["val_loss"] for t in serial.trials}) == 3
 
 
 def test_serial_search_leaves_the_global_generators_alone():

@@ -12,7 +12,8 @@ trains once per sample, and ranks the results by validation accuracy::
 Here that is ``random_search({"lr": LogUniform(1e-6, 1e-2), "weight_decay":
 LogUniform(1e-8, 1e-4)}, train_fn, trials=100, seed=0)``. ``train_fn(params, seed)``
 trains one model with the hyper-parameters in the dict ``params`` and returns a dict of
-its results, e.g. ``{"val_acc": 0.83}``.
+its results, e.g. ``{"val_acc": 0.83}``, or the `History` of ``train.fit`` (whose last
+epoch is then the result: ``fit(..., metrics=["acc"])`` logs ``val_acc``).
 
 Reproducible and parallel: trial ``i`` draws its hyper-parameters from a generator
 seeded with ``(seed, i)`` and gets its own ``seed`` for its weights and batches, and
@@ -190,12 +191,21 @@ class SearchResult:
 # ---- running trials ----
 
 
+def _as_result(value) -> dict:
+    """What ``train_fn`` returned, as a dict: a `train.History` becomes the last value
+    of each per-epoch number (``{"val_accuracy": 0.83, ...}``)."""
+    epochs = getattr(value, "epochs", None)
+    if isinstance(epochs, Mapping):
+        return {name: values[-1] for name, values in epochs.items() if values}
+    return value
+
+
 def _run_trial(train_fn: Callable, index: int, params: dict, seed: int) -> Trial:
     """Run one trial with every global generator seeded from the trial's own seed, so
     that it computes the same in any process."""
     np.random.seed(seed % 2**32)
     random.seed(seed)
-    return Trial(index, params, seed, train_fn(dict(params), seed))
+    return Trial(index, params, seed, _as_result(train_fn(dict(params), seed)))
 
 
 def _run_all(train_fn: Callable, points: list[dict], seed: int, n_jobs: int) -> list[Trial]:

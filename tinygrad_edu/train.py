@@ -314,8 +314,6 @@ def fit(
     history = History()
     state = FitState(model=model, optimizer=optimizer, history=history)
     rng = np.random.default_rng(seed)
-    for logger in loggers:
-        logger.add_graph(model)
     for callback in callbacks:
         callback.on_train_begin(state)
 
@@ -331,6 +329,9 @@ def fit(
                 recording = bool(record_every) and step % record_every == 0
                 histograms = bool(histogram_every) and step % histogram_every == 0 and loggers
                 outputs = {} if recording or histograms else None
+                if step == 0:
+                    for logger in loggers:  # the structure, and the ops of one forward pass
+                        logger.add_graph(model, x)
                 optimizer.zero_grad()
                 output = _forward(model, x, outputs)
                 loss = loss_fn(output, y)
