@@ -489,3 +489,13 @@ def test_composite_mlp_gradcheck():
         return cross_entropy(hidden @ w2, target)
 
     assert gradcheck(loss, leaf(w1), leaf(b1), leaf(w2))
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "elu", "relu", "leaky_relu", "abs"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_saturating_functions_are_finite_and_quiet_at_extremes(name, dtype):
+    t = Tensor([-5000.0, -1000.0, 1000.0, 5000.0], requires_grad=True, dtype=dtype)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):
+        out = getattr(t, name)()
+        out.sum().backward()
+    assert np.all(np.isfinite(out.data)) and np.all(np.isfinite(t.grad))
