@@ -33,7 +33,8 @@ OP_SYMBOLS = {
     "elu": "ELU", "@": "@", "sum": "Σ", "mean": "mean", "max": "max", "min": "min",
     "reshape": "reshape", "transpose": "ᵀ", "index": "[ ]", "softmax": "softmax",
     "log_softmax": "log softmax", "cat": "cat", "stack": "stack", "where": "where",
-    "cross_entropy": "cross entropy",
+    "cross_entropy": "cross entropy", "linear": "x Wᵀ + b", "prelu": "PReLU",
+    "binary_cross_entropy": "BCE", "binary_cross_entropy_with_logits": "BCE (logits)",
 }
 _SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
 

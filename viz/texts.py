@@ -89,6 +89,10 @@ def local_symbol(node: Node, slot: int, names: list[str], position: dict) -> str
         "softmax": lambda: (f"{out}·(upstream - Σ upstream·{out})",),
         "log_softmax": lambda: (f"upstream - softmax({a})·Σ upstream",),
         "cross_entropy": lambda: (f"softmax({a}) - target",),
+        "linear": lambda: (f"upstream @ {b}", f"upstreamᵀ @ {a}", "upstream summed over rows"),
+        "prelu": lambda: (f"1 if {a} > 0 else {b}", f"{a} where {a} ≤ 0, else 0"),
+        "binary_cross_entropy": lambda: (f"({a} - target) / ({a}·(1 - {a}))",),
+        "binary_cross_entropy_with_logits": lambda: (f"σ({a}) - target",),
     }
     try:
         row = table[op]()
