@@ -25,7 +25,7 @@ FUNCTIONS = {"exp": (1, 1), "log": (1, 1), "tanh": (1, 1), "sigmoid": (1, 1),
 OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 MAX_LENGTH = 2000
 MAX_DEPTH = 200
-ALLOWED = ("numbers, names, + - * / **, unary -, and calls of " + ", ".join(FUNCTIONS))
+ALLOWED = "numbers, names, + - * / **, unary -, and calls of " + ", ".join(FUNCTIONS)
 # what to call the usual suspects in an error message
 KIND_NAMES = {
     ast.Attribute: "attribute access", ast.Subscript: "indexing", ast.Lambda: "lambda",
@@ -73,8 +73,8 @@ def _where(text: str, node: ast.AST) -> str:
     return f"at {place}: {shown}"
 
 
-def _refuse(text: str, node: ast.AST, problem: str) -> ExpressionError:
-    return ExpressionError(f"{problem} {_where(text, node)}")
+def _refuse(text: str, node: ast.AST, problem: str, hint: str = "") -> ExpressionError:
+    return ExpressionError(f"{problem} {_where(text, node)}" + (f" ({hint})" if hint else ""))
 
 
 def _check_name(text: str, node: ast.AST, name: str) -> None:
@@ -113,7 +113,7 @@ def _check(text: str, node: ast.AST, depth: int = 0) -> None:
     kind = KIND_NAMES.get(type(node), type(node).__name__)
     if isinstance(node, ast.Attribute):
         kind = f"attribute access (.{node.attr})"
-    raise _refuse(text, node, f"{kind} is not allowed; use {ALLOWED}")
+    raise _refuse(text, node, f"{kind} is not allowed", hint=f"allowed: {ALLOWED}")
 
 
 def _check_call(text: str, node: ast.Call, depth: int) -> None:
