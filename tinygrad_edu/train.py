@@ -280,7 +280,7 @@ def _progress_bar(progress: bool | None, total: int):
     from tqdm.auto import tqdm
 
     if progress is None:  # automatic: only when a person is watching a terminal
-        progress = sys.stderr.isatty()
+        progress = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
     return tqdm(total=total, disable=not progress, leave=False, unit="step", dynamic_ncols=True)
 
 
