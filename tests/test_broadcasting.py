@@ -5,7 +5,7 @@ import operator
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -26,6 +26,9 @@ BINARY = {
 }
 PAIRS = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=3)
 
+# parametrized families run many cases: fewer examples each keeps the suite fast
+PER_CASE = settings(max_examples=20)
+
 
 def leaf(array):
     return Tensor(array, requires_grad=True, dtype=np.float64)
@@ -36,6 +39,7 @@ def arrays(shape, elements):
 
 
 @pytest.mark.parametrize("name", BINARY)
+@PER_CASE
 @given(data=st.data())
 def test_binary_op_on_mutually_broadcastable_shapes(name, data):
     op, left_domain, right_domain = BINARY[name]
@@ -51,6 +55,7 @@ def test_binary_op_on_mutually_broadcastable_shapes(name, data):
 
 
 @pytest.mark.parametrize("name", BINARY)
+@PER_CASE
 @given(data=st.data())
 def test_binary_op_with_an_ndarray_on_either_side(name, data):
     op, left_domain, right_domain = BINARY[name]
@@ -66,6 +71,7 @@ def test_binary_op_with_an_ndarray_on_either_side(name, data):
 
 
 @pytest.mark.parametrize("name", BINARY)
+@PER_CASE
 @given(data=st.data())
 def test_binary_op_with_a_python_number_on_either_side(name, data):
     op, left_domain, right_domain = BINARY[name]

@@ -4,7 +4,7 @@ derivative written out by hand. Binary-op broadcasting has its own file."""
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -27,6 +27,9 @@ def distinct_arrays(shape):
     return hnp.arrays(np.float64, shape, elements=st.integers(-100, 100), unique=True).map(
         lambda a: a * 0.05
     )
+
+# parametrized families run many cases: fewer examples each keeps the suite fast
+PER_CASE = settings(max_examples=20)
 
 
 def leaf(array):
@@ -80,6 +83,7 @@ UNARY = {  # name: (fn, safe domain, forward in numpy, derivative in numpy)
 
 
 @pytest.mark.parametrize("name", UNARY)
+@PER_CASE
 @given(data=st.data())
 def test_elementwise_op(name, data):
     fn, domain, forward, derivative = UNARY[name]
@@ -410,6 +414,7 @@ def logits_and_targets(draw):
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@PER_CASE
 @given(case=logits_and_targets())
 def test_cross_entropy_with_class_indices(reduction, case):
     logits, target = case
@@ -433,6 +438,7 @@ def test_cross_entropy_with_class_indices(reduction, case):
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@PER_CASE
 @given(data=st.data())
 def test_cross_entropy_with_probability_targets(reduction, data):
     logits = data.draw(hnp.array_shapes(min_dims=2, max_dims=2, max_side=4).flatmap(arrays))
