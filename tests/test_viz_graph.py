@@ -149,3 +149,24 @@ def test_show_grad_false_leaves_gradients_out():
     source = viz.draw(lecture_graph(), show_grad=False, legend=False).source
     assert "<td>grad</td>" not in source and "#c0392b" not in source
     assert "<td>grad</td>" in viz.draw(lecture_graph()).source
+
+
+def test_nn_layers_appear_as_labelled_clusters():
+    import tinygrad_edu.nn as nn
+
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sigmoid(), nn.Linear(3, 1))
+    x = Tensor([[0.0, 1.0], [1.0, 0.0]], label="x")
+    loss = (model(x) ** 2).mean()
+    loss.backward()
+    graph = to_networkx(loss, modules=model)
+    by_module = {}
+    for vertex, attributes in graph.nodes(data=True):
+        if attributes.get("module") is not None:
+            by_module.setdefault(attributes["module"], []).append(vertex)
+    assert sorted(by_module) == ["0", "2"]
+    names = {graph.nodes[v].get("parameter_name") for v in by_module["0"]}
+    assert {"weight", "bias"} <= names
+    assert graph.nodes["n0"].get("module") is None  # the input is no layer's
+    source = viz.draw(loss, modules=model).source
+    assert 'label="0: Linear"' in source and 'label="2: Linear"' in source
+    assert source.count("subgraph cluster_module") == 2
