@@ -32,8 +32,9 @@ def lecture_fwb() -> Value:
     return f
 
 
-def lecture_sigmoid(w: float = 2.0, x: float = -1.0, b: float = -3.0) -> Value:
-    """σ(w*x + b) built from the lecture's four gates: ×(-1) → exp → +1 → 1/x."""
+def lecture_sigmoid(w: float = 2.0, x: float = -1.0, b: float = 3.0) -> Value:
+    """σ(w*x + b) built from the lecture's four gates: ×(-1) → exp → +1 → 1/x; with the
+    defaults z = w*x + b = 1, σ(z) = 0.7311 and ∂σ/∂z = σ(1 - σ) = 0.1966."""
     w_, x_, b_ = Value(w, label="w"), Value(x, label="x"), Value(b, label="b")
     z = w_ * x_ + b_
     z.label = "z"
