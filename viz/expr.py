@@ -68,7 +68,12 @@ def _where(text: str, node: ast.AST) -> str:
     lines = text.splitlines() or [""]
     line = getattr(node, "lineno", 1)
     column = getattr(node, "col_offset", 0) + 1
-    shown = lines[line - 1].strip() if line - 1 < len(lines) else ""
+    shown = lines[line - 1] if line - 1 < len(lines) else ""
+    if len(shown) > 60:  # a window around the problem, not the whole line
+        start = max(0, column - 30)
+        shown = ("…" if start else "") + shown[start:start + 60] + (
+            "…" if start + 60 < len(shown) else "")
+    shown = shown.strip()
     place = f"line {line}, column {column}" if len(lines) > 1 else f"column {column}"
     return f"at {place}: {shown}"
 
@@ -85,7 +90,8 @@ def _check_name(text: str, node: ast.AST, name: str) -> None:
 def _check(text: str, node: ast.AST, depth: int = 0) -> None:
     """Refuse anything outside the whitelist, pointing at it. Computes nothing."""
     if depth > MAX_DEPTH:
-        raise _refuse(text, node, f"the expression is nested more than {MAX_DEPTH} deep")
+        raise _refuse(text, node, f"the expression is nested more than {MAX_DEPTH} deep",
+                      hint="split it into statements: g = ...; f = g + ...")
     if isinstance(node, ast.Constant):
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
