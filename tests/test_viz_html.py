@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 import viz
-from tinygrad_edu import Value
+from tinygrad_edu import Tensor, Value
 
 try:
     from playwright.sync_api import sync_playwright
@@ -116,3 +116,12 @@ def test_stepping_through_the_page_in_chromium(browser, tmp_path):
     assert errors == []
     assert requests == [path.as_uri()]
     page.close()
+
+
+def test_tensor_graph_page_with_a_constant_operand():
+    a = Tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True, label="A")
+    loss = (a * 2).relu().sum()
+    loss.backward()
+    page = viz.html_page(loss)
+    assert "(2, 2) float32" in page
+    assert "does not require grad: the engine skips it" in page  # the constant 2

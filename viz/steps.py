@@ -15,7 +15,7 @@ to an upstream of 1. Explanations exist in English and in Korean (``lang="ko"``)
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -41,7 +41,7 @@ class Step:
     title: str
     lines: tuple[str, ...]
     reveal_values: tuple[str, ...] = ()
-    reveal_grads: tuple[str, ...] = field(default=())
+    reveal_grads: tuple[str, ...] = ()
 
     @property
     def text(self) -> str:
@@ -168,6 +168,14 @@ def _backward_steps(order, names, position, words) -> list[Step]:
                                          parents=parent_names)
         result.append(Step("backward", value_id(i), title, tuple(lines),
                            reveal_grads=tuple(dict.fromkeys(revealed))))
+    # A node whose consumers received no gradient never completes its sum above; by the
+    # end of the pass its stored gradient is final all the same, so the last step shows it.
+    shown = {vertex for step in result for vertex in step.reveal_grads}
+    rest = tuple(value_id(i) for i in range(len(order)) if value_id(i) not in shown)
+    if rest:
+        last = result[-1]
+        result[-1] = Step(last.phase, last.node, last.title, last.lines, last.reveal_values,
+                          last.reveal_grads + rest)
     return result
 
 
