@@ -8,6 +8,7 @@
 
 from . import functional, init
 from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
+from .ensemble import Ensemble, average_probabilities
 from .layers import Identity, Linear, Maxout, ModuleList, Sequential
 from .module import LoadResult, Module, Parameter
 from .regularization import BatchNorm1d, Dropout
@@ -17,5 +18,5 @@ __all__ = [
     "Module", "Parameter", "LoadResult",
     "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
-    "Dropout", "BatchNorm1d",
+    "Dropout", "BatchNorm1d", "Ensemble", "average_probabilities",
 ]
