@@ -111,3 +111,23 @@ def test_with_neither_engine_the_error_names_both(monkeypatch, tmp_path):
 def test_drawings_display_inline_in_jupyter():
     bundle = viz.draw(lecture_graph())._repr_mimebundle_()
     assert bundle["image/svg+xml"].lstrip().startswith("<?xml")
+
+
+def test_byte_identical_svg_across_processes(tmp_path):
+    """Nothing depends on id() or on Python's per-process string hashing."""
+    import subprocess
+    import sys
+
+    code = ("import sys, viz\n"
+            "from tinygrad_edu import Value\n"
+            "w, x, b = Value(-2.0, label='w'), Value(5.0, label='x'), Value(3.0, label='b')\n"
+            "f = ((w * x + b).sigmoid(decompose=True) + w * w).tanh()\n"
+            "f.backward()\n"
+            "viz.render(viz.draw(f), sys.argv[1])\n")
+    outputs = []
+    for seed in ["1", "2"]:
+        path = tmp_path / f"run{seed}.svg"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-c", code, str(path)], env=env, check=True)
+        outputs.append(path.read_bytes())
+    assert outputs[0] == outputs[1]
