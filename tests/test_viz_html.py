@@ -51,6 +51,7 @@ def test_korean_page_and_big_graphs(tmp_path):
     total.backward()
     big = viz.html_page(total)  # folded into boxes; steps about hidden nodes point at them
     assert "class=\"node group\"" in big and '"n3": "g' in big
+    assert "801 nodes: folded into boxes" in big
 
 
 @pytest.fixture(scope="module")

@@ -86,4 +86,5 @@ def collapse(model: nx.DiGraph, keep_labelled: int = KEEP_LABELLED,
             out.add_edge(a, b, count=1, positions=model.edges[source, target].get("positions", [0]))
     out.graph["collapsed_into"] = group_of
     out.graph["hidden_nodes"] = len(group_of)
+    out.graph["value_nodes"] = len(values)  # before folding
     return out

@@ -145,7 +145,7 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     if title or model.graph.get("hidden_nodes"):
         caption = title or ""
         if model.graph.get("hidden_nodes"):
-            note = (f"{values:,} nodes: folded into boxes "
+            note = (f"{model.graph.get('value_nodes', values):,} nodes: folded into boxes "
                     f"(draw(..., expand=True) shows them all)")
             caption = f"{caption}\n{note}" if caption else note
         graph.attr(label=caption, labelloc="t")
