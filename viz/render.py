@@ -82,22 +82,19 @@ def svg_text(drawing) -> str:
 
 
 def _png_to_pdf(png: bytes) -> bytes:
-    """Wrap a PNG into a one-page PDF (for engines that cannot write PDF themselves)."""
+    """Wrap a PNG into a one-page PDF (for engines that cannot write PDF themselves).
+    A bare Figure, without pyplot, leaves the user's matplotlib backend alone."""
     import io
 
-    import matplotlib
+    import matplotlib.image
+    from matplotlib.figure import Figure
 
-    matplotlib.use("Agg")
-    import matplotlib.image as mpimg
-    import matplotlib.pyplot as plt
-
-    image = mpimg.imread(io.BytesIO(png), format="png")
+    image = matplotlib.image.imread(io.BytesIO(png), format="png")
     height, width = image.shape[:2]
-    figure = plt.figure(figsize=(width / 96, height / 96), dpi=96)
+    figure = Figure(figsize=(width / 96, height / 96), dpi=96)
     figure.figimage(image, 0, 0)
     buffer = io.BytesIO()
     figure.savefig(buffer, format="pdf", dpi=96)
-    plt.close(figure)
     return buffer.getvalue()
 
 
