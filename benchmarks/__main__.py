@@ -7,7 +7,7 @@ import datetime
 import json
 import pathlib
 
-from . import bench_scalar, bench_tensor
+from . import bench_memory, bench_scalar, bench_tensor
 from .common import machine
 
 
@@ -22,6 +22,8 @@ def main() -> None:
         results += bench_scalar.run(options.rounds)
     if "tensor" in chosen:
         results += bench_tensor.run(options.rounds)
+    if "memory" in chosen:
+        results += bench_memory.run()
     print(f"\n{datetime.date.today()} on {machine()} (medians of {options.rounds} interleaved rounds)")
     for row in results:
         verdict = {True: "  [met]", False: "  [NOT met]", None: ""}[row.get("met")]

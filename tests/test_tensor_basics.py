@@ -274,8 +274,6 @@ def test_numbers_meet_a_float64_tensor_in_float64():
     assert x.grad == np.log(2.0)
 
 
-@pytest.mark.xfail(strict=True, reason="known: ufuncs on 0-d arrays return numpy scalars, and "
-                   "the backward driver stores them as they are")
 def test_gradient_of_a_0d_tensor_is_an_ndarray():
     w, x = Tensor(-2.0, requires_grad=True), Tensor(5.0, requires_grad=True)
     (w * x).backward()

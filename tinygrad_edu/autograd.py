@@ -85,7 +85,8 @@ class Node:
     """A vertex of the computational graph: a leaf (an input, a parameter) when it has
     no parents, otherwise the result of one op."""
 
-    __slots__ = ("parents", "op", "label", "grad", "args", "requires_grad", "_rule", "_saved")
+    __slots__ = ("parents", "op", "label", "grad", "args", "requires_grad", "_rule", "_saved",
+                 "__weakref__")
 
     # What an op result's gradient is reset to at the start of every backward pass.
     # Value uses 0.0 (a float is always there), Tensor uses None (no array yet).
@@ -126,12 +127,13 @@ def topo_order(root: Node) -> list[Node]:
     return order
 
 
-def run_backward(root: Node, seed: object, retain_graph: bool = False) -> None:
+def run_backward(root: Node, seed: object, retain_graph: bool = False) -> list[Node]:
     """The one backward driver of both engines.
 
     ``seed`` is the gradient of the final result with respect to ``root`` itself
     (1.0 for a scalar loss). Op results get fresh gradients on every pass; leaves
-    accumulate until someone zeroes them, as in PyTorch.
+    accumulate until someone zeroes them, as in PyTorch. Returns the nodes of the
+    graph, parents first.
     """
     # The pass allocates many small objects while holding the whole graph alive; pausing
     # the cyclic garbage collector (our graphs have no cycles) saves it from rescanning
@@ -139,14 +141,15 @@ def run_backward(root: Node, seed: object, retain_graph: bool = False) -> None:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        _backward_pass(root, seed, retain_graph)
+        return _backward_pass(root, seed, retain_graph)
     finally:
         if collecting:
             gc.enable()
 
 
-def _backward_pass(root: Node, seed: object, retain_graph: bool) -> None:
-    op_results = [node for node in topo_order(root) if node._rule is not None]
+def _backward_pass(root: Node, seed: object, retain_graph: bool) -> list[Node]:
+    order = topo_order(root)
+    op_results = [node for node in order if node._rule is not None]
     for node in op_results:  # check everything before changing anything
         if node._saved is FREED:
             raise RuntimeError(
@@ -186,3 +189,4 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool) -> None:
     if not retain_graph:
         for node in op_results:
             node._saved = FREED
+    return order

@@ -171,9 +171,10 @@ class Value(Node):
     # ---- arithmetic: Values or plain numbers on either side ----
 
     def __add__(self, other) -> Value:
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
+        if type(other) is not Value:
+            other = _as_value(other)
+            if other is NotImplemented:
+                return other
         return _result(self.data + other.data, (self, other), "+", _add_rule)
 
     def __radd__(self, other) -> Value:
@@ -181,9 +182,10 @@ class Value(Node):
         return other if other is NotImplemented else other + self
 
     def __sub__(self, other) -> Value:
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
+        if type(other) is not Value:
+            other = _as_value(other)
+            if other is NotImplemented:
+                return other
         return _result(self.data - other.data, (self, other), "-", _sub_rule)
 
     def __rsub__(self, other) -> Value:
@@ -191,9 +193,10 @@ class Value(Node):
         return other if other is NotImplemented else other - self
 
     def __mul__(self, other) -> Value:
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
+        if type(other) is not Value:
+            other = _as_value(other)
+            if other is NotImplemented:
+                return other
         return _result(self.data * other.data, (self, other), "*", _mul_rule)
 
     def __rmul__(self, other) -> Value:
@@ -201,9 +204,10 @@ class Value(Node):
         return other if other is NotImplemented else other * self
 
     def __truediv__(self, other) -> Value:
-        other = _as_value(other)
-        if other is NotImplemented:
-            return other
+        if type(other) is not Value:
+            other = _as_value(other)
+            if other is NotImplemented:
+                return other
         if other.data == 0.0:
             raise ZeroDivisionError(f"/: division by zero ({self.data:g} / 0.0)")
         return _result(self.data / other.data, (self, other), "/", _div_rule)

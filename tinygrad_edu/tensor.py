@@ -40,10 +40,13 @@ def as_array(data, dtype=None, who: str = "Tensor") -> np.ndarray:
             f"{who}: data is not a rectangular array of numbers (rows of different lengths?): {error}"
         ) from None
     if array.dtype.kind not in "biuf":
-        example = array.flat[0] if array.size else None
+        # name the first element that is not a number, e.g. the None in [1.0, None]
+        numbers = (int, float, np.integer, np.floating)
+        example = next((item for item in array.flat if not isinstance(item, numbers)),
+                       array.flat[0] if array.size else None)
         raise TypeError(
             f"{who}: data must be numbers, got an array of {array.dtype} "
-            f"(first element: {type(example).__name__} {example!r})"
+            f"(first non-number: {type(example).__name__} {example!r})"
         )
     wanted = DEFAULT_DTYPE if dtype is None else np.dtype(dtype)
     if array.dtype != wanted:
@@ -181,7 +184,10 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
                 raise ValueError(
                     f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}"
                 )
-        run_backward(self, seed, retain_graph)
+        for node in run_backward(self, seed, retain_graph):
+            # numpy ufuncs turn 0-d arrays into numpy scalars; keep every .grad an ndarray
+            if node.grad is not None and type(node.grad) is not np.ndarray:
+                node.grad = np.asarray(node.grad)
 
     # ---- display ----
 
