@@ -10,7 +10,7 @@ Each experiment is a module with ``NAME``, ``TITLE``, ``CLAIM`` and ``run(config
 
 from __future__ import annotations
 
-from . import activations, chain_rule, vanishing_gradient, xor
+from . import activations, chain_rule, vanishing_gradient, weight_init, xor
 from .common import Result, RunConfig
 
 # In the order of the course notes.
@@ -19,6 +19,7 @@ EXPERIMENTS = {module.NAME: module for module in (
     xor,
     vanishing_gradient,
     activations,
+    weight_init,
 )}
 
 from .runner import run_lab, run_one  # noqa: E402  (the runner needs EXPERIMENTS)

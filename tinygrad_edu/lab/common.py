@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import time
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 __all__ = ["RunConfig", "Result", "HOLDS", "DOES_NOT_HOLD", "PARTLY", "verdict_of",
-           "save_figure", "plt", "seeds_for", "Timer"]
+           "save_figure", "plt", "seeds_for", "Timer", "single_threaded_blas"]
 
 HOLDS = "holds"
 DOES_NOT_HOLD = "does not hold"
@@ -104,6 +105,24 @@ class Timer:
 
     def __exit__(self, *exc) -> None:
         self.seconds = time.perf_counter() - self.start
+
+
+@contextmanager
+def single_threaded_blas():
+    """Run numpy's matrix products on one thread inside the block.
+
+    Our matrices are small (a batch of 100 by 100 units): splitting each product over
+    threads costs more than it saves, and on a busy machine it made a training step ten
+    times slower. Uses threadpoolctl (installed with scikit-learn) when it is there.
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        limit = nullcontext()
+    else:
+        limit = threadpool_limits(limits=1, user_api="blas")
+    with limit:
+        yield
 
 
 def _plain(obj):

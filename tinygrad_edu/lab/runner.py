@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from . import EXPERIMENTS
-from .common import Result, RunConfig, dump_json
+from .common import Result, RunConfig, dump_json, single_threaded_blas
 from .report import write_report
 
 __all__ = ["run_one", "run_lab"]
@@ -21,7 +21,8 @@ def run_one(name: str, config: RunConfig) -> Result:
     print(f"\n=== {module.NAME}: {module.TITLE} ===")
     print(f"claim: {module.CLAIM}")
     start = time.perf_counter()
-    result = module.run(config)
+    with single_threaded_blas():
+        result = module.run(config)
     result.seconds = round(time.perf_counter() - start, 2)
     print(f"-> {result.verdict} ({result.seconds:.1f} s)")
     return result
