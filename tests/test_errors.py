@@ -118,6 +118,13 @@ def test_tensor_of_non_numeric_data_says_what_it_got(data, expected):
     assert text.startswith("Tensor: ") and expected in text
 
 
+@pytest.mark.parametrize("data, culprit", [([1.0, None], "NoneType None"),
+                                           ([[1, 2], [3, Tensor]], "type"),
+                                           ([1.0, {"k": 2}], "dict")])
+def test_the_first_non_number_is_named(data, culprit):
+    assert culprit in message(TypeError, lambda: Tensor(data))
+
+
 def test_ragged_lists_are_named_as_such():
     text = message(ValueError, lambda: Tensor([[1.0, 2.0], [3.0]]))
     assert text.startswith("Tensor: ") and "rectangular" in text
