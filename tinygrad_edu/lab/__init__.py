@@ -10,7 +10,7 @@ Each experiment is a module with ``NAME``, ``TITLE``, ``CLAIM`` and ``run(config
 
 from __future__ import annotations
 
-from . import activations, chain_rule, vanishing_gradient, weight_init, xor
+from . import activations, chain_rule, optimizers, vanishing_gradient, weight_init, xor
 from .common import Result, RunConfig
 
 # In the order of the course notes.
@@ -20,6 +20,7 @@ EXPERIMENTS = {module.NAME: module for module in (
     vanishing_gradient,
     activations,
     weight_init,
+    optimizers,
 )}
 
 from .runner import run_lab, run_one  # noqa: E402  (the runner needs EXPERIMENTS)
