@@ -10,7 +10,15 @@ Each experiment is a module with ``NAME``, ``TITLE``, ``CLAIM`` and ``run(config
 
 from __future__ import annotations
 
-from . import activations, chain_rule, optimizers, vanishing_gradient, weight_init, xor
+from . import (
+    activations,
+    batch_norm,
+    chain_rule,
+    optimizers,
+    vanishing_gradient,
+    weight_init,
+    xor,
+)
 from .common import Result, RunConfig
 
 # In the order of the course notes.
@@ -21,6 +29,7 @@ EXPERIMENTS = {module.NAME: module for module in (
     activations,
     weight_init,
     optimizers,
+    batch_norm,
 )}
 
 from .runner import run_lab, run_one  # noqa: E402  (the runner needs EXPERIMENTS)

@@ -85,7 +85,7 @@ def run(config: RunConfig) -> Result:
         axis.set(xlim=(-10, 10), ylim=(-5, 5), xlabel="x",
                  title=f"{name} ({_describe(FUNCTION_SETTINGS[name][1])})")
     axes[0].set_ylabel("y")
-    figure.suptitle(f"f(x, y) = x²/20 + y² from {START}, {STEPS} steps")
+    figure.suptitle(f"f(x, y) = x²/20 + y² from {START}, {STEPS} steps", y=1.04)
     figures.append(save_figure(figure, config, NAME, "paths.png"))
     measured["function"] = {"y_sign_changes": zigzags, "final_f": final_values,
                             "final_point": {name: path[-1] for name, path in paths.items()}}
