@@ -278,3 +278,14 @@ def test_gradient_of_a_0d_tensor_is_an_ndarray():
     w, x = Tensor(-2.0, requires_grad=True), Tensor(5.0, requires_grad=True)
     (w * x).backward()
     assert isinstance(w.grad, np.ndarray) and isinstance(x.grad, np.ndarray)
+
+
+def test_mixed_dtypes_give_each_tensor_a_gradient_of_its_own_dtype():
+    a = Tensor([1.0, 2.0], requires_grad=True)  # float32
+    b = Tensor([3.0, 4.0], requires_grad=True, dtype=np.float64)
+    w = Tensor(np.ones((2, 2)), requires_grad=True, dtype=np.float64)
+    out = (a * b) @ w  # computed in float64, as numpy promotes
+    assert out.dtype == np.float64
+    out.sum().backward()
+    assert a.grad.dtype == np.float32 and b.grad.dtype == np.float64 and w.grad.dtype == np.float64
+    np.testing.assert_array_equal(a.grad, [6.0, 8.0])

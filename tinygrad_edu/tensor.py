@@ -185,9 +185,11 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
                     f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}"
                 )
         for node in run_backward(self, seed, retain_graph):
-            # numpy ufuncs turn 0-d arrays into numpy scalars; keep every .grad an ndarray
-            if node.grad is not None and type(node.grad) is not np.ndarray:
-                node.grad = np.asarray(node.grad)
+            # numpy ufuncs turn 0-d arrays into numpy scalars, and mixing float32 with
+            # float64 promotes: keep every .grad an ndarray of its own tensor's dtype
+            grad = node.grad
+            if grad is not None and (type(grad) is not np.ndarray or grad.dtype != node.data.dtype):
+                node.grad = np.asarray(grad, dtype=node.data.dtype)
 
     # ---- display ----
 
