@@ -15,6 +15,7 @@ from . import (
     batch_norm,
     chain_rule,
     optimizers,
+    overfitting,
     vanishing_gradient,
     weight_init,
     xor,
@@ -30,6 +31,7 @@ EXPERIMENTS = {module.NAME: module for module in (
     weight_init,
     optimizers,
     batch_norm,
+    overfitting,
 )}
 
 from .runner import run_lab, run_one  # noqa: E402  (the runner needs EXPERIMENTS)

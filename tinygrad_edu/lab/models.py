@@ -85,7 +85,7 @@ def mlp(sizes: list[int], activation: str = "relu", init: str = "he", seed: int 
                 layers.append(nn.BatchNorm1d(fan_out))
             layers.append(ACTIVATIONS[activation]())
         if dropout:
-            layers.append(nn.Dropout(dropout))
+            layers.append(nn.Dropout(dropout, generator=rng))
     layers.append(nn.Linear(sizes[-2], sizes[-1], generator=rng))
     if output == "sigmoid":
         layers.append(nn.Sigmoid())
