@@ -7,16 +7,16 @@ import datetime
 import json
 import pathlib
 
-from . import bench_memory, bench_scalar, bench_tensor
+from . import bench_memory, bench_scalar, bench_tensor, bench_viz
 from .common import machine
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per candidate")
-    parser.add_argument("--only", choices=["scalar", "tensor", "memory"], action="append")
+    parser.add_argument("--only", choices=["scalar", "tensor", "memory", "viz"], action="append")
     options = parser.parse_args()
-    chosen = options.only or ["scalar", "tensor", "memory"]
+    chosen = options.only or ["scalar", "tensor", "memory", "viz"]
     results = []
     if "scalar" in chosen:
         results += bench_scalar.run(options.rounds)
@@ -24,7 +24,10 @@ def main() -> None:
         results += bench_tensor.run(options.rounds)
     if "memory" in chosen:
         results += bench_memory.run()
-    print(f"\n{datetime.date.today()} on {machine()} (medians of {options.rounds} interleaved rounds)")
+    if "viz" in chosen:
+        results += bench_viz.run(options.rounds)
+    print(f"\n{datetime.date.today()} on {machine()} "
+          f"(medians of {options.rounds} interleaved rounds)")
     for row in results:
         verdict = {True: "  [met]", False: "  [NOT met]", None: ""}[row.get("met")]
         print(f"  {row['benchmark']:50s} {row['summary']}{verdict}")

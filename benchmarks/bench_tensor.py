@@ -28,8 +28,9 @@ def make_problem(batch: int, seed: int = 0):
     y = rng.integers(0, SIZES[-1], size=batch)
     # weights stored (in, out) so that the forward pass is x @ W + b
     params = []
-    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
-        params.append((rng.standard_normal((fan_in, fan_out)) * np.sqrt(2 / fan_in)).astype(np.float32))
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:], strict=True):
+        weight = rng.standard_normal((fan_in, fan_out)) * np.sqrt(2 / fan_in)
+        params.append(weight.astype(np.float32))
         params.append(np.zeros(fan_out, dtype=np.float32))
     return x, y, params
 
@@ -58,7 +59,7 @@ def numpy_step(x: np.ndarray, y: np.ndarray, params: list[np.ndarray]) -> float:
         grads[2 * layer + 1] = delta.sum(axis=0)
         if layer > 0:
             delta = (delta @ params[2 * layer].T) * (pre_activations[layer - 1] > 0)
-    for p, g in zip(params, grads):
+    for p, g in zip(params, grads, strict=True):
         p -= LR * g
     return float(loss)
 
@@ -137,25 +138,33 @@ def check_same_losses(batch: int = 100, steps: int = 5) -> None:
         assert abs(expected - got) < 1e-4 * max(1.0, abs(expected)), (expected, got)
 
 
+def _candidates(batch: int) -> dict:
+    """Each implementation's step on the same data from the same initial weights."""
+    x, y, params = make_problem(batch)
+    hand = [p.copy() for p in params]
+    tensors = [Tensor(p.copy(), requires_grad=True) for p in params]
+    candidates = {
+        "numpy": lambda: numpy_step(x, y, hand),
+        "raw Tensor": lambda: raw_tensor_step(x, y, tensors),
+    }
+    try:
+        nn_step = nn_setup(params)
+        candidates["nn"] = lambda: nn_step(x, y)
+    except (ImportError, AttributeError):
+        pass
+    try:
+        torch_step = torch_setup(params)
+        candidates["torch"] = lambda: torch_step(x, y)
+    except ImportError:
+        pass
+    return candidates
+
+
 def run(rounds: int = 15, batches=(100, 1000)) -> list[dict]:
     check_same_losses()
     results = []
     for batch in batches:
-        x, y, params = make_problem(batch)
-        hand = [p.copy() for p in params]
-        tensors = [Tensor(p.copy(), requires_grad=True) for p in params]
-        candidates = {
-            "numpy": lambda: numpy_step(x, y, hand),
-            "raw Tensor": lambda: raw_tensor_step(x, y, tensors),
-        }
-        try:
-            candidates["nn"] = (lambda step: lambda: step(x, y))(nn_setup(params))
-        except (ImportError, AttributeError):
-            pass
-        try:
-            candidates["torch"] = (lambda step: lambda: step(x, y))(torch_setup(params))
-        except ImportError:
-            pass
+        candidates = _candidates(batch)
         times = time_interleaved(candidates, rounds=rounds * 4)
         for name, seconds in times.items():
             if name == "numpy":

@@ -15,12 +15,14 @@ from collections.abc import Callable
 
 
 def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 15,
-                     warmup: int = 2) -> dict[str, float]:
+                     warmup: int = 2, count_release: bool = False) -> dict[str, float]:
     """Median seconds of one call of each candidate, measured round-robin.
 
-    The heap is collected (untimed) before every call: micrograd's graphs are reference
-    cycles (each node's closure refers to the node), and without this their garbage
-    would be collected during whichever candidate happens to run next.
+    The heap is collected before every call, so that no candidate pays for another's
+    garbage: micrograd's graphs are reference cycles (each node's closure refers to the
+    node), which only the cyclic garbage collector frees. With ``count_release`` that
+    collection after the call is timed too, so each candidate pays for freeing its own
+    graph; without it, only building and back-propagating are timed.
     """
     for _ in range(warmup):
         for run in candidates.values():
@@ -31,6 +33,8 @@ def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 
             gc.collect()
             start = time.perf_counter()
             run()
+            if count_release:
+                gc.collect()
             samples[name].append(time.perf_counter() - start)
     return {name: statistics.median(times) for name, times in samples.items()}
 

@@ -65,7 +65,8 @@ def numerical_grad(fn: Callable, inputs: list, which: int, weights, eps: float) 
     return grad if not is_value else grad[0]
 
 
-def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3) -> bool:
+def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3) -> bool:
     """Check ``fn``'s backward rules at ``inputs`` against central differences.
 
     ``fn`` takes the inputs and returns a Tensor or Value of any shape (a non-scalar
@@ -82,12 +83,17 @@ def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5, rtol
         if isinstance(item, Value) or (isinstance(item, Tensor) and item.requires_grad)
     ]
     if not checked:
-        raise ValueError("gradcheck: no input to check; pass Tensors with requires_grad=True or Values")
+        raise ValueError(
+            "gradcheck: no input to check; pass Tensors with requires_grad=True or Values"
+        )
     output = fn(*inputs)
     if not isinstance(output, (Tensor, Value)):
         raise TypeError(f"gradcheck: fn must return a Tensor or Value, got {type(output).__name__}")
     shape = np.shape(output.data)
-    weights = np.random.default_rng(0).standard_normal(shape) if np.size(output.data) > 1 else np.ones(shape)
+    if np.size(output.data) > 1:  # check every element through a fixed random weighting
+        weights = np.random.default_rng(0).standard_normal(shape)
+    else:
+        weights = np.ones(shape)
     if isinstance(output, Tensor):
         output.backward(weights)
     else:

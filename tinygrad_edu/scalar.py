@@ -157,7 +157,9 @@ class Value(Node):
         if isinstance(data, Value):
             data = data.data
         if type(data) is not float and (isinstance(data, bool) or not isinstance(data, Real)):
-            raise TypeError(f"Value: data must be a real number, got {type(data).__name__} {data!r}")
+            raise TypeError(
+                f"Value: data must be a real number, got {type(data).__name__} {data!r}"
+            )
         self.data = float(data)
         self.grad = 0.0
         self.requires_grad = True
@@ -223,9 +225,8 @@ class Value(Node):
         if isinstance(exponent, bool) or not isinstance(exponent, Real):
             return NotImplemented
         exponent = float(exponent)
-        return _result(
-            _checked_pow(self.data, exponent), (self,), f"**{exponent:g}", _pow_const_rule, (exponent,)
-        )
+        out = _checked_pow(self.data, exponent)
+        return _result(out, (self,), f"**{exponent:g}", _pow_const_rule, (exponent,))
 
     def __rpow__(self, base) -> Value:
         base = _as_value(base)

@@ -37,7 +37,8 @@ def as_array(data, dtype=None, who: str = "Tensor") -> np.ndarray:
         array = np.asarray(data)
     except ValueError as error:  # ragged nested lists
         raise ValueError(
-            f"{who}: data is not a rectangular array of numbers (rows of different lengths?): {error}"
+            f"{who}: data is not a rectangular array of numbers "
+            f"(rows of different lengths?): {error}"
         ) from None
     if array.dtype.kind not in "biuf":
         # name the first element that is not a number, e.g. the None in [1.0, None]
@@ -175,7 +176,8 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
             if self.data.size != 1:
                 raise RuntimeError(
                     f"backward: this tensor has shape {self.shape}, not a single number; "
-                    f"reduce it first (.sum() or .mean()) or pass grad= an array of shape {self.shape}"
+                    "reduce it first (.sum() or .mean()) or pass grad= an array of shape "
+                    f"{self.shape}"
                 )
             seed = np.ones(self.data.shape, self.data.dtype)
         else:

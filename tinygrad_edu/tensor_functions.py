@@ -128,9 +128,13 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
     if not isinstance(logits, Tensor):
         logits = Tensor(logits)
     if reduction not in ("mean", "sum", "none"):
-        raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
+        raise ValueError(
+            f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}"
+        )
     if logits.ndim not in (1, 2):
-        raise ValueError(f"cross_entropy: logits must have shape (N, C) or (C,), got {logits.shape}")
+        raise ValueError(
+            f"cross_entropy: logits must have shape (N, C) or (C,), got {logits.shape}"
+        )
     x = logits.data if logits.ndim == 2 else logits.data[None, :]
     target, soft = _checked_targets(target, logits.shape, *x.shape)
     if soft:

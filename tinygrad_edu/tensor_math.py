@@ -290,4 +290,5 @@ def _matmul_error(left: tuple, right: tuple) -> str:
     inner_right = right[0] if len(right) == 1 else right[-2]
     if inner_left != inner_right:
         return f"matmul: {left} @ {right}: inner sizes {inner_left} and {inner_right} differ"
-    return f"matmul: {left} @ {right}: batch dimensions {left[:-2]} and {right[:-2]} cannot broadcast"
+    return (f"matmul: {left} @ {right}: batch dimensions {left[:-2]} and {right[:-2]} "
+            "cannot broadcast")

@@ -173,7 +173,8 @@ class ShapeOps:
                 f"of a tensor of shape {self.shape}"
             )
         axes = tuple(int(ax) % ndim for ax in axes)
-        return self._from_op(self.data.transpose(axes), (self,), "transpose", _transpose_rule, (axes,))
+        out = self.data.transpose(axes)
+        return self._from_op(out, (self,), "transpose", _transpose_rule, (axes,))
 
     @property
     def T(self):
