@@ -14,6 +14,7 @@ from . import (
     activations,
     batch_norm,
     chain_rule,
+    hyperparameter_search,
     optimizers,
     overfitting,
     vanishing_gradient,
@@ -32,6 +33,7 @@ EXPERIMENTS = {module.NAME: module for module in (
     optimizers,
     batch_norm,
     overfitting,
+    hyperparameter_search,
 )}
 
 from .runner import run_lab, run_one  # noqa: E402  (the runner needs EXPERIMENTS)
