@@ -17,6 +17,7 @@ from . import (
     hyperparameter_search,
     optimizers,
     overfitting,
+    tensorboard_logging,
     vanishing_gradient,
     weight_init,
     xor,
@@ -34,6 +35,7 @@ EXPERIMENTS = {module.NAME: module for module in (
     batch_norm,
     overfitting,
     hyperparameter_search,
+    tensorboard_logging,
 )}
 
 from .runner import run_lab, run_one  # noqa: E402  (the runner needs EXPERIMENTS)
