@@ -107,6 +107,7 @@ def nn_setup(params: list[np.ndarray]):
 def torch_setup(params: list[np.ndarray]):
     import torch
 
+    torch.set_num_threads(1)  # as numpy's BLAS (see benchmarks/__init__.py)
     layers = []
     for i in range(0, len(params), 2):
         linear = torch.nn.Linear(params[i].shape[0], params[i].shape[1])

@@ -110,3 +110,17 @@ def test_sigmoid_fused_equals_decomposed(x):
     ops = [node.op for node in topo_order(decomposed) if node.op]
     assert ops == ["*", "exp", "+", "1/x"]
     assert fused.op == "sigmoid"
+
+
+@pytest.mark.parametrize("op", ["softmax", "log_softmax"])
+def test_softmax_family_names_a_tuple_axis_clearly(op):
+    t = Tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(ValueError, match=f"^{op}: axis must be a single int, got \\(0, 1\\)$"):
+        getattr(t, op)(axis=(0, 1))
+
+
+def test_log_and_sqrt_backward_at_zero_give_inf_without_warnings(recwarn):
+    t = Tensor([0.0, 4.0], requires_grad=True)
+    (t.log().sum() + t.sqrt().sum()).backward()
+    assert np.isinf(t.grad[0]) and t.grad[1] == pytest.approx(0.25 + 0.25)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -9,7 +9,7 @@ import numpy as np
 
 from .tensor import Tensor, tensors_of
 from .tensor_math import unbroadcast
-from .tensor_shape import normalize_axes
+from .tensor_shape import single_axis
 
 __all__ = ["cat", "stack", "where", "cross_entropy"]
 
@@ -22,7 +22,7 @@ def _cat_rule(node, upstream):  # each input gets back its own slice of the grad
 def cat(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis (numpy's ``concatenate``)."""
     tensors = tensors_of(tensors, "cat")
-    (axis,) = normalize_axes("cat", axis, tensors[0].shape)
+    axis = single_axis("cat", axis, tensors[0].shape)
     try:
         out = np.concatenate([t.data for t in tensors], axis=axis)
     except ValueError:
@@ -40,7 +40,7 @@ def _stack_rule(node, upstream):  # each input gets back its own layer of the gr
 def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
     """Join same-shaped tensors along a new axis."""
     tensors = tensors_of(tensors, "stack")
-    (axis,) = normalize_axes("stack", axis, tensors[0].shape + (len(tensors),))
+    axis = single_axis("stack", axis, tensors[0].shape + (len(tensors),))
     try:
         out = np.stack([t.data for t in tensors], axis=axis)
     except ValueError:

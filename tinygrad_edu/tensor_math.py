@@ -128,12 +128,14 @@ def _exp_rule(node, upstream):  # d e^a/da = e^a
     return (upstream * node.data,)
 
 
-def _log_rule(node, upstream):  # d ln(a)/da = 1/a
-    return (upstream / node.parents[0].data,)
+def _log_rule(node, upstream):  # d ln(a)/da = 1/a (inf at a = 0, as the forward's -inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (upstream / node.parents[0].data,)
 
 
-def _sqrt_rule(node, upstream):  # d √a/da = 1/(2√a)
-    return (upstream / (2 * node.data),)
+def _sqrt_rule(node, upstream):  # d √a/da = 1/(2√a) (inf at a = 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (upstream / (2 * node.data),)
 
 
 def _abs_rule(node, upstream):  # d|a|/da = sign(a), taken as 0 at a = 0

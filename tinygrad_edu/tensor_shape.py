@@ -25,6 +25,13 @@ def normalize_axes(op: str, axis, shape: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(sorted(normalized))
 
 
+def single_axis(op: str, axis, shape: tuple[int, ...]) -> int:
+    """One axis (an int, negatives allowed) as a non-negative int."""
+    if not isinstance(axis, (int, np.integer)):
+        raise ValueError(f"{op}: axis must be a single int, got {axis!r}")
+    return normalize_axes(op, axis, shape)[0]
+
+
 def _spread(upstream: np.ndarray, axes: tuple, keepdims: bool, shape: tuple) -> np.ndarray:
     """Undo a reduction's shape: put back the reduced axes and broadcast along them."""
     if not keepdims:
@@ -196,13 +203,13 @@ class ShapeOps:
     # ---- softmax family, stable for any logits: shift by the max before exp ----
 
     def softmax(self, axis: int = -1):
-        (axis,) = normalize_axes("softmax", axis, self.data.shape)
+        axis = single_axis("softmax", axis, self.data.shape)
         shifted = np.exp(self.data - self.data.max(axis=axis, keepdims=True))
         out = shifted / shifted.sum(axis=axis, keepdims=True)
         return self._from_op(out, (self,), "softmax", _softmax_rule, (axis,))
 
     def log_softmax(self, axis: int = -1):
-        (axis,) = normalize_axes("log_softmax", axis, self.data.shape)
+        axis = single_axis("log_softmax", axis, self.data.shape)
         shifted = self.data - self.data.max(axis=axis, keepdims=True)
         out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
         return self._from_op(out, (self,), "log_softmax", _log_softmax_rule, (axis,))
