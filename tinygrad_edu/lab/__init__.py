@@ -17,6 +17,7 @@ from . import (
     hyperparameter_search,
     optimizers,
     overfitting,
+    preprocessing,
     tensorboard_logging,
     vanishing_gradient,
     weight_init,
@@ -36,6 +37,7 @@ EXPERIMENTS = {module.NAME: module for module in (
     overfitting,
     hyperparameter_search,
     tensorboard_logging,
+    preprocessing,
 )}
 
 from .runner import run_lab, run_one  # noqa: E402  (the runner needs EXPERIMENTS)
