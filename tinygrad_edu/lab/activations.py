@@ -21,6 +21,7 @@ CLAIM = ("On the same task and budget sigmoid fails to converge, tanh trails, an
          "family (ReLU, Leaky ReLU 0.1, PReLU, ELU) and Maxout do best, Maxout on top "
          "(notes' CIFAR-10 table: sigmoid n/c, tanh 89.82, ReLU 92.11, VLReLU 93.09, "
          "Maxout 93.94).")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 NAMES = {"sigmoid": "Sigmoid", "tanh": "tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU (0.1)",
          "prelu": "PReLU", "elu": "ELU", "maxout": "Maxout (2 pieces)"}

@@ -19,6 +19,7 @@ NAME = "batch_norm"
 TITLE = "Batch normalisation across initial weight scales"
 CLAIM = ("With batch normalisation a deep net learns faster and is far less sensitive to the "
          "initial weight scale (std 1 … 1e-4) than the same net without it.")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 TRAIN_SAMPLES, DEPTH, WIDTH, LEARNING_RATE, BATCH, EPOCHS = 1000, 5, 100, 0.01, 100, 20
 

@@ -23,6 +23,7 @@ TITLE = "Random search over learning rate and weight decay"
 CLAIM = ("Random search over lr ∈ 10^U(-6,-2) and weight decay ∈ 10^U(-8,-4), judged on a "
          "validation split, finds the good learning rates near the top of the range "
          "(about 0.001–0.01); the best five are printed as in the notes.")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 SAMPLES, VALIDATION, DEPTH, WIDTH, BATCH = 500, 100, 6, 100, 100
 SPACE = {"lr": LogUniform(1e-6, 1e-2), "weight_decay": LogUniform(1e-8, 1e-4)}

@@ -24,6 +24,7 @@ TITLE = "Optimizers on x²/20 + y² and on a 4×100 ReLU net"
 CLAIM = ("On f(x, y) = x²/20 + y² from (-7, 2), SGD zig-zags across the steep y direction "
          "while Momentum, AdaGrad, RMSProp and Adam take straighter paths; training a "
          "ReLU net, SGD is the slowest of them.")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 START, STEPS = (-7.0, 2.0), 30
 FUNCTION_SETTINGS = {  # name -> (optimizer class, keyword arguments)

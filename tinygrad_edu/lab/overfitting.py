@@ -22,6 +22,7 @@ TITLE = "Overfitting: weight decay, dropout, ensembles"
 CLAIM = ("A 6×100 ReLU net trained on 300 samples overfits (train accuracy far above test); "
          "weight decay λ = 0.1 narrows the gap; dropout (0.15 as in the notes, and 0.2) "
          "narrows it; an ensemble of 5 models beats a single one.")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 TRAIN_SAMPLES, DEPTH, WIDTH, LEARNING_RATE, BATCH = 300, 6, 100, 0.01, 100
 VARIANTS = {  # label -> (weight decay, dropout)

@@ -27,6 +27,7 @@ NAME = "preprocessing"
 TITLE = "Pre-processing: zero-centring and normalisation"
 CLAIM = ("Zero-centring the inputs, and normalising them by their standard deviation, make "
          "training faster: fewer steps to reach a target training loss.")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 TARGET_LOSS, HIDDEN, BATCH, EVAL_EVERY = 0.3, 100, 64, 10
 

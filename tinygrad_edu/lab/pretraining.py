@@ -25,6 +25,7 @@ TITLE = "RBM/DBN pre-training vs random initialisation"
 CLAIM = ("Pre-training a deep sigmoid net layer by layer as RBMs (a DBN) gives a better "
          "start than random initialisation; simple Xavier/He initialisation does about as "
          "well without the RBMs.")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 HIDDEN, DEPTH, LEARNING_RATE, BATCH = 100, 3, 0.1, 64
 STARTS = {  # label -> (activation, initialisation)

@@ -28,6 +28,7 @@ CLAIM = ("Sigmoid activations saturate at 0/1 with N(0,1) weights, bunch at 0.5 
          "with depth with Xavier and keep their spread with He. All-zero weights never "
          "break symmetry. A 5-layer ReLU net with std 0.01 does not learn; He learns "
          "faster than Xavier.")
+USES_DATASET = True  # takes --dataset digits|mnist and --data-root
 
 LAYERS, UNITS, SAMPLES = 5, 100, 1000
 HISTOGRAM_CASES = [  # (activation, init scheme, label)
