@@ -15,6 +15,7 @@ import sys
 SUBCOMMAND_MODULES = [
     "tinygrad_edu.demo",
     "tinygrad_edu.cli_graph",
+    "tinygrad_edu.cli_lab",
 ]
 
 # Errors that come from what the user asked for, shown as one line.
