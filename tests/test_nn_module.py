@@ -213,3 +213,37 @@ def test_parameter_repr_and_default_requires_grad():
     assert param.requires_grad and param.dtype == np.float32
     assert repr(param).startswith("Parameter containing:\nTensor(")
     assert not nn.Parameter([1.0], requires_grad=False).requires_grad
+
+
+def test_double_converts_parameters_and_buffers_and_freezing_stops_gradients():
+    model = TwoLayer().double()
+    assert all(p.dtype == np.float64 for p in model.parameters())
+    assert model.norm.running_mean.dtype == np.float64
+    assert model.norm.num_batches_tracked.dtype == np.int64
+    assert model.float().out.weight.dtype == np.float32
+    model.hidden.requires_grad_(False)
+    model(Tensor(np.ones((4, 3)))).sum().backward()
+    assert model.hidden.weight.grad is None and model.out.weight.grad is not None
+
+
+def test_a_deep_copy_is_independent():
+    import copy
+
+    model = make_mlp()
+    clone = copy.deepcopy(model)
+    clone[0].weight.data += 1
+    assert [n for n, _ in clone.named_parameters()] == [n for n, _ in model.named_parameters()]
+    assert not np.array_equal(clone[0].weight.data, model[0].weight.data)
+    assert clone[0]._parameters["weight"] is clone[0].weight
+
+
+def test_a_failed_save_leaves_the_old_file_and_no_temporary(tmp_path):
+    from tinygrad_edu.nn import serialization
+
+    path = tmp_path / "model.npz"
+    make_mlp().save(path)
+    before = path.read_bytes()
+    with pytest.raises(ValueError):  # object arrays are refused: a file holds numbers only
+        serialization.save_npz({"weight": np.array([object()])}, path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.npz"]

@@ -179,6 +179,33 @@ class Module:
         """Evaluation mode: dropout off, batch norm uses its running statistics."""
         return self.train(False)
 
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze every parameter: a frozen one gets no gradient."""
+        for param in self.parameters():
+            param.requires_grad = requires_grad
+        return self
+
+    def to(self, dtype) -> Module:
+        """Convert every floating-point parameter and buffer to ``dtype`` (float64 for a
+        gradient check of a whole model); gradients are dropped. Returns self."""
+        dtype = np.dtype(dtype)
+        for module in self.modules():
+            for param in module._parameters.values():
+                if param is not None and param.data.dtype.kind == "f":
+                    param.data, param.grad = param.data.astype(dtype), None
+            for name, array in module._buffers.items():
+                if array is not None and array.dtype.kind == "f":
+                    setattr(module, name, array.astype(dtype))
+        return self
+
+    def double(self) -> Module:
+        """``to(np.float64)``."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """``to(np.float32)``, the default dtype."""
+        return self.to(np.float32)
+
     def zero_grad(self) -> None:
         """Forget the gradients of every parameter (sets ``.grad`` to None, as PyTorch's
         default ``set_to_none=True`` does: nothing to allocate, nothing shared to clear)."""

@@ -31,8 +31,13 @@ def save_npz(state: dict[str, np.ndarray], path) -> None:
     handle, temporary = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
     try:
         with os.fdopen(handle, "wb") as file:
-            arrays = {name: np.asarray(array) for name, array in state.items()}
-            np.savez(file, **{FORMAT_KEY: np.array(FORMAT_VERSION)}, **arrays)
+            # What np.savez does, minus its keyword arguments (a state named "file"
+            # would collide with them): one .npy member per array in a zip archive.
+            with zipfile.ZipFile(file, "w") as archive:
+                entries = [(FORMAT_KEY, np.array(FORMAT_VERSION)), *state.items()]
+                for name, array in entries:
+                    with archive.open(f"{name}.npy", "w") as member:
+                        np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
