@@ -6,7 +6,9 @@
 ['0.weight', '0.bias', '2.weight', '2.bias']
 """
 
-from . import functional, init
+# Nothing imported here may import `tinygrad_edu.optim`: optim imports nn.utils, so
+# that would be a cycle (nn.rbm, which uses optim.SGD, is imported on its own).
+from . import functional, init, utils
 from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
 from .ensemble import Ensemble, average_probabilities
 from .layers import Identity, Linear, Maxout, ModuleList, Sequential
@@ -14,7 +16,7 @@ from .module import LoadResult, Module, Parameter
 from .regularization import BatchNorm1d, Dropout
 
 __all__ = [
-    "functional", "init",
+    "functional", "init", "utils",
     "Module", "Parameter", "LoadResult",
     "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
