@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd import topo_order
 from ..scalar import Value
-from .common import HOLDS, Result, RunConfig, verdict_of
+from .common import Result, RunConfig, verdict_of
 
 NAME = "chain_rule"
 TITLE = "Chain rule: f = w*x + b, sigmoid fused vs decomposed"
@@ -79,17 +80,22 @@ def run(config: RunConfig) -> Result:
     figures += _draw(decomposed_root, config, "sigmoid_decomposed")
     print(f"  graphs drawn: {', '.join(path for path in figures if path.endswith('.svg'))}")
 
+    fused_ops = sum(1 for node in topo_order(fused_root) if node.op)
+    decomposed_ops = [node.op for node in topo_order(decomposed_root) if node.op]
+    print(f"  op nodes: fused {fused_ops}, decomposed {len(decomposed_ops)} "
+          f"({' → '.join(decomposed_ops)})")
     verdict = verdict_of([chain_ok, sigmoid_ok])
     finding = (f"The engine gives ∂f/∂w = {grads['w']:g}, ∂f/∂x = {grads['x']:g}, "
                f"∂f/∂b = {grads['b']:g}. Over {len(points)} points z in [{min(points):g}, "
                f"{max(points):g}] the fused sigmoid (1 node, rule σ(1-σ)) and the decomposed "
                f"one (4 gates) differ by at most {worst:.1e} in dσ/dz.")
-    if verdict == HOLDS:
-        finding += " The decomposed graph has 4 op nodes where the fused one has 1."
+    finding += (f" The decomposed graph has {len(decomposed_ops)} op nodes "
+                f"({' → '.join(decomposed_ops)}) where the fused one has {fused_ops}.")
     return Result(
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"w": -2.0, "x": 5.0, "b": 3.0, "sigmoid_points": len(points)},
         measured={"f": f.data, "grad_w": grads["w"], "grad_x": grads["x"], "grad_b": grads["b"],
-                  "sigmoid_max_difference": worst},
+                  "sigmoid_max_difference": worst, "fused_op_nodes": fused_ops,
+                  "decomposed_op_nodes": len(decomposed_ops)},
         verdict=verdict, finding=finding, figures=figures,
     )

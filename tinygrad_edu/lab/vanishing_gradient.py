@@ -67,14 +67,14 @@ def run(config: RunConfig) -> Result:
 
     # median over seeds of each layer's gradient norm at the first step; a seed whose net
     # passes no gradient at all (every ReLU dead) is counted apart
-    norms = {name: np.median([r["grad_norms"] for r in runs[name]], axis=0) for name in CONFIGS}
-    ratios, dead = {}, {}
+    norms, ratios, dead = {}, {}, {}
     for name in CONFIGS:
         alive = [r["grad_norms"] for r in runs[name] if r["grad_norms"][0] > 0]
         dead[name] = len(seeds) - len(alive)
+        norms[name] = np.median(alive, axis=0) if alive else np.zeros(HIDDEN_LAYERS + 1)
         ratios[name] = float(np.median([n[0] / n[-1] for n in alive])) if alive else float("nan")
         shown = " ".join(f"{value:.1e}" for value in norms[name])
-        print(f"  ‖∂L/∂W‖ per layer, input side first, median of seeds ({name}): {shown}")
+        print(f"  ‖∂L/∂W‖ per layer, input side first, median of live seeds ({name}): {shown}")
         print(f"    first layer / last layer = {ratios[name]:.1e} (median over seeds that pass "
               f"a gradient); seeds with no gradient at all: {dead[name]}")
 
@@ -93,7 +93,7 @@ def run(config: RunConfig) -> Result:
         left.plot(layer_numbers, norms[name], marker="o", color=color, label=name)
         right.plot(runs[name][0]["loss"], color=color, label=name)
     left.set(yscale="log", xlabel="layer (1 = next to the input)", ylabel="‖∂L/∂W‖ at step 0",
-             title=f"Gradient norm per layer: {len(seeds)} seeds (thin), median (dots)")
+             title="Gradient norm per layer: seeds (thin), median (dots)")
     right.set(xlabel="step", ylabel="logistic cost",
               title=f"Training, seed {seeds[0]} (ReLU curve stops when solved)")
     left.legend()
