@@ -86,14 +86,15 @@ def run(config: RunConfig) -> Result:
     axis.plot(*zip(*events["scalars"]["cost"], strict=True))
     axis.set(xlabel="step", ylabel="cost", yscale="log",
              title="'cost' as read back from the TensorBoard event file")
-    figures = [save_figure(figure, config, NAME, "cost_from_events.png"),
-               f"{NAME}/logs/xor"]
+    figures = [save_figure(figure, config, NAME, "cost_from_events.png")]
 
     finding = (f"{steps} steps of a 2→10→1 sigmoid net on XOR (accuracy {final_accuracy:.2f}) "
                f"wrote {len(files)} event file; TensorBoard's EventAccumulator reads back "
                f"{len(read_costs)} `cost` scalars, identical to the logged values: {matches}, "
                f"and {len(histograms)} `weights2` histograms (expected {expected_histograms}); "
-               f"the model's structure is stored as text ({', '.join(events['text']) or 'none'}).")
+               f"the model's structure is stored as text ({', '.join(events['text']) or 'none'}). "
+               f"The event files are in `<out>/{NAME}/logs/xor`: "
+               f"`tensorboard --logdir <out>/{NAME}/logs` shows them.")
     return Result(
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"net": [2, 10, 1], "learning_rate": LEARNING_RATE, "steps": steps,

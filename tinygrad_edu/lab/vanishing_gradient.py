@@ -111,8 +111,8 @@ def run(config: RunConfig) -> Result:
                     "no gradient at all): with only 5 units per layer and U(-1, 1) weights, some "
                     "layer starts with every unit dead (negative for all four inputs), so the "
                     "net outputs a constant and nothing learns: the 'dead ReLU' of the CS231n "
-                    "notes. The lecture's single run did not meet it; more width or He "
-                    "initialisation makes it rare.")
+                    "notes. The lecture's single run did not meet it; wider layers make an "
+                    "all-dead layer much less likely.")
     return Result(
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"hidden_layers": HIDDEN_LAYERS, "width": WIDTH, "learning_rate": LEARNING_RATE,

@@ -176,11 +176,12 @@ def run(config: RunConfig) -> Result:
         f"{min(bunched):.0%}–{max(bunched):.0%} are within 0.05 of 0.5; with Xavier at most "
         f"{max(xavier['near_0_or_1']):.0%} saturate and at most "
         f"{max(xavier['within_0.05_of_0.5']):.0%} are near 0.5. ReLU, std of layer 5 / layer 1: "
-        + ", ".join(f"{label.split(', ')[1]} {value:.3g}" for label, value in relu_ratio.items())
+        + ", ".join(f"{label.split(', ', 1)[1]} {value:.3g}" for label, value in relu_ratio.items())
         + f" (layer-5 std with 0.01: {stats['ReLU, N(0, 0.01²)']['std'][-1]:.1e}). "
         f"Zero init after {zero_steps} steps: hidden units differ by "
-        f"{symmetry['sigmoid, zeros']['unit_spread']:g} (sigmoid) and "
-        f"{symmetry['relu, zeros']['unit_spread']:g} (ReLU) — identical — with test accuracy "
+        f"{symmetry['sigmoid, zeros']['unit_spread']:.2g} (sigmoid) and "
+        f"{symmetry['relu, zeros']['unit_spread']:g} (ReLU): identical up to rounding noise "
+        "(a learned difference would be of the size of the weights), with test accuracy "
         f"{symmetry['sigmoid, zeros']['test_accuracy']:.3f} and "
         f"{symmetry['relu, zeros']['test_accuracy']:.3f} (Xavier: "
         f"{symmetry['sigmoid, xavier']['test_accuracy']:.3f} and "
