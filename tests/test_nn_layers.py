@@ -12,7 +12,10 @@ def gradcheck_module(module, x):
     """gradcheck the module's output with respect to its input and every parameter."""
     slots = [(owner, name) for owner in module.modules() for name in owner._parameters
              if owner._parameters[name] is not None]
-    params = [getattr(owner, name) for owner, name in slots]
+    # gradcheck perturbs its inputs through a flat view, which needs C order (a Linear
+    # weight is stored in F order): hand it C-ordered float64 copies
+    params = [Tensor(np.ascontiguousarray(getattr(owner, name).data), requires_grad=True,
+                     dtype=np.float64) for owner, name in slots]
 
     def run(x, *copies):  # gradcheck hands us float64 copies: put them in the module
         for (owner, name), copy in zip(slots, copies, strict=True):
@@ -44,6 +47,14 @@ def test_linear_gradients():
     assert gradcheck_module(nn.Linear(4, 3, bias=False), randn(5, 4))
     assert gradcheck_module(nn.Linear(4, 3), randn(4))  # one sample, no batch axis
     assert gradcheck_module(nn.Linear(4, 2), randn(2, 3, 4))  # extra batch axes
+
+
+def test_linear_weight_and_its_gradient_share_a_layout():
+    layer = nn.Linear(5, 3)
+    assert layer.weight.data.flags.f_contiguous  # weight.T is a row-major (in, out) matrix
+    layer(Tensor(np.ones((4, 5)))).sum().backward()
+    assert layer.weight.grad.flags.f_contiguous and layer.weight.grad.shape == (3, 5)
+    np.testing.assert_allclose(layer.weight.grad, np.full((3, 5), 4.0))
 
 
 def test_linear_without_bias_and_input_not_requiring_grad():

@@ -35,7 +35,11 @@ def _linear_rule(node, upstream):
     out_features, in_features = weight.data.shape
     rows = upstream.reshape(-1, out_features)  # a batch of any rank, as rows (a free view)
     grad_x = (upstream @ weight.data) if x.requires_grad else None
-    grad_weight = (rows.T @ x.data.reshape(-1, in_features)) if weight.requires_grad else None
+    grad_weight = None
+    if weight.requires_grad:
+        # in the weight's own memory layout (see Linear), so the update is one plain loop
+        grad_weight = np.matmul(rows.T, x.data.reshape(-1, in_features),
+                                out=np.empty_like(weight.data))
     if len(node.parents) == 2:
         return grad_x, grad_weight
     bias = node.parents[2]

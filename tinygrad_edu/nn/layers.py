@@ -25,6 +25,10 @@ class Linear(Module):
     PyTorch: row j of W holds the weights of output unit j. (The lecture writes
     ``X @ W`` with W of shape (in, out): that W is our ``weight.T``.)
 
+    The weight is stored column-major (numpy's ``order="F"``): then ``weight.T`` is an
+    ordinary row-major (in, out) matrix and ``x @ weight.T`` is the plain matrix product
+    that BLAS runs fastest. Shape, values and indexing are the same as in any layout.
+
     ``init`` names the initialisation (see ``nn.init.SCHEMES``) or is a function that
     fills the weight. The default, "pytorch", is PyTorch's own: weight and bias from
     U(-1/√in_features, 1/√in_features). Use "xavier" for sigmoid/tanh nets and "he"
@@ -36,8 +40,9 @@ class Linear(Module):
         super().__init__()
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Parameter(np.zeros((out_features, in_features)), dtype=dtype)
-        self.bias = Parameter(np.zeros(out_features), dtype=dtype) if bias else None
+        dtype = np.float32 if dtype is None else dtype
+        self.weight = Parameter(np.zeros((out_features, in_features), dtype, order="F"))
+        self.bias = Parameter(np.zeros(out_features, dtype)) if bias else None
         init_weight_and_bias(self.weight, self.bias, init, generator)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -269,7 +269,8 @@ class Module:
             )
         for name, array in arrays.items():  # all checked: now change
             module, attribute, current = slots[name]
-            new = np.array(array, dtype=current.dtype)  # a copy the model owns
+            new = np.empty_like(current)  # a copy the model owns, in the current layout
+            new[...] = array
             if attribute in module._parameters:
                 module._parameters[attribute].data = new
             else:
