@@ -247,3 +247,10 @@ def test_a_failed_save_leaves_the_old_file_and_no_temporary(tmp_path):
         serialization.save_npz({"weight": np.array([object()])}, path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["model.npz"]
+
+
+def test_replacing_a_parameter_keeps_its_place():
+    layer = nn.Linear(2, 3)
+    layer.weight = nn.Parameter(np.zeros((3, 2)))
+    assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
+    assert not layer.weight.data.any()

@@ -71,24 +71,28 @@ class Module:
     # ---- registration ----
 
     def __setattr__(self, name: str, value: Any) -> None:
-        registry = self.__dict__.get("_parameters")
-        if registry is None:
+        if "_parameters" not in self.__dict__:
             raise AttributeError(
                 f"{type(self).__name__}: call super().__init__() before assigning "
                 f"attribute {name!r}"
             )
-        self._parameters.pop(name, None)
-        self._modules.pop(name, None)
+        parameters, modules, buffers = self._parameters, self._modules, self._buffers
+        # Assigning to a name already registered as the same kind keeps its place.
         if isinstance(value, Parameter):
-            self._buffers.pop(name, None)
-            self._parameters[name] = value
+            modules.pop(name, None)
+            buffers.pop(name, None)
+            parameters[name] = value
         elif isinstance(value, Module):
-            self._buffers.pop(name, None)
-            self._modules[name] = value
-        elif name in self._buffers:
+            parameters.pop(name, None)
+            buffers.pop(name, None)
+            modules[name] = value
+        elif name in buffers:
             if value is not None and not isinstance(value, np.ndarray):
                 raise TypeError(f"{name!r} is a buffer and must stay a numpy array")
-            self._buffers[name] = value
+            buffers[name] = value
+        else:  # anything else is a plain attribute and unregisters the name
+            parameters.pop(name, None)
+            modules.pop(name, None)
         # Also a plain attribute: reading self.weight in forward() is then as fast as
         # reading any attribute (no __getattr__ detour on the hot path).
         object.__setattr__(self, name, value)
