@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from viz import plots
+
 from .. import optim
 from ..tensor import Tensor
 from .common import Result, RunConfig, plt, save_figure, verdict_of
@@ -77,16 +79,11 @@ def run(config: RunConfig) -> Result:
         print(f"  {name:8s} ({_describe(FUNCTION_SETTINGS[name][1])}): after {STEPS} steps at "
               f"({path[-1, 0]:+.3f}, {path[-1, 1]:+.3f}), f = {final_values[name]:.4f}, "
               f"y changed sign {zigzags[name]} times")
-    figure, axes = plt.subplots(1, len(paths), figsize=(4 * len(paths), 3.6))
-    grid_x, grid_y = np.meshgrid(np.linspace(-10, 10, 200), np.linspace(-5, 5, 200))
-    for axis, (name, path) in zip(axes, paths.items(), strict=True):
-        axis.contour(grid_x, grid_y, grid_x**2 / 20 + grid_y**2, levels=20, cmap="Greys")
-        axis.plot(path[:, 0], path[:, 1], "o-", color="tab:red", markersize=3)
-        axis.plot(0, 0, "+", color="black", markersize=10)
-        axis.set(xlim=(-10, 10), ylim=(-5, 5), xlabel="x",
-                 title=f"{name} ({_describe(FUNCTION_SETTINGS[name][1])})")
-    axes[0].set_ylabel("y")
-    figure.suptitle(f"f(x, y) = x²/20 + y² from {START}, {STEPS} steps", y=1.04)
+    figure = plots.optimizer_paths(
+        {f"{name} ({_describe(FUNCTION_SETTINGS[name][1])})": path
+         for name, path in paths.items()},
+        loss=lambda x, y: x**2 / 20 + y**2, xlim=(-10, 10), ylim=(-5, 5), minimum=(0, 0),
+        title=f"f(x, y) = x²/20 + y² from {START}, {STEPS} steps each")
     figures.append(save_figure(figure, config, NAME, "paths.png"))
     measured["function"] = {"y_sign_changes": zigzags, "final_f": final_values,
                             "final_point": {name: path[-1] for name, path in paths.items()}}

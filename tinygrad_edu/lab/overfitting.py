@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from viz import plots
+
 from .. import nn, optim
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
@@ -79,23 +81,21 @@ def run(config: RunConfig) -> Result:
                                        if label != "plain"]
     checks.append(ensemble > float(np.mean(singles)))
 
-    figure, axes = plt.subplots(1, len(VARIANTS) + 1, figsize=(4 * (len(VARIANTS) + 1), 3.5))
-    for axis, (label, evals) in zip(axes, curves.items(), strict=False):
-        epoch_axis = [step // steps_per_epoch for step, _ in evals]
-        axis.plot(epoch_axis, [entry["train"] for _, entry in evals], label="train")
-        axis.plot(epoch_axis, [entry["test"] for _, entry in evals], label="test")
-        axis.set(title=f"{label}: gap {gaps[label]:.3f}", xlabel="epoch", ylim=(0, 1.02))
-    axes[0].set_ylabel("accuracy")
-    axes[0].legend()
-    last = axes[-1]
-    last.bar(range(len(singles)), singles, color="tab:blue", alpha=0.6, label="single models")
-    last.bar(len(singles), ensemble, color="tab:green", label="ensemble")
-    last.set_xticks(range(len(singles) + 1), [str(i + 1) for i in range(len(singles))] + ["all"])
+    figure = plots.training_curves(
+        {f"{label} (gap {gaps[label]:.3f})": {
+            "train": [entry["train"] for _, entry in evals[1:]],  # [0] is before training
+            "test": [entry["test"] for _, entry in evals[1:]]} for label, evals in curves.items()},
+        xlabel="epoch", title=f"accuracy on {len(x)} training samples and the test set")
+    figures = [save_figure(figure, config, NAME, "train_test_curves.png")]
+    figure, axis = plt.subplots(figsize=(5, 3.5))
+    axis.bar(range(len(singles)), singles, color="tab:blue", alpha=0.6, label="single models")
+    axis.bar(len(singles), ensemble, color="tab:green", label="ensemble (mean probabilities)")
+    axis.set_xticks(range(len(singles) + 1), [str(i + 1) for i in range(len(singles))] + ["all"])
     lowest = min(singles + [ensemble])
-    last.set(title="test accuracy", ylim=(max(0.0, lowest - 0.05), min(1.0, ensemble + 0.03)))
-    last.legend(fontsize=8)
-    figure.tight_layout()
-    figures = [save_figure(figure, config, NAME, "overfitting.png")]
+    axis.set(title=f"test accuracy: {len(singles)} models and their ensemble",
+             ylim=(max(0.0, lowest - 0.05), min(1.0, max(singles + [ensemble]) + 0.03)))
+    axis.legend(fontsize=8)
+    figures.append(save_figure(figure, config, NAME, "ensemble.png"))
 
     finding = (
         f"After {epochs} epochs on {len(x)} samples: "

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from viz import plots
+
 from .. import optim
 from ..autograd import no_grad
 from ..nn import functional as F
@@ -38,14 +40,13 @@ def train_deep_xor(activation: str, steps: int, seed: int) -> dict:
     layers = linear_layers(model)
     optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE)
     x = Tensor(inputs)
-    losses, solved_at, first_norms = [], None, None
+    losses, solved_at, norms_per_step = [], None, []
     for step in range(steps):
         probabilities = model(x)
         loss = F.binary_cross_entropy(probabilities, targets)
         optimizer.zero_grad()
         loss.backward()
-        if first_norms is None:
-            first_norms = [float(np.linalg.norm(layer.weight.grad)) for layer in layers]
+        norms_per_step.append([float(np.linalg.norm(layer.weight.grad)) for layer in layers])
         if binary_accuracy(probabilities.data, targets) == 1.0:
             solved_at = step
             break  # solved: no need to spend the rest of the budget
@@ -53,7 +54,8 @@ def train_deep_xor(activation: str, steps: int, seed: int) -> dict:
         losses.append(loss.item())
     with no_grad():
         final = binary_accuracy(model(x).data, targets)
-    return {"accuracy": final, "solved_at": solved_at, "loss": losses, "grad_norms": first_norms}
+    return {"accuracy": final, "solved_at": solved_at, "loss": losses,
+            "grad_norms": norms_per_step[0], "grad_norms_per_step": norms_per_step}
 
 
 def run(config: RunConfig) -> Result:
@@ -99,6 +101,12 @@ def run(config: RunConfig) -> Result:
     left.legend()
     right.legend()
     figures = [save_figure(figure, config, NAME, "gradient_norms.png")]
+    for name, activation in CONFIGS.items():  # how each layer's gradient evolves, seed 0
+        per_step = np.array(runs[name][0]["grad_norms_per_step"])
+        figure = plots.gradient_norms(
+            {f"layer {i + 1}": np.maximum(per_step[:, i], 1e-30) for i in range(per_step.shape[1])},
+            title=f"{name}, seed {seeds[0]}: ‖∂L/∂W‖ of each layer during training")
+        figures.append(save_figure(figure, config, NAME, f"gradient_norms_{activation}.png"))
 
     finding = (
         f"Sigmoid everywhere: accuracy {[r['accuracy'] for r in sigmoid_runs]} after {steps} "

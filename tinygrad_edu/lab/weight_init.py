@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from viz import plots
+
 from .. import nn, optim
 from ..autograd import no_grad
 from ..tensor import Tensor
@@ -81,31 +83,29 @@ def run(config: RunConfig) -> Result:
     figures, checks, measured = [], [], {}
 
     # 1. histograms of hidden activations
-    stats = {}
-    figure, axes = plt.subplots(len(HISTOGRAM_CASES), LAYERS, figsize=(13, 13))
-    for row, (activation, scheme, label) in enumerate(HISTOGRAM_CASES):
+    stats, layers_of = {}, {}
+    for activation, scheme, label in HISTOGRAM_CASES:
         outputs = hidden_activations(activation, scheme, config.seed)
+        layers_of[label] = {f"layer {i + 1}": values for i, values in enumerate(outputs)}
         if activation == "sigmoid":
-            value_range = (0.0, 1.0)
             stats[label] = {
                 "near_0_or_1": [float(((a < 0.05) | (a > 0.95)).mean()) for a in outputs],
                 "within_0.05_of_0.5": [float((np.abs(a - 0.5) < 0.05).mean()) for a in outputs],
             }
         else:
-            value_range = (0.0, max(float(np.percentile(outputs[0], 99)), 1e-6))
             stats[label] = {"std": [float(a.std()) for a in outputs],
                             "zero_fraction": [float((a == 0).mean()) for a in outputs]}
-        for column, values in enumerate(outputs):
-            axis = axes[row][column]
-            axis.hist(values.ravel(), bins=30, range=value_range, color="tab:blue")
-            axis.set_title(f"{label}\nlayer {column + 1}" if column == 0 else f"layer {column + 1}",
-                           fontsize=9)
-            axis.set_yticks([])  # counts are not the point; few ticks also draw much faster
-            axis.set_xticks([value_range[0], value_range[1]])
-            axis.tick_params(labelsize=7)
-    figure.suptitle(f"Hidden activations: {SAMPLES} inputs from N(0,1), {LAYERS} layers × {UNITS}")
-    figure.tight_layout()
-    figures.append(save_figure(figure, config, NAME, "activation_histograms.png"))
+    for activation, filename in (("sigmoid", "sigmoid_histograms.png"),
+                                 ("relu", "relu_histograms.png")):
+        rows = {label: layers for label, layers in layers_of.items()
+                if label.lower().startswith(activation)}
+        # one range per figure so rows compare; ReLU's long tail is cut at He's 99th percentile
+        top = 1.0 if activation == "sigmoid" else float(
+            np.percentile(layers_of["ReLU, He"]["layer 1"], 99))
+        figure = plots.activation_histograms(
+            rows, bins=30, value_range=(0.0, top),
+            title=f"{activation}: {SAMPLES} inputs from N(0, 1) through {LAYERS} layers × {UNITS}")
+        figures.append(save_figure(figure, config, NAME, filename))
     for label, values in stats.items():
         print(f"  {label:22s} " + "  ".join(
             f"{key} " + " ".join(f"{v:.3g}" for v in series) for key, series in values.items()))
