@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tinygrad_edu.cli import main as cli_main
@@ -199,3 +200,21 @@ def test_every_experiment_has_an_example_script():
     for name in EXPERIMENTS:
         script = REPO / "examples" / f"{name}.py"
         assert f'main("{name}")' in script.read_text(encoding="utf-8")
+
+
+def test_data_experiments_read_mnist_from_data_root(tmp_path):
+    from tinygrad_edu.data import write_idx
+
+    rng = np.random.default_rng(0)
+    root = tmp_path / "mnist"
+    root.mkdir()
+    for prefix, count in (("train", 200), ("t10k", 100)):
+        write_idx(root / f"{prefix}-images-idx3-ubyte",
+                  rng.integers(0, 256, (count, 28, 28)).astype(np.uint8))
+        write_idx(root / f"{prefix}-labels-idx1-ubyte",
+                  rng.integers(0, 10, count).astype(np.uint8))
+    config = RunConfig(quick=True, out=tmp_path / "out", dataset="mnist", data_root=str(root))
+    result = run_one("activations", config)
+    assert result.settings["dataset"] == "MNIST (28x28)"
+    assert result.settings["sizes"][0] == 784
+    assert (tmp_path / "out" / "activations" / "activations.png").exists()
