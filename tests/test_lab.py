@@ -21,7 +21,7 @@ from tinygrad_edu.cli import main as cli_main
 from tinygrad_edu.lab import EXPERIMENTS, RunConfig, run_lab, run_one
 
 REPO = Path(__file__).resolve().parent.parent
-KEYS = {"name", "title", "claim", "seed", "quick", "settings", "measured", "verdict",
+KEYS = {"name", "title", "claim", "seed", "quick", "settings", "measured", "checks", "verdict",
         "finding", "figures", "seconds"}
 VERDICTS = {"holds", "partly holds", "does not hold"}
 
@@ -50,6 +50,10 @@ def test_results_json_has_every_experiment_with_its_record(lab):
     for entry in data["experiments"]:
         assert set(entry) == KEYS
         assert entry["verdict"] in VERDICTS
+        held = list(entry["checks"].values())
+        assert held, entry["name"]
+        expected = "holds" if all(held) else "does not hold" if not any(held) else "partly holds"
+        assert entry["verdict"] == expected
         assert entry["measured"] and entry["settings"] and entry["finding"]
         assert entry["seed"] == 0 and entry["quick"] is True
         assert 0 < entry["seconds"] < 30

@@ -64,7 +64,11 @@ def run(config: RunConfig) -> Result:
     faster = [bool(with_bn > without) for with_bn, without
               in zip(area["with BN"], area["without BN"], strict=True)]
     spread = {label: float(max(values) - min(values)) for label, values in final.items()}
-    checks = [sum(faster) > len(scales) / 2, spread["with BN"] < spread["without BN"]]
+    checks = {
+        "BN has the higher mean training accuracy at most scales": sum(faster) > len(scales) / 2,
+        "final accuracy varies less across scales with BN":
+            spread["with BN"] < spread["without BN"],
+    }
 
     columns = 4
     rows = int(np.ceil(len(scales) / columns))
@@ -122,5 +126,5 @@ def run(config: RunConfig) -> Result:
         measured={"final_train_accuracy": final, "mean_train_accuracy": area,
                   "first_layer_preactivation_variance": first_variance, "diverged": diverged,
                   "bn_faster": faster, "final_accuracy_range": spread},
-        verdict=verdict_of(checks), finding=finding, figures=figures,
+        checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

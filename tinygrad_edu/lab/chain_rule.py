@@ -84,7 +84,9 @@ def run(config: RunConfig) -> Result:
     decomposed_ops = [node.op for node in topo_order(decomposed_root) if node.op]
     print(f"  op nodes: fused {fused_ops}, decomposed {len(decomposed_ops)} "
           f"({' → '.join(decomposed_ops)})")
-    verdict = verdict_of([chain_ok, sigmoid_ok])
+    checks = {"∂f/∂w, ∂f/∂x, ∂f/∂b are 5, -2, 1 exactly": chain_ok,
+              "fused and decomposed dσ/dz agree within 1e-12": sigmoid_ok}
+    verdict = verdict_of(checks)
     finding = (f"The engine gives ∂f/∂w = {grads['w']:g}, ∂f/∂x = {grads['x']:g}, "
                f"∂f/∂b = {grads['b']:g}. Over {len(points)} points z in [{min(points):g}, "
                f"{max(points):g}] the fused sigmoid (1 node, rule σ(1-σ)) and the decomposed "
@@ -97,5 +99,5 @@ def run(config: RunConfig) -> Result:
         measured={"f": f.data, "grad_w": grads["w"], "grad_x": grads["x"], "grad_b": grads["b"],
                   "sigmoid_max_difference": worst, "fused_op_nodes": fused_ops,
                   "decomposed_op_nodes": len(decomposed_ops)},
-        verdict=verdict, finding=finding, figures=figures,
+        checks=checks, verdict=verdict, finding=finding, figures=figures,
     )

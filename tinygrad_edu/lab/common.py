@@ -66,14 +66,17 @@ class Result:
     verdict: str
     finding: str
     figures: list[str] = field(default_factory=list)
+    checks: dict[str, bool] = field(default_factory=dict)
     seconds: float = 0.0
 
     def to_dict(self) -> dict:
         return _plain(asdict(self))
 
 
-def verdict_of(checks: list[bool]) -> str:
-    """All sub-claims held, none did, or some did."""
+def verdict_of(checks: dict[str, bool]) -> str:
+    """All sub-claims held, none did, or some did. ``checks`` maps a sentence saying
+    what was tested to whether it held."""
+    checks = list(checks.values())
     if all(checks):
         return HOLDS
     if not any(checks):

@@ -60,7 +60,8 @@ def run(config: RunConfig) -> Result:
     good = scores >= scores.max() - 0.1  # within 10 points of the best trial
     good_lr = (float(learning_rates[good].min()), float(learning_rates[good].max()))
     good_decay = (float(decays[good].min()), float(decays[good].max()))
-    checks = [all(t.params["lr"] >= 1e-3 for t in best)]
+    checks = {"the best five trials all have lr ≥ 1e-3":
+              all(t.params["lr"] >= 1e-3 for t in best)}
 
     figure, axis = plt.subplots(figsize=(6.5, 4.5))
     points = axis.scatter(learning_rates, decays, c=scores, cmap="viridis", vmin=0, vmax=1)
@@ -92,5 +93,5 @@ def run(config: RunConfig) -> Result:
                              **t.params} for t in best],
                   "good_lr_range": good_lr, "good_weight_decay_range": good_decay,
                   "trials": [{"val_acc": t.score("val_acc"), **t.params} for t in search.trials]},
-        verdict=verdict_of(checks), finding=finding, figures=figures,
+        checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

@@ -114,16 +114,20 @@ def run(config: RunConfig) -> Result:
     measured["network_final_loss"] = final_loss
 
     others = [name for name in FUNCTION_SETTINGS if name != "SGD"]
-    checks = [zigzags["SGD"] >= STEPS // 2,
-              all(zigzags[name] < zigzags["SGD"] for name in others),
-              final_loss["SGD"] == max(final_loss.values())]
+    checks = {
+        "SGD's y changes sign in at least half of the steps": zigzags["SGD"] >= STEPS // 2,
+        "every other optimizer changes y's sign less often than SGD":
+            all(zigzags[name] < zigzags["SGD"] for name in others),
+        "SGD has the highest final training loss on the net":
+            final_loss["SGD"] == max(final_loss.values()),
+    }
     finding = (
         "On x²/20 + y² (30 steps): y changed sign "
         + ", ".join(f"{name} {count}×" for name, count in zigzags.items())
         + "; final f " + ", ".join(f"{name} {value:.3g}" for name, value in final_values.items())
         + f". Training the net for {steps} steps, final loss "
         + ", ".join(f"{name} {value:.3f}" for name, value in final_loss.items()) + ".")
-    if not checks[1]:
+    if not checks["every other optimizer changes y's sign less often than SGD"]:
         finding += (" Not every adaptive method zig-zags less than SGD here: with these "
                     "learning rates momentum overshoots and swings across the valley too — "
                     "its path is smoother but still oscillates.")
@@ -133,5 +137,6 @@ def run(config: RunConfig) -> Result:
                   "function_lr": {n: kw for n, (_, kw) in FUNCTION_SETTINGS.items()},
                   "network": sizes, "network_steps": steps,
                   "network_lr": {n: kw for n, (_, kw) in NETWORK_SETTINGS.items()}},
-        measured=measured, verdict=verdict_of(checks), finding=finding, figures=figures,
+        measured=measured, checks=checks, verdict=verdict_of(checks), finding=finding,
+        figures=figures,
     )

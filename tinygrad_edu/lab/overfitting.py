@@ -77,9 +77,12 @@ def run(config: RunConfig) -> Result:
     print(f"  ensemble of {len(members)}: test {ensemble:.3f}; its members alone: "
           + " ".join(f"{value:.3f}" for value in singles))
 
-    checks = [gaps["plain"] > 0.05] + [gaps[label] < gaps["plain"] for label in VARIANTS
-                                       if label != "plain"]
-    checks.append(ensemble > float(np.mean(singles)))
+    checks = {"the plain net's train-test gap exceeds 5 points": gaps["plain"] > 0.05}
+    for label in VARIANTS:
+        if label != "plain":
+            checks[f"{label} has a smaller gap than the plain net"] = gaps[label] < gaps["plain"]
+    checks["the ensemble beats its members' mean test accuracy"] = (
+        ensemble > float(np.mean(singles)))
 
     figure = plots.training_curves(
         {f"{label} (gap {gaps[label]:.3f})": {
@@ -117,5 +120,5 @@ def run(config: RunConfig) -> Result:
                   "ensemble_size": len(members)},
         measured={"final": final, "gap": gaps, "ensemble_test": ensemble,
                   "single_test": singles},
-        verdict=verdict_of(checks), finding=finding, figures=figures,
+        checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

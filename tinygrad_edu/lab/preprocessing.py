@@ -91,7 +91,12 @@ def run(config: RunConfig) -> Result:
                for name, by_lr in reached.items()}
     best = {name: min(by_lr.values()) for name, by_lr in medians.items()}
     best_lr = {name: min(by_lr, key=by_lr.get) for name, by_lr in medians.items()}
-    checks = [best["zero-centred"] < best["raw"], best["standardised"] < best["raw"]]
+    checks = {
+        "zero-centred needs fewer steps than raw (each at its best lr)":
+            best["zero-centred"] < best["raw"],
+        "standardised needs fewer steps than raw (each at its best lr)":
+            best["standardised"] < best["raw"],
+    }
 
     figure, axes = plt.subplots(1, len(rates), figsize=(5 * len(rates), 3.8), squeeze=False)
     for axis, lr in zip(axes[0], rates, strict=True):
@@ -130,5 +135,5 @@ def run(config: RunConfig) -> Result:
                   "loss_measured_on": min(EVAL_SAMPLES, len(split.x_train))},
         measured={"steps_to_target": reached, "median_steps": medians, "best_median": best,
                   "best_lr": best_lr},
-        verdict=verdict_of(checks), finding=finding, figures=figures,
+        checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

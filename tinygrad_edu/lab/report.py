@@ -26,6 +26,8 @@ def render_report(results: list[Result], config: RunConfig) -> str:
         "Every claim comes from the course notes; the verdict is computed from our numbers by "
         "a rule written in each experiment (see `tinygrad_edu/lab/`), never tuned to agree.",
         "",
+        _summary(results),
+        "",
         "| # | experiment | verdict | time |",
         "|---|---|---|---|",
     ]
@@ -43,8 +45,11 @@ def render_report(results: list[Result], config: RunConfig) -> str:
             "",
             f"**Our measurement.** {result.finding}",
             "",
-            f"**Verdict:** {_MARK.get(result.verdict, result.verdict)}.",
+            f"**Verdict:** {_MARK.get(result.verdict, result.verdict)}"
+            + (", from these checks:" if result.checks else "."),
             "",
+            *[f"- {'✅' if held else '❌'} {check}" for check, held in result.checks.items()],
+            *([""] if result.checks else []),
             f"Settings: {_settings_text(result.settings)}; seed {result.seed}; "
             f"`tinygrad-edu lab {result.name}` or `python examples/{result.name}.py`.",
         ]
@@ -56,6 +61,14 @@ def render_report(results: list[Result], config: RunConfig) -> str:
             elif not figure.endswith((".png", ".svg")):
                 lines += ["", f"Output: `{figure}`"]
     return "\n".join(lines) + "\n"
+
+
+def _summary(results: list[Result]) -> str:
+    counts = {verdict: sum(r.verdict == verdict for r in results) for verdict in _MARK}
+    total = sum(r.seconds for r in results)
+    return (f"Of {len(results)} claims, {counts[HOLDS]} held in full, {counts['partly holds']} "
+            f"in part and {counts['does not hold']} not at all in this run "
+            f"({total:.0f} s in all). Each section lists the checks behind its verdict.")
 
 
 def write_report(results: list[Result], config: RunConfig, path: Path) -> None:

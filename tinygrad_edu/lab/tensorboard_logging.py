@@ -80,7 +80,10 @@ def run(config: RunConfig) -> Result:
           f"logged: {matches}), {len(histograms)} 'weights2' histograms, text tags "
           f"{events['text']}")
     print(f"  view them with: tensorboard --logdir {log_dir.parent.as_posix()}")
-    checks = [bool(files), matches, len(histograms) == expected_histograms]
+    checks = {"an event file was written": bool(files),
+              "every logged cost reads back unchanged": matches,
+              "one weights2 histogram per 10 steps reads back":
+                  len(histograms) == expected_histograms}
 
     figure, axis = plt.subplots(figsize=(6, 3.5))
     axis.plot(*zip(*events["scalars"]["cost"], strict=True))
@@ -102,5 +105,5 @@ def run(config: RunConfig) -> Result:
         measured={"event_files": len(files), "cost_scalars": len(read_costs),
                   "costs_match": matches, "weights2_histograms": len(histograms),
                   "final_cost": logged_costs[-1], "xor_accuracy": final_accuracy},
-        verdict=verdict_of(checks), finding=finding, figures=figures,
+        checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

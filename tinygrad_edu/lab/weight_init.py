@@ -80,7 +80,7 @@ def unit_spread(model: nn.Module) -> float:
 
 
 def run(config: RunConfig) -> Result:
-    figures, checks, measured = [], [], {}
+    figures, checks, measured = [], {}, {}
 
     # 1. histograms of hidden activations
     stats, layers_of = {}, {}
@@ -114,15 +114,15 @@ def run(config: RunConfig) -> Result:
     xavier = stats["sigmoid, Xavier"]
     relu_ratio = {label: stats[label]["std"][-1] / stats[label]["std"][0]
                   for label in ("ReLU, N(0, 0.01²)", "ReLU, Xavier", "ReLU, He")}
-    histogram_checks = [
-        min(saturated) > 0.5,
-        min(bunched) > 0.9,
-        max(xavier["near_0_or_1"]) < 0.05 and max(xavier["within_0.05_of_0.5"]) < 0.5,
-        stats["ReLU, N(0, 0.01²)"]["std"][-1] < 1e-3,
-        relu_ratio["ReLU, Xavier"] < 0.5,
-        0.5 <= relu_ratio["ReLU, He"] <= 2.0,
-    ]
-    checks += histogram_checks
+    checks.update({
+        "sigmoid, N(0,1): over half of every layer below 0.05 or above 0.95": min(saturated) > 0.5,
+        "sigmoid, N(0,0.01): over 90% of every layer within 0.05 of 0.5": min(bunched) > 0.9,
+        "sigmoid, Xavier: under 5% saturated and under half near 0.5 in every layer":
+            max(xavier["near_0_or_1"]) < 0.05 and max(xavier["within_0.05_of_0.5"]) < 0.5,
+        "ReLU, std 0.01: layer-5 std below 1e-3": stats["ReLU, N(0, 0.01²)"]["std"][-1] < 1e-3,
+        "ReLU, Xavier: layer-5 std below half of layer 1's": relu_ratio["ReLU, Xavier"] < 0.5,
+        "ReLU, He: layer-5 std within ×2 of layer 1's": 0.5 <= relu_ratio["ReLU, He"] <= 2.0,
+    })
     measured["histograms"] = stats
     measured["relu_std_layer5_over_layer1"] = relu_ratio
 
@@ -142,8 +142,10 @@ def run(config: RunConfig) -> Result:
     for key, value in symmetry.items():
         print(f"  after {zero_steps} steps, {key:16s}: largest difference between hidden units "
               f"{value['unit_spread']:.3g}, test accuracy {value['test_accuracy']:.3f}")
-    checks += [symmetry["sigmoid, zeros"]["unit_spread"] < 1e-6,
-               symmetry["relu, zeros"]["unit_spread"] < 1e-6]
+    checks["zero init, sigmoid: hidden units identical (within 1e-6) after training"] = (
+        symmetry["sigmoid, zeros"]["unit_spread"] < 1e-6)
+    checks["zero init, ReLU: hidden units identical (within 1e-6) after training"] = (
+        symmetry["relu, zeros"]["unit_spread"] < 1e-6)
     measured["zero_init"] = symmetry
 
     # 3. training curves of a 5-layer ReLU net
@@ -159,7 +161,10 @@ def run(config: RunConfig) -> Result:
     final = {label: float(np.mean(loss[-tail:])) for label, loss in curves.items()}
     print(f"  5×{UNITS} ReLU net, SGD lr 0.01, {curve_steps} steps: final loss "
           + ", ".join(f"{label} {value:.3f}" for label, value in final.items()))
-    checks += [final["std 0.01"] > 2.0, final["He"] < final["Xavier"]]
+    checks["5-layer ReLU net, std 0.01: loss stays above 2.0 (no learning)"] = (
+        final["std 0.01"] > 2.0)
+    checks["5-layer ReLU net: He ends with a lower loss than Xavier"] = (
+        final["He"] < final["Xavier"])
     measured["training_final_loss"] = final
 
     figure, axis = plt.subplots(figsize=(6, 4))
@@ -194,5 +199,6 @@ def run(config: RunConfig) -> Result:
                   "zero_init_net": sizes, "zero_init_steps": zero_steps,
                   "curve_net": deep, "curve_steps": curve_steps, "curve_lr": 0.01,
                   "curve_batch": 128},
-        measured=measured, verdict=verdict_of(checks), finding=finding, figures=figures,
+        measured=measured, checks=checks, verdict=verdict_of(checks), finding=finding,
+        figures=figures,
     )
