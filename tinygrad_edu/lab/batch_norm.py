@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optim
-from .common import Result, RunConfig, plt, save_figure, verdict_of
+from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
 from .models import accuracy, linear_layers, mlp, train_classifier
 
@@ -29,33 +29,37 @@ def run(config: RunConfig) -> Result:
     x, y = split.x_train[:TRAIN_SAMPLES], split.y_train[:TRAIN_SAMPLES]
     scales = [1.0, 0.1, 0.01, 1e-4] if config.quick else list(np.logspace(0, -4, 16))
     epochs = 3 if config.quick else EPOCHS
+    seeds = seeds_for(config, full=3, quick=1)
     steps_per_epoch = len(x) // BATCH
     steps = epochs * steps_per_epoch
     sizes = [split.features] + [WIDTH] * DEPTH + [split.classes]
     print(f"{len(x)} training samples of {split.name}; net {sizes}, SGD lr {LEARNING_RATE}, "
-          f"batch {BATCH}, {epochs} epochs")
+          f"batch {BATCH}, {epochs} epochs, seeds {seeds}")
 
     def train_accuracy(model):
         return {"train_accuracy": accuracy(model, x, y)}
 
-    curves = {"with BN": [], "without BN": []}
+    curves = {"with BN": [], "without BN": []}  # per scale: the seeds' mean accuracy curve
     first_variance, diverged = [], []
     for scale in scales:
         for label, batch_norm in (("with BN", True), ("without BN", False)):
-            model = mlp(sizes, activation="relu", init=f"normal:{scale}", seed=config.seed,
-                        batch_norm=batch_norm)
-            if batch_norm:  # what the first BatchNorm sees at the start, against its ε
-                first = linear_layers(model)[0]
-                first_variance.append(float((x @ first.weight.data.T).var(axis=0).mean()))
-            with np.errstate(over="ignore", invalid="ignore"):  # a blown-up net is a result
-                history = train_classifier(
-                    model, optim.SGD(model.parameters(), lr=LEARNING_RATE), x, y, steps,
-                    batch_size=BATCH, seed=config.seed, eval_every=steps_per_epoch,
-                    evaluate=train_accuracy)
-            if not np.isfinite(history["loss"][-1]):
-                diverged.append(f"{label} at std {scale:.2g}")
-            curves[label].append([entry["train_accuracy"] for _, entry in history["evals"]])
-        print(f"  std {scale:8.2e}: final training accuracy with BN "
+            per_seed = []
+            for seed in seeds:
+                model = mlp(sizes, activation="relu", init=f"normal:{scale}", seed=seed,
+                            batch_norm=batch_norm)
+                if batch_norm and seed == seeds[0]:  # what the first BatchNorm sees, against ε
+                    first = linear_layers(model)[0]
+                    first_variance.append(float((x @ first.weight.data.T).var(axis=0).mean()))
+                with np.errstate(over="ignore", invalid="ignore"):  # a blown-up net is a result
+                    history = train_classifier(
+                        model, optim.SGD(model.parameters(), lr=LEARNING_RATE), x, y, steps,
+                        batch_size=BATCH, seed=seed, eval_every=steps_per_epoch,
+                        evaluate=train_accuracy)
+                if not np.isfinite(history["loss"][-1]):
+                    diverged.append(f"{label} at std {scale:.2g} (seed {seed})")
+                per_seed.append([entry["train_accuracy"] for _, entry in history["evals"]])
+            curves[label].append(np.mean(per_seed, axis=0).tolist())
+        print(f"  std {scale:8.2e}: final training accuracy (mean of {len(seeds)} seeds) with BN "
               f"{curves['with BN'][-1][-1]:.3f}, without {curves['without BN'][-1][-1]:.3f}")
 
     final = {label: [curve[-1] for curve in runs] for label, runs in curves.items()}
@@ -86,13 +90,14 @@ def run(config: RunConfig) -> Result:
         axes[index // columns][index % columns].axis("off")
     axes[0][0].legend(fontsize=7)
     figure.supxlabel("epoch")
-    figure.supylabel("training accuracy")
+    figure.supylabel(f"training accuracy (mean of {len(seeds)} seeds)")
     figure.tight_layout()
     figures = [save_figure(figure, config, NAME, "batch_norm.png")]
 
     slower = [f"{scale:.2g}" for scale, quicker in zip(scales, faster, strict=True) if not quicker]
     finding = (
-        f"Mean training accuracy over {epochs} epochs was higher with BN at "
+        f"Averaged over seeds {seeds}: the mean training accuracy over {epochs} epochs was "
+        f"higher with BN at "
         f"{sum(faster)}/{len(scales)} initial scales. Final training accuracy with BN ranged "
         f"{min(final['with BN']):.3f}–{max(final['with BN']):.3f} across scales, without BN "
         f"{min(final['without BN']):.3f}–{max(final['without BN']):.3f}.")
@@ -122,7 +127,7 @@ def run(config: RunConfig) -> Result:
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"dataset": split.name, "train_samples": len(x), "sizes": sizes,
                   "learning_rate": LEARNING_RATE, "batch_size": BATCH, "epochs": epochs,
-                  "scales": scales, "layer": "Linear → BatchNorm1d → ReLU"},
+                  "scales": scales, "seeds": seeds, "layer": "Linear → BatchNorm1d → ReLU"},
         measured={"final_train_accuracy": final, "mean_train_accuracy": area,
                   "first_layer_preactivation_variance": first_variance, "diverged": diverged,
                   "bn_faster": faster, "final_accuracy_range": spread},
