@@ -49,24 +49,31 @@ def run(config: RunConfig) -> Result:
         return {"train": accuracy(model, x, y),
                 "test": accuracy(model, split.x_test, split.y_test)}
 
-    curves, final, models = {}, {}, {}
+    seeds = seeds_for(config, full=3, quick=1)
+    curves, final, per_seed, plain_models = {}, {}, {}, []
     for label, (weight_decay, dropout) in VARIANTS.items():
-        model = mlp(sizes, activation="relu", init="he", seed=config.seed, dropout=dropout)
-        optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE, weight_decay=weight_decay)
-        history = train_classifier(model, optimizer, x, y, steps, batch_size=BATCH,
-                                   seed=config.seed, eval_every=steps_per_epoch,
-                                   evaluate=both_accuracies)
-        curves[label] = history["evals"]
-        final[label] = history["evals"][-1][1]
-        models[label] = model
+        per_seed[label] = []
+        for seed in seeds:
+            model = mlp(sizes, activation="relu", init="he", seed=seed, dropout=dropout)
+            optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE, weight_decay=weight_decay)
+            history = train_classifier(model, optimizer, x, y, steps, batch_size=BATCH,
+                                       seed=seed, eval_every=steps_per_epoch,
+                                       evaluate=both_accuracies)
+            per_seed[label].append(history["evals"][-1][1])
+            if seed == seeds[0]:
+                curves[label] = history["evals"]
+            if label == "plain":
+                plain_models.append(model)
+        final[label] = {split_name: float(np.mean([r[split_name] for r in per_seed[label]]))
+                        for split_name in ("train", "test")}
         gap = final[label]["train"] - final[label]["test"]
         print(f"  {label:17s} train {final[label]['train']:.3f}  test {final[label]['test']:.3f}"
-              f"  gap {gap:.3f}")
+              f"  gap {gap:.3f}  (mean of seeds {seeds})")
     gaps = {label: value["train"] - value["test"] for label, value in final.items()}
 
-    # the ensemble: the plain model plus independently initialised and shuffled copies
-    members = [models["plain"]]
-    for seed in seeds_for(config, full=5, quick=3)[1:]:
+    # the ensemble: the plain models above plus more, independently initialised and shuffled
+    members = list(plain_models)
+    for seed in seeds_for(config, full=5, quick=3)[len(members):]:
         member = mlp(sizes, activation="relu", init="he", seed=seed)
         train_classifier(member, optim.SGD(member.parameters(), lr=LEARNING_RATE), x, y, steps,
                          batch_size=BATCH, seed=seed)
@@ -85,10 +92,11 @@ def run(config: RunConfig) -> Result:
         ensemble > float(np.mean(singles)))
 
     figure = plots.training_curves(
-        {f"{label} (gap {gaps[label]:.3f})": {
+        {f"{label} (mean gap {gaps[label]:.3f})": {
             "train": [entry["train"] for _, entry in evals[1:]],  # [0] is before training
             "test": [entry["test"] for _, entry in evals[1:]]} for label, evals in curves.items()},
-        xlabel="epoch", title=f"accuracy on {len(x)} training samples and the test set")
+        xlabel="epoch",
+        title=f"{len(x)} training samples: train and test accuracy, seed {seeds[0]}")
     figures = [save_figure(figure, config, NAME, "train_test_curves.png")]
     figure, axis = plt.subplots(figsize=(5, 3.5))
     axis.bar(range(len(singles)), singles, color="tab:blue", alpha=0.6, label="single models")
@@ -101,7 +109,7 @@ def run(config: RunConfig) -> Result:
     figures.append(save_figure(figure, config, NAME, "ensemble.png"))
 
     finding = (
-        f"After {epochs} epochs on {len(x)} samples: "
+        f"After {epochs} epochs on {len(x)} samples (mean of seeds {seeds}): "
         + "; ".join(f"{label} train {value['train']:.3f} / test {value['test']:.3f} "
                     f"(gap {gaps[label]:.3f})" for label, value in final.items())
         + f". Ensemble of {len(members)}: test {ensemble:.3f} vs single models "
@@ -117,8 +125,8 @@ def run(config: RunConfig) -> Result:
         settings={"dataset": split.name, "train_samples": len(x), "sizes": sizes,
                   "learning_rate": LEARNING_RATE, "batch_size": BATCH, "epochs": epochs,
                   "weight_decay_applies_to": "all parameters (SGD weight_decay)",
-                  "ensemble_size": len(members)},
-        measured={"final": final, "gap": gaps, "ensemble_test": ensemble,
+                  "seeds": seeds, "ensemble_size": len(members)},
+        measured={"final": final, "gap": gaps, "per_seed": per_seed, "ensemble_test": ensemble,
                   "single_test": singles},
         checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )
