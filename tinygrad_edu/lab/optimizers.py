@@ -17,7 +17,7 @@ from viz import plots
 
 from .. import optim
 from ..tensor import Tensor
-from .common import Result, RunConfig, plt, save_figure, verdict_of
+from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
 from .models import mlp, train_classifier
 
@@ -92,26 +92,32 @@ def run(config: RunConfig) -> Result:
     split = load(config)
     steps = 100 if config.quick else 1500
     sizes = [split.features] + [100] * 4 + [split.classes]
-    curves = {}
+    seeds = seeds_for(config, full=3, quick=1)
+    tail = max(1, steps // 20)  # "final loss": the mean of the last 5% of steps
+    curves, final_loss, per_seed = {}, {}, {}
     for name, (cls, kwargs) in NETWORK_SETTINGS.items():
-        model = mlp(sizes, activation="relu", init="he", seed=config.seed)
-        history = train_classifier(model, cls(model.parameters(), **kwargs), split.x_train,
-                                   split.y_train, steps, batch_size=128, seed=config.seed)
-        curves[name] = history["loss"]
-    tail = max(1, steps // 20)
-    final_loss = {name: float(np.mean(loss[-tail:])) for name, loss in curves.items()}
-    print(f"  {split.name}, net {sizes}, batch 128, {steps} steps: final training loss "
-          + ", ".join(f"{name} {value:.3f}" for name, value in final_loss.items()))
+        per_seed[name] = []
+        for seed in seeds:
+            model = mlp(sizes, activation="relu", init="he", seed=seed)
+            history = train_classifier(model, cls(model.parameters(), **kwargs), split.x_train,
+                                       split.y_train, steps, batch_size=128, seed=seed)
+            per_seed[name].append(float(np.mean(history["loss"][-tail:])))
+            if seed == seeds[0]:
+                curves[name] = history["loss"]
+        final_loss[name] = float(np.mean(per_seed[name]))
+    print(f"  {split.name}, net {sizes}, batch 128, {steps} steps: final training loss (mean "
+          f"of seeds {seeds}) " + ", ".join(f"{n} {v:.4f}" for n, v in final_loss.items()))
     figure, axis = plt.subplots(figsize=(6.5, 4))
     window = max(1, steps // 50)
     for name, loss in curves.items():
         smooth = np.convolve(loss, np.ones(window) / window, mode="valid")
         axis.plot(smooth, label=f"{name} ({_describe(NETWORK_SETTINGS[name][1])})")
     axis.set(xlabel="step", ylabel="training loss (moving average)", yscale="log",
-             title=f"{split.name}: {sizes}, He init, batch 128")
+             title=f"{split.name}: {sizes}, He init, batch 128, seed {seeds[0]}")
     axis.legend()
     figures.append(save_figure(figure, config, NAME, "training_loss.png"))
     measured["network_final_loss"] = final_loss
+    measured["network_final_loss_per_seed"] = per_seed
 
     others = [name for name in FUNCTION_SETTINGS if name != "SGD"]
     checks = {
@@ -125,8 +131,8 @@ def run(config: RunConfig) -> Result:
         "On x²/20 + y² (30 steps): y changed sign "
         + ", ".join(f"{name} {count}×" for name, count in zigzags.items())
         + "; final f " + ", ".join(f"{name} {value:.3g}" for name, value in final_values.items())
-        + f". Training the net for {steps} steps, final loss "
-        + ", ".join(f"{name} {value:.3f}" for name, value in final_loss.items()) + ".")
+        + f". Training the net for {steps} steps, final loss (mean of {len(seeds)} seeds) "
+        + ", ".join(f"{name} {value:.4f}" for name, value in final_loss.items()) + ".")
     if not checks["every other optimizer changes y's sign less often than SGD"]:
         finding += (" Not every adaptive method zig-zags less than SGD here: with these "
                     "learning rates momentum overshoots and swings across the valley too — "
@@ -135,7 +141,7 @@ def run(config: RunConfig) -> Result:
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"start": START, "function_steps": STEPS,
                   "function_lr": {n: kw for n, (_, kw) in FUNCTION_SETTINGS.items()},
-                  "network": sizes, "network_steps": steps,
+                  "network": sizes, "network_steps": steps, "network_seeds": seeds,
                   "network_lr": {n: kw for n, (_, kw) in NETWORK_SETTINGS.items()}},
         measured=measured, checks=checks, verdict=verdict_of(checks), finding=finding,
         figures=figures,
