@@ -19,7 +19,7 @@ from viz import plots
 from .. import nn, optim
 from ..autograd import no_grad
 from ..tensor import Tensor
-from .common import Result, RunConfig, plt, save_figure, verdict_of
+from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
 from .models import accuracy, linear_layers, mlp, train_classifier
 
@@ -152,26 +152,34 @@ def run(config: RunConfig) -> Result:
     curve_steps = 150 if config.quick else 2000
     deep = [split.features] + [UNITS] * LAYERS + [split.classes]
     curves = {}
+    seeds = seeds_for(config, full=3, quick=1)
+    tail = max(1, curve_steps // 20)  # "final loss": the mean of the last 5% of steps
+    final, final_per_seed = {}, {}
     for scheme, label in (("normal:0.01", "std 0.01"), ("xavier", "Xavier"), ("he", "He")):
-        model = mlp(deep, activation="relu", init=scheme, seed=config.seed)
-        history = train_classifier(model, optim.SGD(model.parameters(), lr=0.01), split.x_train,
-                                   split.y_train, curve_steps, batch_size=128, seed=config.seed)
-        curves[label] = history["loss"]
-    tail = max(1, curve_steps // 20)
-    final = {label: float(np.mean(loss[-tail:])) for label, loss in curves.items()}
-    print(f"  5×{UNITS} ReLU net, SGD lr 0.01, {curve_steps} steps: final loss "
-          + ", ".join(f"{label} {value:.3f}" for label, value in final.items()))
+        final_per_seed[label] = []
+        for seed in seeds:
+            model = mlp(deep, activation="relu", init=scheme, seed=seed)
+            history = train_classifier(model, optim.SGD(model.parameters(), lr=0.01),
+                                       split.x_train, split.y_train, curve_steps,
+                                       batch_size=128, seed=seed)
+            final_per_seed[label].append(float(np.mean(history["loss"][-tail:])))
+            if seed == seeds[0]:
+                curves[label] = history["loss"]
+        final[label] = float(np.mean(final_per_seed[label]))
+    print(f"  5×{UNITS} ReLU net, SGD lr 0.01, {curve_steps} steps: final loss (mean of seeds "
+          f"{seeds}) " + ", ".join(f"{label} {value:.3f}" for label, value in final.items()))
     checks["5-layer ReLU net, std 0.01: loss stays above 2.0 (no learning)"] = (
         final["std 0.01"] > 2.0)
     checks["5-layer ReLU net: He ends with a lower loss than Xavier"] = (
         final["He"] < final["Xavier"])
     measured["training_final_loss"] = final
+    measured["training_final_loss_per_seed"] = final_per_seed
 
     figure, axis = plt.subplots(figsize=(6, 4))
     for label, loss in curves.items():
         axis.plot(loss, label=label, alpha=0.8)
     axis.set(xlabel="step", ylabel="training loss",
-             title=f"{split.name}: 5×{UNITS} ReLU, SGD lr 0.01")
+             title=f"{split.name}: 5×{UNITS} ReLU, SGD lr 0.01, seed {seeds[0]}")
     axis.legend()
     figures.append(save_figure(figure, config, NAME, "training_curves.png"))
 
@@ -191,14 +199,14 @@ def run(config: RunConfig) -> Result:
         f"{symmetry['relu, zeros']['test_accuracy']:.3f} (Xavier: "
         f"{symmetry['sigmoid, xavier']['test_accuracy']:.3f} and "
         f"{symmetry['relu, xavier']['test_accuracy']:.3f}). Training loss after {curve_steps} "
-        "steps: "
+        f"steps (mean of {len(seeds)} seeds): "
         + ", ".join(f"{label} {value:.3f}" for label, value in final.items()) + ".")
     return Result(
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"histogram_layers": LAYERS, "units": UNITS, "samples": SAMPLES,
                   "zero_init_net": sizes, "zero_init_steps": zero_steps,
                   "curve_net": deep, "curve_steps": curve_steps, "curve_lr": 0.01,
-                  "curve_batch": 128},
+                  "curve_batch": 128, "curve_seeds": seeds},
         measured=measured, checks=checks, verdict=verdict_of(checks), finding=finding,
         figures=figures,
     )
