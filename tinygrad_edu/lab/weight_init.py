@@ -187,7 +187,7 @@ def run(config: RunConfig) -> Result:
         f"Sigmoid: with N(0,1) {min(saturated):.0%}–{max(saturated):.0%} of activations are "
         f"below 0.05 or above 0.95 (layers 1–5); with N(0,0.01) "
         f"{min(bunched):.0%}–{max(bunched):.0%} are within 0.05 of 0.5; with Xavier at most "
-        f"{max(xavier['near_0_or_1']):.0%} saturate and at most "
+        f"{max(xavier['near_0_or_1']):.1%} saturate and at most "
         f"{max(xavier['within_0.05_of_0.5']):.0%} are near 0.5. ReLU, std of layer 5 / layer 1: "
         + ", ".join(f"{label.split(', ', 1)[1]} {value:.3g}" for label, value in relu_ratio.items())
         + f" (layer-5 std with 0.01: {stats['ReLU, N(0, 0.01²)']['std'][-1]:.1e}). "
