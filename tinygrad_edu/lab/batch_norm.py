@@ -56,7 +56,7 @@ def run(config: RunConfig) -> Result:
                         batch_size=BATCH, seed=seed, eval_every=steps_per_epoch,
                         evaluate=train_accuracy)
                 if not np.isfinite(history["loss"][-1]):
-                    diverged.append(f"{label} at std {scale:.2g} (seed {seed})")
+                    diverged.append((label, f"{scale:.2g}", seed))
                 per_seed.append([entry["train_accuracy"] for _, entry in history["evals"]])
             curves[label].append(np.mean(per_seed, axis=0).tolist())
         print(f"  std {scale:8.2e}: final training accuracy (mean of {len(seeds)} seeds) with BN "
@@ -102,7 +102,12 @@ def run(config: RunConfig) -> Result:
         f"{min(final['with BN']):.3f}–{max(final['with BN']):.3f} across scales, without BN "
         f"{min(final['without BN']):.3f}–{max(final['without BN']):.3f}.")
     if diverged:
-        finding += f" Diverged (loss became inf/NaN): {', '.join(diverged)}."
+        runs = {}
+        for label, scale, _ in diverged:
+            runs[(label, scale)] = runs.get((label, scale), 0) + 1
+        finding += " Diverged (loss became inf/NaN): " + ", ".join(
+            f"{label} at std {scale} ({count}/{len(seeds)} seeds)"
+            for (label, scale), count in runs.items()) + "."
     failed = [i for i, value in enumerate(final["with BN"]) if value < 0.5]
     tiny = [i for i in failed if first_variance[i] < 1e-5]
     if tiny:
@@ -129,7 +134,9 @@ def run(config: RunConfig) -> Result:
                   "learning_rate": LEARNING_RATE, "batch_size": BATCH, "epochs": epochs,
                   "scales": scales, "seeds": seeds, "layer": "Linear → BatchNorm1d → ReLU"},
         measured={"final_train_accuracy": final, "mean_train_accuracy": area,
-                  "first_layer_preactivation_variance": first_variance, "diverged": diverged,
+                  "first_layer_preactivation_variance": first_variance,
+                  "diverged": [{"run": label, "std": scale, "seed": seed}
+                               for label, scale, seed in diverged],
                   "bn_faster": faster, "final_accuracy_range": spread},
         checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

@@ -10,7 +10,6 @@ adjusted to agree with the notes.
 from __future__ import annotations
 
 import json
-import time
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 __all__ = ["RunConfig", "Result", "HOLDS", "DOES_NOT_HOLD", "PARTLY", "verdict_of",
-           "save_figure", "plt", "seeds_for", "Timer", "single_threaded_blas"]
+           "save_figure", "plt", "seeds_for", "single_threaded_blas"]
 
 HOLDS = "holds"
 DOES_NOT_HOLD = "does not hold"
@@ -97,17 +96,6 @@ def seeds_for(config: RunConfig, full: int, quick: int) -> list[int]:
     """The seeds an experiment repeats itself over: consecutive from the run's seed."""
     count = quick if config.quick else full
     return [config.seed + i for i in range(count)]
-
-
-class Timer:
-    """``with Timer() as t: ...`` then ``t.seconds``."""
-
-    def __enter__(self) -> Timer:
-        self.start = time.perf_counter()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.seconds = time.perf_counter() - self.start
 
 
 @contextmanager
