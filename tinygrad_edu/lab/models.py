@@ -36,7 +36,8 @@ def linear_layers(model: nn.Module) -> list[nn.Linear]:
 
 
 def initialise(model: nn.Module, scheme: str, rng: np.random.Generator) -> None:
-    """Re-initialise every Linear weight with ``scheme`` and zero every bias.
+    """Re-initialise every Linear weight with ``scheme`` and zero every bias (except with
+    ``"uniform:A"``, which draws the biases too).
 
     ``"xavier"`` (std 1/√fan_in, the lecture's form), ``"he"`` (std √(2/fan_in)),
     ``"zeros"``, ``"uniform:A"`` (U(-A, A) for weights and biases, as the lecture's
@@ -57,13 +58,13 @@ def initialise(model: nn.Module, scheme: str, rng: np.random.Generator) -> None:
         elif scheme.startswith("uniform:"):
             bound = float(scheme.split(":")[1])
             nn.init.uniform_(layer.weight, -bound, bound, generator=rng)
+            if layer.bias is not None:  # the lecture's code draws its biases the same way
+                nn.init.uniform_(layer.bias, -bound, bound, generator=rng)
+            continue
         else:
             raise ValueError(f"lab: unknown initialisation {scheme!r}")
         if layer.bias is not None:
-            if scheme.startswith("uniform:"):  # the lecture's code draws biases the same way
-                nn.init.uniform_(layer.bias, -bound, bound, generator=rng)
-            else:
-                nn.init.zeros_(layer.bias)
+            nn.init.zeros_(layer.bias)
 
 
 def mlp(sizes: list[int], activation: str = "relu", init: str = "he", seed: int = 0,
