@@ -84,6 +84,8 @@ def _short(value) -> str:
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_short(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + "; ".join(f"{key}: {_short(item)}" for key, item in value.items()) + "}"
     return str(value)
 
 
