@@ -124,3 +124,11 @@ def test_log_and_sqrt_backward_at_zero_give_inf_without_warnings(recwarn):
     (t.log().sum() + t.sqrt().sum()).backward()
     assert np.isinf(t.grad[0]) and t.grad[1] == pytest.approx(0.25 + 0.25)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+def test_gradcheck_accepts_column_major_inputs():
+    from tinygrad_edu import gradcheck
+
+    weight = Tensor(np.asfortranarray(np.arange(6.0).reshape(2, 3)), requires_grad=True)
+    x = Tensor(np.ones((4, 3)), dtype=np.float64)
+    assert gradcheck(lambda w: (x @ w.T).tanh().sum(), weight)

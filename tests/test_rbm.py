@@ -109,3 +109,10 @@ def test_pretrain_dbn_checks_the_layers():
         pretrain_dbn(model, X, layers=4)
     with pytest.raises(ValueError, match="expects 16 inputs but receives 10"):
         pretrain_dbn(model, X[:, :10])
+
+
+def test_rbm_and_dbn_are_reachable_as_nn_attributes():
+    import tinygrad_edu.nn as nn
+    from tinygrad_edu.nn import rbm
+
+    assert nn.RBM is rbm.RBM and nn.pretrain_dbn is rbm.pretrain_dbn

@@ -27,9 +27,9 @@ class GradcheckError(AssertionError):
 
 def _float64_copy(item):
     """A float64 copy of a Tensor/Value input, as a fresh leaf; anything else unchanged."""
-    if isinstance(item, Tensor):
-        return Tensor(item.data.astype(np.float64), requires_grad=item.requires_grad,
-                      dtype=np.float64, label=item.label)
+    if isinstance(item, Tensor):  # C order: numerical_grad edits it through a flat view
+        return Tensor(np.array(item.data, dtype=np.float64, order="C"),
+                      requires_grad=item.requires_grad, dtype=np.float64, label=item.label)
     if isinstance(item, Value):
         return Value(item.data, label=item.label)
     return item
@@ -45,7 +45,9 @@ def numerical_grad(fn: Callable, inputs: list, which: int, weights, eps: float) 
     """Central-difference gradient of Σ weights * fn(*inputs) with respect to inputs[which]."""
     target = inputs[which]
     is_value = isinstance(target, Value)
-    flat = None if is_value else target.data.reshape(-1)  # a view: editing it edits the input
+    flat = None if is_value else target.data.reshape(-1)
+    if flat is not None and not np.shares_memory(flat, target.data):
+        raise ValueError("numerical_grad: the input's data must be contiguous (C order)")
     size = 1 if is_value else flat.size
     grad = np.zeros(size)
     with no_grad():

@@ -7,7 +7,8 @@
 """
 
 # Nothing imported here may import `tinygrad_edu.optim`: optim imports nn.utils, so
-# that would be a cycle (nn.rbm, which uses optim.SGD, is imported on its own).
+# that would be a cycle. nn.rbm uses optim.SGD, so `nn.RBM` and `nn.pretrain_dbn` are
+# loaded on first use (see __getattr__ below).
 from . import functional, init, utils
 from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
 from .ensemble import Ensemble, average_probabilities
@@ -20,5 +21,14 @@ __all__ = [
     "Module", "Parameter", "LoadResult",
     "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
-    "Dropout", "BatchNorm1d", "Ensemble", "average_probabilities",
+    "Dropout", "BatchNorm1d", "Ensemble", "average_probabilities", "RBM", "pretrain_dbn",
 ]
+
+
+def __getattr__(name: str):
+    """`nn.RBM` and `nn.pretrain_dbn`, imported when first asked for (PEP 562)."""
+    if name in ("RBM", "pretrain_dbn"):
+        from . import rbm
+
+        return getattr(rbm, name)
+    raise AttributeError(f"module 'tinygrad_edu.nn' has no attribute {name!r}")
