@@ -97,6 +97,7 @@ def test_backward_with_a_wrong_shaped_grad(grad_shape, a):
 
 def test_second_backward_through_a_freed_graph_changes_no_gradient(a):
     middle = a * 3
+    middle.retain_grad()
     loss = middle.sum()
     loss.backward()
     before_a, before_middle = a.grad.copy(), middle.grad.copy()

@@ -25,7 +25,7 @@ def test_dtype_float64_is_respected_and_grads_follow_the_dtype():
         out = (a * b + a.exp() / b).tanh()
         loss = out.sum()
         assert out.dtype == dtype and loss.dtype == dtype
-        loss.backward()
+        loss.backward(keep_all_grads=True)
         for node in topo_order(loss):
             assert node.grad.dtype == dtype, node.op
 
@@ -112,13 +112,28 @@ def test_leaf_gradients_do_not_alias_views_or_the_seed(build):
     assert a.grad.flags.writeable and b.grad.flags.writeable
 
 
-def test_every_tensor_of_the_graph_keeps_its_gradient():
+def test_intermediate_gradients_are_released_unless_retained():
+    # as in PyTorch: leaves (and the root) keep their gradients, intermediates let go
     x = Tensor([[0.5, -1.0], [2.0, 1.5]], requires_grad=True, dtype=np.float64)
     w = Tensor([[1.0], [-0.5]], requires_grad=True, dtype=np.float64)
     hidden = x @ w
     activated = hidden.tanh()
     loss = activated.sum()
+    activated.retain_grad()
+    assert activated.retains_grad and not hidden.retains_grad and not x.retains_grad
     loss.backward()
+    assert hidden.grad is None
+    np.testing.assert_allclose(activated.grad, np.ones((2, 1)))
+    assert x.grad is not None and w.grad is not None and loss.grad == 1.0
+
+
+def test_keep_all_grads_keeps_every_tensors_gradient():
+    x = Tensor([[0.5, -1.0], [2.0, 1.5]], requires_grad=True, dtype=np.float64)
+    w = Tensor([[1.0], [-0.5]], requires_grad=True, dtype=np.float64)
+    hidden = x @ w
+    activated = hidden.tanh()
+    loss = activated.sum()
+    loss.backward(keep_all_grads=True)
     for node in topo_order(loss):
         assert node.grad is not None, node.op
         assert node.grad.shape == node.shape
@@ -142,6 +157,7 @@ def test_results_of_constants_do_not_require_grad_and_build_no_graph():
 def test_leaf_gradients_accumulate_and_intermediates_start_afresh():
     a = Tensor([1.0, 2.0], requires_grad=True, dtype=np.float64)
     middle = a * a
+    middle.retain_grad()
     loss = middle.sum()
     loss.backward(retain_graph=True)
     loss.backward(retain_graph=True)

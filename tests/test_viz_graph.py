@@ -78,7 +78,7 @@ def test_tensor_graph_shows_shapes_dtype_and_small_data():
     a = Tensor(np.arange(12.0).reshape(3, 4) - 5, requires_grad=True, label="a")
     w = Tensor(np.ones((4, 2)), requires_grad=True, label="W")
     loss = (a.relu() @ w).sum()
-    loss.backward()
+    loss.backward(keep_all_grads=True)  # tensors keep intermediate gradients only if asked
     source = viz.draw(loss).source
     assert "(3, 4) float32" in source and "(4, 2) float32" in source and "(3, 2) float32" in source
     assert "[1, 1, 1, 1, 1, 1]" in source  # the (3, 2) product's gradient: six numbers shown

@@ -122,7 +122,7 @@ def test_stepping_through_the_page_in_chromium(browser, tmp_path):
 def test_tensor_graph_page_with_a_constant_operand():
     a = Tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True, label="A")
     loss = (a * 2).relu().sum()
-    loss.backward()
+    loss.backward(keep_all_grads=True)
     page = viz.html_page(loss)
     assert "(2, 2) float32" in page
     assert "does not require grad: the engine skips it" in page  # the constant 2

@@ -95,9 +95,21 @@ def test_tensor_steps_show_shapes_and_rules():
     w = Tensor([[1.0], [2.0]], requires_grad=True, label="W")
     loss = (a @ w).relu().sum()
     loss.label = "loss"
-    loss.backward()
+    loss.backward(keep_all_grads=True)
     text = viz.format_steps(viz.steps(loss))
     assert "shape (2, 2)" in text and "shape (2, 1)" in text
     assert "∂t1/∂A = upstream @ Wᵀ" in text
     np.testing.assert_allclose(a.grad, [[0, 0], [1, 2]])
     assert "[0, 0, 1, 2]" in text  # A's gradient, from the engine
+
+
+def test_tensor_steps_after_a_plain_backward_say_how_to_keep_every_gradient():
+    a = Tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True, label="A")
+    loss = (a * 2).relu().sum()
+    loss.backward()  # intermediate tensors let their gradients go, as in PyTorch
+    for lang in ("en", "ko"):
+        text = viz.format_steps(viz.steps(loss, lang=lang))
+        assert "keep_all_grads=True" in text
+    loss2 = (a * 2).relu().sum()
+    loss2.backward(keep_all_grads=True)
+    assert "keep_all_grads=True" not in viz.format_steps(viz.steps(loss2))

@@ -91,6 +91,9 @@ class Node:
     # What an op result's gradient is reset to at the start of every backward pass.
     # Value uses 0.0 (a float is always there), Tensor uses None (no array yet).
     _blank_grad: object = None
+    # Whether op results keep their gradients after backward by default (see
+    # run_backward); an engine that says no gives its nodes a `_retains_grad` flag.
+    _keeps_all_grads: bool = True
 
     @property
     def is_leaf(self) -> bool:
@@ -127,27 +130,37 @@ def topo_order(root: Node) -> list[Node]:
     return order
 
 
-def run_backward(root: Node, seed: object, retain_graph: bool = False) -> list[Node]:
+def run_backward(root: Node, seed: object, retain_graph: bool = False,
+                 keep_all_grads: bool | None = None) -> list[Node]:
     """The one backward driver of both engines.
 
     ``seed`` is the gradient of the final result with respect to ``root`` itself
     (1.0 for a scalar loss). Op results get fresh gradients on every pass; leaves
     accumulate until someone zeroes them, as in PyTorch. Returns the nodes of the
     graph, parents first.
+
+    Which op results keep their gradient afterwards: every one with ``keep_all_grads``
+    (the default of Value, whose graphs are there to be drawn); otherwise (Tensor, as in
+    PyTorch) only the root and the tensors that called ``retain_grad()``. The others are
+    let go as soon as their rule has used them, which keeps a training step's memory as
+    small as hand-written backpropagation's.
     """
+    if keep_all_grads is None:
+        keep_all_grads = root._keeps_all_grads
     # The pass allocates many small objects while holding the whole graph alive; pausing
     # the cyclic garbage collector (our graphs have no cycles) saves it from rescanning
     # every node again and again.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _backward_pass(root, seed, retain_graph)
+        return _backward_pass(root, seed, retain_graph, keep_all_grads)
     finally:
         if collecting:
             gc.enable()
 
 
-def _backward_pass(root: Node, seed: object, retain_graph: bool) -> list[Node]:
+def _backward_pass(root: Node, seed: object, retain_graph: bool,
+                   keep_all_grads: bool) -> list[Node]:
     order = topo_order(root)
     op_results = [node for node in order if node._rule is not None]
     for node in op_results:  # check everything before changing anything
@@ -186,6 +199,8 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool) -> list[Node]:
                 parent.grad = grad
             else:
                 parent.grad = current + grad
+        if not keep_all_grads and not node._retains_grad and node is not root:
+            node.grad = None  # used up: let the array go
     if not retain_graph:
         for node in op_results:
             node._saved = FREED

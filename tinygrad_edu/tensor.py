@@ -66,12 +66,14 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
            [2., 2.]], dtype=float32)
 
     Float32 unless ``dtype=`` says otherwise (``dtype=np.float64`` for gradient checks).
-    Unlike PyTorch, every tensor of the graph keeps its gradient after ``backward()``
-    (not only the leaves), so that the graph can be drawn with all its gradients.
+    As in PyTorch, after ``backward()`` the leaves hold their gradients and intermediate
+    tensors do not, unless they called ``retain_grad()``; ``backward(keep_all_grads=True)``
+    keeps every gradient of the graph (to draw it with `viz`).
     """
 
-    __slots__ = ("data",)
+    __slots__ = ("data", "_retains_grad")
     _blank_grad = None
+    _keeps_all_grads = False
     # Make numpy hand `ndarray + Tensor` to Tensor.__radd__ instead of looping over it.
     __array_ufunc__ = None
 
@@ -82,6 +84,7 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
                 f"Tensor: requires_grad=True needs a floating-point dtype, got {self.data.dtype}"
             )
         self.requires_grad = bool(requires_grad)
+        self._retains_grad = False
         self.grad = None
         self.label = label
         self.parents = ()
@@ -97,6 +100,7 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
         out.data = data if type(data) is np.ndarray else np.asarray(data)
         out.grad = None
         out.label = ""
+        out._retains_grad = False
         if grad_mode.enabled:
             for parent in parents:
                 if parent.requires_grad:
@@ -156,16 +160,28 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
         return Tensor(self.data, dtype=self.data.dtype)
 
     def retain_grad(self) -> Tensor:
-        """Kept for PyTorch compatibility: every tensor here already keeps its gradient."""
+        """Ask this intermediate tensor to keep its gradient after ``backward()`` (leaves
+        always do)."""
+        if self._rule is not None:
+            self._retains_grad = True
         return self
+
+    @property
+    def retains_grad(self) -> bool:
+        """True for an intermediate tensor that will keep its gradient (PyTorch's name)."""
+        return self._retains_grad
 
     # ---- backpropagation ----
 
-    def backward(self, grad=None, retain_graph: bool = False) -> None:
-        """Fill ``.grad`` of every tensor this one depends on.
+    def backward(self, grad=None, retain_graph: bool = False,
+                 keep_all_grads: bool = False) -> None:
+        """Fill ``.grad`` of the leaves this tensor depends on (and of tensors that called
+        ``retain_grad()``; of every tensor in the graph with ``keep_all_grads=True``).
 
         ``grad`` is d(final result)/d(this tensor); leave it out for a one-element tensor
         such as a loss. Leaves accumulate gradients across calls until zeroed.
+        ``retain_graph=True`` keeps the saved buffers for another backward() through
+        the same graph.
         """
         if not self.requires_grad:
             raise RuntimeError(
@@ -186,7 +202,7 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
                 raise ValueError(
                     f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}"
                 )
-        for node in run_backward(self, seed, retain_graph):
+        for node in run_backward(self, seed, retain_graph, keep_all_grads):
             # numpy ufuncs turn 0-d arrays into numpy scalars, and mixing float32 with
             # float64 promotes: keep every .grad an ndarray of its own tensor's dtype
             grad = node.grad

@@ -118,9 +118,11 @@ def _backward_steps(order, names, position, words) -> list[Step]:
     root, root_name = order[-1], names[-1]
     uses = Counter(position[p] for node in order for p in node.parents)
     arrived: dict[int, list] = {}
+    seed_lines = [words["seed"].format(root=root_name, grad=_show(root.grad))]
+    if root.grad is not None and any(node.parents and node.grad is None for node in order[:-1]):
+        seed_lines.append(words["released"])  # a Tensor graph after a plain backward()
     result = [Step("backward", value_id(len(order) - 1), words["seed_title"].format(root=root_name),
-                   (words["seed"].format(root=root_name, grad=_show(root.grad)),),
-                   reveal_grads=(value_id(len(order) - 1),))]
+                   tuple(seed_lines), reveal_grads=(value_id(len(order) - 1),))]
     for i in range(len(order) - 1, -1, -1):  # the engine's order: reverse topological
         node = order[i]
         if not node.parents or node.grad is None:

@@ -24,6 +24,8 @@ TEXTS = {
         "partial": "{parent} is used {k} times: {m} of {k} gradients have arrived; they add up",
         "sum": "{parent} is used {k} times, so its gradients add: "
                "∂{root}/∂{parent} = {parts} = {total}",
+        "released": "intermediate tensors did not keep their gradients (as in PyTorch); "
+                    "call backward(keep_all_grads=True) to see every step",
     },
     "ko": {
         "forward": "순전파: {name}",
@@ -42,6 +44,8 @@ TEXTS = {
                    "모두 더해집니다",
         "sum": "{parent}는 {k}번 쓰이므로 기울기를 더합니다: "
                "∂{root}/∂{parent} = {parts} = {total}",
+        "released": "중간 텐서는 기울기를 보관하지 않았습니다 (PyTorch와 같음); 모든 단계를 "
+                    "보려면 backward(keep_all_grads=True)를 호출하세요",
     },
 }
 
