@@ -166,7 +166,7 @@ def run(rounds: int = 15, batches=(100, 1000)) -> list[dict]:
     results = []
     for batch in batches:
         candidates = _candidates(batch)
-        times = time_interleaved(candidates, rounds=rounds * 4)
+        times = time_interleaved(candidates, rounds=rounds * 4, collect=False)
         for name, seconds in times.items():
             if name == "numpy":
                 continue

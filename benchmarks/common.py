@@ -15,14 +15,17 @@ from collections.abc import Callable
 
 
 def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 15,
-                     warmup: int = 2, count_release: bool = False) -> dict[str, float]:
+                     warmup: int = 2, collect: bool = True,
+                     count_release: bool = False) -> dict[str, float]:
     """Median seconds of one call of each candidate, measured round-robin.
 
-    The heap is collected before every call, so that no candidate pays for another's
-    garbage: micrograd's graphs are reference cycles (each node's closure refers to the
-    node), which only the cyclic garbage collector frees. With ``count_release`` that
-    collection after the call is timed too, so each candidate pays for freeing its own
-    graph; without it, only building and back-propagating are timed.
+    With ``collect`` the heap is collected before every call, so that no candidate pays
+    for another's garbage: micrograd's graphs are reference cycles (each node's closure
+    refers to the node), which only the cyclic garbage collector frees. With
+    ``count_release`` that collection after the call is timed too, so each candidate
+    pays for freeing its own graph; without it, only building and back-propagating are
+    timed. Candidates that leave no cyclic garbage (training steps) run without forced
+    collections, as in a real training loop.
     """
     for _ in range(warmup):
         for run in candidates.values():
@@ -30,7 +33,8 @@ def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 
     samples: dict[str, list[float]] = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, run in candidates.items():
-            gc.collect()
+            if collect:
+                gc.collect()
             start = time.perf_counter()
             run()
             if count_release:
