@@ -154,13 +154,9 @@ class Value(Node):
     _blank_grad = 0.0
 
     def __init__(self, data: float, label: str = "") -> None:
-        if isinstance(data, Value):
-            data = data.data
-        if type(data) is not float and (isinstance(data, bool) or not isinstance(data, Real)):
-            raise TypeError(
-                f"Value: data must be a real number, got {type(data).__name__} {data!r}"
-            )
-        self.data = float(data)
+        if type(data) is not float:  # the common case needs no checks
+            data = _real_number(data)
+        self.data = data
         self.grad = 0.0
         self.requires_grad = True
         self.label = label
@@ -307,6 +303,15 @@ class Value(Node):
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data:.6g}, grad={self.grad:.6g}{label})"
+
+
+def _real_number(data) -> float:
+    """``data`` as a float: a real number, or the data of a Value; a clear error else."""
+    if isinstance(data, Value):
+        return data.data
+    if isinstance(data, bool) or not isinstance(data, Real):
+        raise TypeError(f"Value: data must be a real number, got {type(data).__name__} {data!r}")
+    return float(data)
 
 
 def _as_value(other):
