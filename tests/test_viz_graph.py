@@ -8,17 +8,8 @@ import pytest
 import viz
 from tinygrad_edu import Tensor, Value, topo_order
 from viz.collapse import collapse
+from viz.demo import lecture_fwb as lecture_graph
 from viz.graph import op_symbol, to_networkx
-
-
-def lecture_graph():
-    w, x, b = Value(-2.0, label="w"), Value(5.0, label="x"), Value(3.0, label="b")
-    g = w * x
-    g.label = "g"
-    f = g + b
-    f.label = "f"
-    f.backward()
-    return f
 
 
 def scalar_chain(nodes: int) -> Value:

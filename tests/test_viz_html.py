@@ -12,6 +12,7 @@ import pytest
 
 import viz
 from tinygrad_edu import Tensor, Value
+from viz.demo import lecture_fwb as lecture_graph
 
 try:
     from playwright.sync_api import sync_playwright
@@ -20,16 +21,6 @@ except ImportError:  # the [browser] extra is not installed
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-def lecture_graph():
-    w, x, b = Value(-2.0, label="w"), Value(5.0, label="x"), Value(3.0, label="b")
-    g = w * x
-    g.label = "g"
-    f = g + b
-    f.label = "f"
-    f.backward()
-    return f
 
 
 def test_the_page_is_one_self_contained_file(tmp_path):

@@ -5,16 +5,7 @@ import pytest
 
 import viz
 from tinygrad_edu import Tensor, Value, topo_order
-
-
-def lecture_graph():
-    w, x, b = Value(-2.0, label="w"), Value(5.0, label="x"), Value(3.0, label="b")
-    g = w * x
-    g.label = "g"
-    f = g + b
-    f.label = "f"
-    f.backward()
-    return f
+from viz.demo import lecture_fwb as lecture_graph
 
 
 def test_forward_steps_follow_the_topological_order():
