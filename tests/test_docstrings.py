@@ -1,0 +1,13 @@
+"""The examples in the core docstrings run and print what they show."""
+
+import doctest
+import importlib
+
+import pytest
+
+
+@pytest.mark.parametrize("module", ["tinygrad_edu.scalar", "tinygrad_edu.tensor",
+                                    "tinygrad_edu.nn"])
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
