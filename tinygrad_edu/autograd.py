@@ -85,8 +85,7 @@ class Node:
     """A vertex of the computational graph: a leaf (an input, a parameter) when it has
     no parents, otherwise the result of one op."""
 
-    __slots__ = ("parents", "op", "label", "grad", "args", "requires_grad", "_rule", "_saved",
-                 "__weakref__")
+    __slots__ = ("parents", "op", "label", "grad", "args", "requires_grad", "_rule", "_saved")
 
     # What an op result's gradient is reset to at the start of every backward pass.
     # Value uses 0.0 (a float is always there), Tensor uses None (no array yet).
@@ -125,8 +124,7 @@ def topo_order(root: Node) -> list[Node]:
                 stack.append(parent)
                 break
         else:  # every parent is in `order` already (a graph has no cycles)
-            stack.pop()
-            order.append(node)
+            order.append(stack.pop())
     return order
 
 
@@ -178,22 +176,47 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool,
     else:
         root.grad = seed
 
+    if blank is None:
+        _propagate_arrays(op_results, root, keep_all_grads)
+    else:
+        _propagate_floats(op_results)
+    if not retain_graph:
+        for node in op_results:
+            node._saved = FREED
+    return order
+
+
+def _propagate_floats(op_results: list[Node]) -> None:
+    """The chain rule for Values, output first. Every gradient is a float and every
+    Value takes part, so each parent simply adds upstream x local derivative."""
+    for node in reversed(op_results):
+        local_grads = node._rule(node, node.grad)
+        i = 0
+        for parent in node.parents:  # (indexing is much faster than zip() here)
+            parent.grad += local_grads[i]
+            i += 1
+
+
+def _propagate_arrays(op_results: list[Node], root: Node, keep_all_grads: bool) -> None:
+    """The chain rule for Tensors, output first. A gradient is None until the first
+    contribution arrives, a rule gives None for a parent that needs none, and a tensor
+    that does not require grad gets nothing."""
     for node in reversed(op_results):
         upstream = node.grad
         if upstream is None:  # no gradient reached this Tensor from the root
             continue
         local_grads = node._rule(node, upstream)
         i = 0
-        for parent in node.parents:  # (indexing is much faster than zip() here)
+        for parent in node.parents:
             grad = local_grads[i]
             i += 1
             if grad is None or not parent.requires_grad:
                 continue
             current = parent.grad
             if current is None:
-                # Only Tensors start from None. A rule may hand the upstream array itself
-                # (or a view of it) to a parent; a leaf keeps a copy of its own so that
-                # changing one gradient in place can never change another.
+                # A rule may hand the upstream array itself (or a view of it) to a
+                # parent; a leaf keeps a copy of its own so that changing one gradient
+                # in place can never change another.
                 if parent._rule is None and (grad is upstream or grad.base is not None):
                     grad = grad.copy()
                 parent.grad = grad
@@ -201,7 +224,3 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool,
                 parent.grad = current + grad
         if not keep_all_grads and not node._retains_grad and node is not root:
             node.grad = None  # used up: let the array go
-    if not retain_graph:
-        for node in op_results:
-            node._saved = FREED
-    return order

@@ -26,9 +26,15 @@ def _result(data: float, parents: tuple, op: str, rule, args: tuple = ()) -> Val
     out.requires_grad = True  # every Value takes part in backpropagation
     out._saved = None
     if grad_mode.enabled:
-        out.parents, out.op, out.args, out._rule = parents, op, args, rule
+        out.parents = parents
+        out.op = op
+        out.args = args
+        out._rule = rule
     else:
-        out.parents, out.op, out.args, out._rule = (), "", (), None
+        out.parents = ()
+        out.op = ""
+        out.args = ()
+        out._rule = None
     return out
 
 
