@@ -238,3 +238,12 @@ def test_value_accepts_numpy_and_integer_numbers():
     assert Value(np.int64(3)).data == 3.0
     assert Value(7).data == 7.0 and isinstance(Value(7).data, float)
     assert Value(Value(2.0)).data == 2.0
+
+
+def test_every_value_requires_grad_and_that_cannot_be_switched_off():
+    a = Value(2.0)
+    b = a * 3.0
+    assert a.requires_grad is True and b.requires_grad is True
+    with pytest.raises(AttributeError, match="requires_grad"):
+        a.requires_grad = False
+    assert a.requires_grad is True

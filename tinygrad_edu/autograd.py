@@ -85,7 +85,7 @@ class Node:
     """A vertex of the computational graph: a leaf (an input, a parameter) when it has
     no parents, otherwise the result of one op."""
 
-    __slots__ = ("parents", "op", "label", "grad", "args", "requires_grad", "_rule", "_saved")
+    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved")
 
     # What an op result's gradient is reset to at the start of every backward pass.
     # Value uses 0.0 (a float is always there), Tensor uses None (no array yet).

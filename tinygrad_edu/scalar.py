@@ -23,7 +23,6 @@ def _result(data: float, parents: tuple, op: str, rule, args: tuple = ()) -> Val
     out.data = data
     out.grad = 0.0
     out.label = ""
-    out.requires_grad = True  # every Value takes part in backpropagation
     out._saved = None
     if grad_mode.enabled:
         out.parents = parents
@@ -158,13 +157,13 @@ class Value(Node):
 
     __slots__ = ("data",)
     _blank_grad = 0.0
+    requires_grad = True  # every Value takes part in backpropagation
 
     def __init__(self, data: float, label: str = "") -> None:
         if type(data) is not float:  # the common case needs no checks
             data = _real_number(data)
         self.data = data
         self.grad = 0.0
-        self.requires_grad = True
         self.label = label
         self.parents = ()
         self.op = ""
@@ -338,5 +337,5 @@ def _leaf(data: float) -> Value:
     """A constant leaf, made without the argument checks of Value()."""
     out = _new_object(Value)
     out.data, out.grad, out.label, out.parents, out.op = data, 0.0, "", (), ""
-    out.args, out.requires_grad, out._rule, out._saved = (), True, None, None
+    out.args, out._rule, out._saved = (), None, None
     return out
