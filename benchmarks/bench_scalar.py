@@ -2,6 +2,16 @@
 
 1. A 20,000-term sum of squares (60k nodes), built and back-propagated.
 2. A 2-16-16-1 ReLU MLP, forward and backward over 100 points (one graph, one backward).
+
+Each is timed three ways, because micrograd leaves part of its cost to Python's cyclic
+garbage collector (its graphs are reference cycles) while ours are freed the moment they
+are dropped:
+
+* in a loop  -- calls in a row, each paying for everything it causes, as in training;
+* one call, counting the release -- the heap is collected before the clock stops;
+* build + backward only -- the graph is kept until the clock stops, then freed untimed.
+
+The target (at least 4x micrograd) is judged in the loop, which is what a user sees.
 """
 
 from __future__ import annotations
@@ -11,7 +21,7 @@ import sys
 
 from tinygrad_edu import Value
 
-from .common import fmt_time, time_interleaved
+from .common import fmt_time, time_in_loops, time_interleaved
 
 
 class FloorValue:
@@ -66,12 +76,14 @@ def _floor_relu(node, upstream):
     return (upstream if node.data > 0 else 0.0,)
 
 
-def sum_of_squares(value_class, terms: int = 20_000) -> None:
+def sum_of_squares(value_class, terms: int = 20_000):
+    """Returns the root, which holds the whole graph."""
     xs = [value_class(float(i % 7) - 3.0) for i in range(terms)]
     total = value_class(0.0)
     for x in xs:
         total = total + x * x
     total.backward()
+    return total
 
 
 def make_mlp(value_class, sizes=(2, 16, 16, 1), seed: int = 0) -> list:
@@ -84,7 +96,8 @@ def make_mlp(value_class, sizes=(2, 16, 16, 1), seed: int = 0) -> list:
     ]
 
 
-def mlp_forward_backward(value_class, layers, points) -> None:
+def mlp_forward_backward(value_class, layers, points):
+    """Returns the loss, which holds the whole graph."""
     loss = value_class(0.0)
     for a, b in points:
         activations = [value_class(a), value_class(b)]
@@ -98,6 +111,7 @@ def mlp_forward_backward(value_class, layers, points) -> None:
             activations = outputs
         loss = loss + activations[0] * activations[0]
     loss.backward()
+    return loss
 
 
 def run(rounds: int = 15) -> list[dict]:
@@ -122,26 +136,28 @@ def run(rounds: int = 15) -> list[dict]:
             "micrograd": lambda work=work: work(MicrogradValue),
             "floor": lambda work=work: work(FloorValue),
         }
-        times = time_interleaved(candidates, rounds=rounds)
-        with_release = time_interleaved(candidates, rounds=rounds, count_release=True)
-        floor_speedup = times["micrograd"] / times["floor"]
-        speedup = times["micrograd"] / times["tinygrad_edu"]
-        speedup_release = with_release["micrograd"] / with_release["tinygrad_edu"]
-        results.append({
-            "benchmark": f"scalar: {name}",
-            "ours_s": times["tinygrad_edu"],
-            "micrograd_s": times["micrograd"],
-            "speedup": speedup,
-            "ours_with_release_s": with_release["tinygrad_edu"],
-            "micrograd_with_release_s": with_release["micrograd"],
-            "speedup_with_release": speedup_release,
-            "floor_s": times["floor"],
-            "floor_speedup": floor_speedup,
-            "summary": f"build+backward: ours {fmt_time(times['tinygrad_edu'])}, micrograd "
-                       f"{fmt_time(times['micrograd'])} = {speedup:.2f}x; counting the graph's "
-                       f"release: {fmt_time(with_release['tinygrad_edu'])} vs "
-                       f"{fmt_time(with_release['micrograd'])} = {speedup_release:.2f}x "
-                       f"(target >= 4x); a bare 4-slot node: {floor_speedup:.2f}x",
-            "met": speedup >= 4,
-        })
+        ways = {
+            "loop": time_in_loops(candidates, blocks=max(3, rounds // 3)),
+            "release": time_interleaved(candidates, rounds=rounds, count_release=True),
+            "build_backward": time_interleaved(candidates, rounds=rounds),
+        }
+        row = {"benchmark": f"scalar: {name}"}
+        for way, times in ways.items():
+            row[way] = {
+                "ours_s": times["tinygrad_edu"],
+                "micrograd_s": times["micrograd"],
+                "floor_s": times["floor"],
+                "speedup": times["micrograd"] / times["tinygrad_edu"],
+                "floor_speedup": times["micrograd"] / times["floor"],
+            }
+        row["speedup"] = row["loop"]["speedup"]
+        row["met"] = row["speedup"] >= 4
+        row["summary"] = "; ".join(
+            f"{label}: ours {fmt_time(row[way]['ours_s'])} vs micrograd "
+            f"{fmt_time(row[way]['micrograd_s'])} = {row[way]['speedup']:.2f}x "
+            f"(bare 4-slot node {row[way]['floor_speedup']:.2f}x)"
+            for way, label in [("loop", "in a loop"), ("release", "one call + release"),
+                               ("build_backward", "build+backward only")]
+        ) + " (target >= 4x, in a loop)"
+        results.append(row)
     return results

@@ -19,13 +19,14 @@ def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 
                      count_release: bool = False) -> dict[str, float]:
     """Median seconds of one call of each candidate, measured round-robin.
 
-    With ``collect`` the heap is collected before every call, so that no candidate pays
-    for another's garbage: micrograd's graphs are reference cycles (each node's closure
-    refers to the node), which only the cyclic garbage collector frees. With
-    ``count_release`` that collection after the call is timed too, so each candidate
-    pays for freeing its own graph; without it, only building and back-propagating are
-    timed. Candidates that leave no cyclic garbage (training steps) run without forced
-    collections, as in a real training loop.
+    With ``collect`` the heap is collected (untimed) before every call, so that no
+    candidate pays for another's garbage: micrograd's graphs are reference cycles (each
+    node's closure refers to the node), which only the cyclic garbage collector frees.
+    Whatever a call returns (a graph's root) is let go after the clock stops, unless
+    ``count_release``: then the call's result is dropped and the heap collected before
+    the clock stops, so each candidate pays for freeing its own graph. Candidates that
+    leave no cyclic garbage (training steps) run without forced collections, as in a
+    real training loop.
     """
     for _ in range(warmup):
         for run in candidates.values():
@@ -36,10 +37,37 @@ def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 
             if collect:
                 gc.collect()
             start = time.perf_counter()
-            run()
+            result = run()
             if count_release:
+                result = None
                 gc.collect()
-            samples[name].append(time.perf_counter() - start)
+            elapsed = time.perf_counter() - start
+            del result  # without count_release, the graph is freed here, untimed
+            samples[name].append(elapsed)
+    return {name: statistics.median(times) for name, times in samples.items()}
+
+
+def time_in_loops(candidates: dict[str, Callable[[], object]], blocks: int = 5,
+                  calls: int = 5) -> dict[str, float]:
+    """Median seconds per call when each candidate runs as a loop would run it.
+
+    Each candidate makes ``calls`` calls in a row with no forced collection and its
+    result dropped inside the timing, so every call pays for what it leaves behind: the
+    freeing of its graph, and whatever collections of earlier garbage its allocations
+    trigger. Candidates take turns block by block (a slow moment of the machine hits
+    them alike); the heap is collected between blocks, untimed, and the first call of
+    each block only warms the loop up (it finds no garbage from the calls before it).
+    """
+    samples: dict[str, list[float]] = {name: [] for name in candidates}
+    for _ in range(blocks):
+        for name, run in candidates.items():
+            gc.collect()
+            for call in range(calls + 1):
+                start = time.perf_counter()
+                run()
+                elapsed = time.perf_counter() - start
+                if call:
+                    samples[name].append(elapsed)
     return {name: statistics.median(times) for name, times in samples.items()}
 
 

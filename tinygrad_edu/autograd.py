@@ -119,10 +119,12 @@ def topo_order(root: Node) -> list[Node]:
     while stack:
         node = stack[-1]
         for parent in node.parents:
-            if parent not in visited:  # go deeper first; come back to `node` later
+            if parent not in visited:
                 visited.add(parent)
-                stack.append(parent)
-                break
+                if parent.parents:  # go deeper first; come back to `node` later
+                    stack.append(parent)
+                    break
+                order.append(parent)  # a leaf has nothing to wait for
         else:  # every parent is in `order` already (a graph has no cycles)
             order.append(stack.pop())
     return order
