@@ -71,6 +71,33 @@ def time_in_loops(candidates: dict[str, Callable[[], object]], blocks: int = 5,
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
+def collector_seconds(run: Callable[[], object], rounds: int = 5) -> float:
+    """Median seconds Python's cyclic garbage collector spends inside one call of
+    ``run`` (with the heap collected before the call, and the result freed after it,
+    both untimed): the part of building a graph that no engine's code can speed up."""
+    spent: list[float] = []
+    started: list[float] = []
+
+    def on_collection(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        else:
+            spent.append(time.perf_counter() - started.pop())
+
+    samples = []
+    gc.callbacks.append(on_collection)
+    try:
+        for _ in range(rounds):
+            gc.collect()
+            spent.clear()
+            result = run()
+            samples.append(sum(spent))
+            del result
+    finally:
+        gc.callbacks.remove(on_collection)
+    return statistics.median(samples)
+
+
 def machine() -> str:
     return f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
 
