@@ -83,7 +83,11 @@ FREED = _Freed()
 
 class Node:
     """A vertex of the computational graph: a leaf (an input, a parameter) when it has
-    no parents, otherwise the result of one op."""
+    no parents, otherwise the result of one op.
+
+    Each engine adds its ``data`` and its ``requires_grad``: every Value takes part in
+    backpropagation, a Tensor only when asked to.
+    """
 
     __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved")
 
@@ -139,11 +143,11 @@ def run_backward(root: Node, seed: object, retain_graph: bool = False,
     accumulate until someone zeroes them, as in PyTorch. Returns the nodes of the
     graph, parents first.
 
-    Which op results keep their gradient afterwards: every one with ``keep_all_grads``
-    (the default of Value, whose graphs are there to be drawn); otherwise (Tensor, as in
-    PyTorch) only the root and the tensors that called ``retain_grad()``. The others are
-    let go as soon as their rule has used them, which keeps a training step's memory as
-    small as hand-written backpropagation's.
+    Which op results keep their gradient afterwards: every Value (its graphs are there
+    to be drawn, and a float costs nothing to keep). Tensors, as in PyTorch, keep only
+    the root's and those of the tensors that called ``retain_grad()``, unless
+    ``keep_all_grads``; the others are let go as soon as their rule has used them, which
+    keeps a training step's memory as small as hand-written backpropagation's.
     """
     if keep_all_grads is None:
         keep_all_grads = root._keeps_all_grads
