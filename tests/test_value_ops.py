@@ -247,3 +247,16 @@ def test_every_value_requires_grad_and_that_cannot_be_switched_off():
     with pytest.raises(AttributeError, match="requires_grad"):
         a.requires_grad = False
     assert a.requires_grad is True
+
+
+def test_values_and_tensors_can_be_weakly_referenced():
+    import weakref
+
+    from tinygrad_edu import Tensor
+
+    for make in (lambda: Value(1.0), lambda: Tensor([1.0])):
+        node = make()
+        ref = weakref.ref(node)
+        assert ref() is node
+        del node
+        assert ref() is None  # nothing else kept it alive

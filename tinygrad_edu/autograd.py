@@ -89,7 +89,7 @@ class Node:
     backpropagation, a Tensor only when asked to.
     """
 
-    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved")
+    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved", "__weakref__")
 
     # What an op result's gradient is reset to at the start of every backward pass.
     # Value uses 0.0 (a float is always there), Tensor uses None (no array yet).

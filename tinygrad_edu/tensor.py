@@ -71,7 +71,7 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
     keeps every gradient of the graph (to draw it with `viz`).
     """
 
-    __slots__ = ("data", "requires_grad", "_retains_grad", "__weakref__")
+    __slots__ = ("data", "requires_grad", "_retains_grad")
     _blank_grad = None
     _keeps_all_grads = False
     # Make numpy hand `ndarray + Tensor` to Tensor.__radd__ instead of looping over it.
