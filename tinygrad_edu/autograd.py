@@ -182,9 +182,9 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool,
     else:
         root.grad = seed
 
-    if blank is None:
+    if blank is None:  # Tensors: gradients start as None, and some parents need none
         _propagate_arrays(op_results, root, keep_all_grads)
-    else:
+    else:  # Values: a float gradient for every node, the tightest loop
         _propagate_floats(op_results)
     if not retain_graph:
         for node in op_results:
