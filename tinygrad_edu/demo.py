@@ -5,6 +5,9 @@ trained on XOR."""
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -55,6 +58,15 @@ def train_xor(steps: int = 1000, seed: int = 0) -> float:
     return accuracy
 
 
+def command_name() -> str:
+    """How to type this command here: ``tinygrad-edu`` when PATH finds it, else the path
+    it was started by (``.venv/bin/tinygrad-edu`` from `make demo`, venv not activated)."""
+    program = Path(sys.argv[0])
+    if program.name != "tinygrad-edu" or shutil.which("tinygrad-edu"):
+        return "tinygrad-edu"
+    return os.path.relpath(program) if not program.is_absolute() else str(program)
+
+
 def run(options: argparse.Namespace) -> int:
     folder = Path(options.out)
     print("== The chain rule on f = w*x + b (lecture 10): upstream x local = downstream ==")
@@ -63,7 +75,7 @@ def run(options: argparse.Namespace) -> int:
         print(f"  wrote {path}")
     print("\n== A 2-2-1 sigmoid network learns XOR ==")
     train_xor()
-    print("\nNext: tinygrad-edu graph \"f = w*x + b\" --set w=-2 x=5 b=3 --steps")
+    print(f"\nNext: {command_name()} graph \"f = w*x + b\" --set w=-2 x=5 b=3 --steps")
     return 0
 
 
