@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from . import __version__
+
 # (module, what it adds); each module has register(subparsers)
 SUBCOMMAND_MODULES = [
     "tinygrad_edu.demo",
@@ -32,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tinygrad-edu",
         description="Learn backpropagation: see every value and gradient on the graph.",
     )
+    parser.add_argument("--version", action="version", version=f"tinygrad-edu {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in SUBCOMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

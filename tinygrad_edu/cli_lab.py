@@ -4,6 +4,7 @@
     tinygrad-edu lab --quick              # a few seconds each (numbers indicative)
     tinygrad-edu lab xor batch_norm       # just these
     tinygrad-edu lab --list               # what there is
+    tinygrad-edu lab --dataset mnist --download [--data-root DIR]   # fetch MNIST first
 
 Writes ``<out>/results.json`` (per experiment: name, settings, seed, measured figures),
 ``<out>/REPORT.md`` (claim → our measurement → holds or not, with the figure) and one
@@ -31,6 +32,8 @@ def run(options: argparse.Namespace) -> int:
     if unknown:
         raise CliError(f"no experiment named {unknown[0]!r}; `tinygrad-edu lab --list` shows "
                        f"them: {', '.join(EXPERIMENTS)}")
+    if getattr(options, "download", False):
+        fetch_mnist(options)
     try:
         config: RunConfig = config_from(options)
     except ValueError as error:
@@ -40,6 +43,35 @@ def run(options: argparse.Namespace) -> int:
     for result in results:
         print(f"  {result.name:22s} {result.verdict:14s} ({result.seconds:.1f} s)")
     return 0
+
+
+DEFAULT_DATA_ROOT = "data/mnist"
+
+
+def fetch_mnist(options: argparse.Namespace) -> None:
+    """``--download``: fetch the four MNIST files into ``--data-root`` (default
+    data/mnist) before the experiments start, each checked against its SHA-256; files
+    already there are not fetched again. Sets ``options.data_root`` for the run."""
+    from .data.idx import MNIST_MIRRORS, IDXError, mnist
+
+    if options.dataset != "mnist":
+        raise CliError("--download fetches MNIST: add --dataset mnist (digits ship with "
+                       "the package and need no download)")
+    options.data_root = options.data_root or DEFAULT_DATA_ROOT
+    mirrors = [options.mirror] if options.mirror else list(MNIST_MIRRORS)
+    try:
+        mnist(options.data_root, download=True, mirrors=mirrors)
+    except IDXError as error:  # the network works but a file is not MNIST as published
+        raise CliError(f"--download: {_last_line(error)}") from None
+    except OSError:  # ConnectionError: offline, or no mirror answered
+        raise CliError(f"--download: could not reach {len(mirrors)} MNIST mirror(s) "
+                       f"(offline?); copy the four MNIST .gz files into {options.data_root} "
+                       "and run again without --download") from None
+    print(f"MNIST is in {options.data_root} (SHA-256 checked)")
+
+
+def _last_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[-1].strip()
 
 
 def add_run_options(parser: argparse.ArgumentParser, with_dataset: bool = True) -> None:
@@ -52,10 +84,11 @@ def add_run_options(parser: argparse.ArgumentParser, with_dataset: bool = True) 
                         help="folder for figures and reports (default out/lab)")
     if with_dataset:
         parser.add_argument("--dataset", choices=("digits", "mnist"), default="digits",
-                            help="digits: the 8x8 set bundled with scikit-learn (default); "
+                            help="digits: the 8x8 set shipped with this package (default); "
                                  "mnist: read from --data-root")
         parser.add_argument("--data-root", default=None,
-                            help="folder holding the four MNIST files (for --dataset mnist)")
+                            help="folder holding the four MNIST files (for --dataset mnist; "
+                                 f"with --download, default {DEFAULT_DATA_ROOT})")
 
 
 def register(subparsers) -> None:
@@ -66,4 +99,10 @@ def register(subparsers) -> None:
                         help="experiments to run (default: all; see --list)")
     parser.add_argument("--list", action="store_true", help="list the experiments and exit")
     add_run_options(parser)
+    parser.add_argument("--download", action="store_true",
+                        help="with --dataset mnist: fetch the four files first (SHA-256 "
+                             "checked; skipped when they are already there)")
+    parser.add_argument("--mirror", metavar="URL", default=None,
+                        help="with --download: fetch from this folder URL instead of the "
+                             "public mirrors (http://, https:// or file://)")
     parser.set_defaults(run=run)
