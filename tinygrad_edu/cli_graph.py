@@ -54,7 +54,7 @@ def run(options: argparse.Namespace) -> int:
     if options.steps:
         print(format_steps(steps(root, lang=options.lang)))
     if options.output:
-        written = viz.render(viz.draw(root), options.output)
+        written = viz.render(viz.draw(root), options.output, scale=options.scale)
         print(f"wrote {written}", file=sys.stderr)
     if options.html:
         written = viz.html(root, options.html, lang=options.lang)
@@ -77,7 +77,10 @@ def register(subparsers) -> None:
     parser.add_argument("--set", action="append", nargs="+", metavar="NAME=VALUE",
                         help="give an input its value, e.g. --set w=-2 x=5 b=3")
     parser.add_argument("-o", "--output", metavar="FILE",
-                        help="write the drawing: .svg, .png, .pdf or .dot")
+                        help="write the drawing: .svg, .png, .pdf (vector) or .dot")
+    parser.add_argument("--scale", type=float, default=1.0, metavar="N",
+                        help="a PNG's size: 2 doubles its pixels, for projectors and print "
+                             "(default 1 = 96 dpi)")
     parser.add_argument("--html", metavar="FILE", help="write a step-through page")
     parser.add_argument("--steps", action="store_true",
                         help="print the forward and backward steps")
