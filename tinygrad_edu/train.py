@@ -20,7 +20,6 @@ every epoch; loggers (`tinygrad_edu.loggers`) receive the same numbers and histo
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +27,7 @@ import numpy as np
 
 from .autograd import no_grad
 from .nn.functional import accuracy
+from .progress import Progress, resolve_verbose
 from .tensor import Tensor
 
 __all__ = [
@@ -276,14 +276,6 @@ def evaluate(model, loss_fn, loader, metrics=None) -> dict[str, float]:
     return {name: total / count for name, total in totals.items()}
 
 
-def _progress_bar(progress: bool | None, total: int):
-    from tqdm.auto import tqdm
-
-    if progress is None:  # automatic: only when a person is watching a terminal
-        progress = hasattr(sys.stderr, "isatty") and sys.stderr.isatty()
-    return tqdm(total=total, disable=not progress, leave=False, unit="step", dynamic_ncols=True)
-
-
 def fit(
     model,
     loss_fn: Callable,
@@ -295,20 +287,23 @@ def fit(
     callbacks: Sequence[Callback] = (),
     loggers: Sequence = (),
     record_every: int | None = None,
-    histogram_every: int | None = None,
+    histogram_every: int | None = 50,
     activation_sample_size: int = 1000,
     progress: bool | None = None,
     seed: int = 0,
+    verbose: int | str = "auto",
 ) -> History:
     """Train ``model`` and return its `History`.
 
     ``loss_fn(output, target)`` returns a one-element Tensor; ``metrics`` are names in
     `METRICS` or functions ``f(output, target) -> float``. ``record_every=N`` records
     gradient norms and layer-output statistics on steps 0, N, 2N, ...;
-    ``histogram_every=N`` sends weight, gradient and activation histograms to the
-    ``loggers`` (scalars go to them at every step and epoch). The progress bar shows
-    when stderr is a terminal, or as ``progress`` says. ``seed`` only picks which
-    activation values are kept as samples.
+    ``histogram_every=N`` (default 50; None for none) sends weight, gradient and
+    activation histograms to the ``loggers`` (scalars go to them at every step and
+    epoch). ``verbose`` as in Keras (see `tinygrad_edu.progress`): 0 silent, 1 a progress
+    bar and a summary line per epoch, 2 the lines only; "auto" is 1 in a terminal or a
+    notebook, else 0 (``progress=True/False`` still means 1/0). ``seed`` only picks
+    which activation values are kept as samples.
     """
     functions = _metric_functions(metrics)
     history = History()
@@ -317,11 +312,12 @@ def fit(
     for callback in callbacks:
         callback.on_train_begin(state)
 
-    bar = _progress_bar(progress, epochs * len(train_loader))
+    shown = Progress(resolve_verbose(verbose, progress), epochs, epochs * len(train_loader))
     step = 0
     try:
         for epoch in range(epochs):
             state.epoch = epoch
+            shown.begin_epoch(epoch)
             model.train()
             totals = dict.fromkeys(["loss", *functions], 0.0)
             count = 0
@@ -358,8 +354,7 @@ def fit(
                 state.step, state.logs = step, logs
                 for callback in callbacks:
                     callback.on_step_end(state)
-                bar.update(1)
-                bar.set_postfix(epoch=epoch + 1, loss=f"{logs['loss']:.4f}", refresh=False)
+                shown.step(epoch, logs["loss"])
                 step += 1
 
             epoch_logs = {name: total / count for name, total in totals.items()}
@@ -371,12 +366,13 @@ def fit(
                 for logger in loggers:
                     logger.add_scalar(f"epoch/{name}", value, epoch)
             state.logs = epoch_logs
+            shown.end_epoch(epoch, epoch_logs)
             for callback in callbacks:
                 callback.on_epoch_end(state)
             if state.stop_training:
                 break
     finally:
-        bar.close()
+        shown.close()
         for logger in loggers:
             logger.flush()
     for callback in callbacks:
