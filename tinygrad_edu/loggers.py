@@ -6,7 +6,8 @@ Three loggers share one small interface, so the training loop can feed any of th
 
 * `SummaryWriter` -- real TensorBoard event files through tensorboardX (extra
   ``tensorboard``): scalars, histograms of weights / activations / gradients, text,
-  and the model's graph written as text;
+  and the model's graph as a GraphDef for the Graphs tab (`tinygrad_edu.graphdef`);
+  each run in its own folder ``runs/<date>_<host>`` unless you name one;
 * `CSVLogger`     -- one ``step,tag,value`` row per number, no dependencies;
 * `JSONLogger`    -- one JSON object per line, histograms included, no dependencies.
 
@@ -28,7 +29,8 @@ import numpy as np
 from .autograd import topo_order
 from .tensor import Tensor
 
-__all__ = ["Logger", "SummaryWriter", "CSVLogger", "JSONLogger", "graph_as_text"]
+__all__ = ["Logger", "SummaryWriter", "CSVLogger", "JSONLogger", "graph_as_text",
+           "default_log_dir"]
 
 
 def _as_array(values) -> np.ndarray:
@@ -116,22 +118,56 @@ class Logger:
         self.close()
 
 
-class SummaryWriter(Logger):
-    """Write TensorBoard event files to ``log_dir``; view them with
-    ``tensorboard --logdir <log_dir's parent>``.
+TENSORBOARD_HINT = ("SummaryWriter needs tensorboardX: pip install -e '.[tensorboard]' "
+                    "(in a clone) or pip install 'tinygrad-edu[tensorboard]'")
 
-    Needs the optional extra: ``pip install tinygrad-edu[tensorboard]``.
+
+def default_log_dir(root: str | os.PathLike = "runs") -> Path:
+    """``runs/<date>_<host>`` as PyTorch names runs (``runs/Dec01_19-30-05_lab``), so
+    that every run is its own line in TensorBoard; ``_2``, ``_3`` if that one exists."""
+    import datetime
+    import socket
+
+    stamp = datetime.datetime.now().strftime("%b%d_%H-%M-%S")
+    base = Path(root) / f"{stamp}_{socket.gethostname()}"
+    folder, count = base, 1
+    while folder.exists():
+        count += 1
+        folder = base.with_name(f"{base.name}_{count}")
+    return folder
+
+
+class SummaryWriter(Logger):
+    """Write TensorBoard event files to ``log_dir`` (default: a new folder
+    ``runs/<date>_<host>``); view them with ``tensorboard --logdir runs``.
+
+    Needs the optional extra ``tensorboard``: ``pip install -e '.[tensorboard]'`` in a
+    clone, ``pip install 'tinygrad-edu[tensorboard]'`` from PyPI.
     """
 
-    def __init__(self, log_dir: str | os.PathLike = "runs", flush_secs: int = 10) -> None:
+    def __init__(self, log_dir: str | os.PathLike | None = None, flush_secs: int = 10) -> None:
         try:
             from tensorboardX import SummaryWriter as EventWriter
         except ImportError:
-            raise ImportError(
-                "SummaryWriter needs tensorboardX: pip install tinygrad-edu[tensorboard]"
-            ) from None
-        self.log_dir = str(log_dir)
+            raise ImportError(TENSORBOARD_HINT) from None
+        self.log_dir = str(default_log_dir() if log_dir is None else log_dir)
         self._writer = EventWriter(logdir=self.log_dir, flush_secs=flush_secs)
+
+    def add_graph(self, model_or_loss, example_input=None) -> None:
+        """The graph for TensorBoard's Graphs tab (ops as nodes, shapes on edges, one
+        box per module), and for a model also its structure as text (tag ``graph``).
+
+        ``writer.add_graph(model, x_batch)`` traces one forward pass;
+        ``writer.add_graph(loss)`` takes a graph you already built, as the lecture's
+        ``writer.add_graph(sess.graph)`` does.
+        """
+        from .graphdef import graph_def
+
+        # tensorboardX writes a GraphDef event through its file writer (add_onnx_graph
+        # takes any GraphDef); its own add_graph only traces PyTorch models.
+        self._writer._get_file_writer().add_onnx_graph(graph_def(model_or_loss, example_input))
+        if hasattr(model_or_loss, "named_parameters"):
+            super().add_graph(model_or_loss, example_input)
 
     def add_scalar(self, tag: str, value, step: int | None = None) -> None:
         self._writer.add_scalar(tag, _as_float(value), global_step=step)

@@ -2,7 +2,9 @@
 
 Each function returns a `matplotlib.figure.Figure` and, given ``path``, also saves it
 (the suffix picks the format: .png, .svg, .pdf). Figures are made without pyplot, so
-nothing depends on a display or on global state; matplotlib draws them with Agg.
+nothing depends on a display or on global state; matplotlib draws them with Agg. They
+are `NotebookFigure`s: a Jupyter cell that ends with one shows it inline, with no
+``%matplotlib`` and no pyplot.
 
 * `activation_histograms` -- the distribution of each layer's outputs (initialisation,
   vanishing gradients): one row per run, one panel per layer.
@@ -14,6 +16,7 @@ nothing depends on a display or on global state; matplotlib draws them with Agg.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,7 +25,17 @@ import numpy as np
 from matplotlib.figure import Figure
 
 __all__ = ["activation_histograms", "optimizer_paths", "training_curves", "gradient_norms",
-           "save"]
+           "save", "NotebookFigure"]
+
+
+class NotebookFigure(Figure):
+    """A matplotlib `Figure` that Jupyter displays by itself: IPython asks an object
+    for ``_repr_png_``, and a bare Figure (made without pyplot) has none."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
+        return buffer.getvalue()
 
 
 def save(figure: Figure, path: str | os.PathLike | None) -> Figure:
@@ -61,7 +74,8 @@ def activation_histograms(activations: Mapping, bins: int = 40,
         low, high = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
         value_range = (low, high if high > low else low + 1.0)
     columns = max(len(layers) for layers in flat.values())
-    figure = Figure(figsize=(2.4 * columns + 0.6, 2.0 * len(flat) + 0.6), layout="constrained")
+    figure = NotebookFigure(figsize=(2.4 * columns + 0.6, 2.0 * len(flat) + 0.6),
+                            layout="constrained")
     axes = np.atleast_2d(figure.subplots(len(flat), columns, squeeze=False))
     for r, (run, layers) in enumerate(flat.items()):
         for c in range(columns):
@@ -104,7 +118,7 @@ def optimizer_paths(paths: Mapping[str, Sequence], loss: Callable | None = None,
     span = np.ptp(every, axis=0) + 1e-9
     xlim = xlim or (every[:, 0].min() - 0.15 * span[0], every[:, 0].max() + 0.15 * span[0])
     ylim = ylim or (every[:, 1].min() - 0.15 * span[1], every[:, 1].max() + 0.15 * span[1])
-    figure = Figure(figsize=(6.4, 4.8), layout="constrained")
+    figure = NotebookFigure(figsize=(6.4, 4.8), layout="constrained")
     ax = figure.subplots()
     if loss is not None:
         grid_x, grid_y = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
@@ -137,7 +151,7 @@ def training_curves(curves: Mapping, xlabel: str = "epoch", log_y: bool = False,
     _check_mapping("training_curves", "name -> list of numbers", curves)
     first = next(iter(curves.values()))
     panels = dict(curves) if isinstance(first, Mapping) else {"": curves}
-    figure = Figure(figsize=(4.6 * len(panels), 3.6), layout="constrained")
+    figure = NotebookFigure(figsize=(4.6 * len(panels), 3.6), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(panels), squeeze=False)[0])
     for ax, (metric, lines) in zip(axes, panels.items(), strict=True):
         for split, values in lines.items():
@@ -166,7 +180,7 @@ def gradient_norms(norms: Mapping[str, Sequence[float]], steps: Sequence[int] | 
     ``names, matrix = history.gradient_norms(); dict(zip(names, matrix.T))``.
     """
     _check_mapping("gradient_norms", "layer -> list of numbers", norms)
-    figure = Figure(figsize=(6.4, 4.0), layout="constrained")
+    figure = NotebookFigure(figsize=(6.4, 4.0), layout="constrained")
     ax = figure.subplots()
     for layer, values in norms.items():
         values = np.asarray(values, dtype=np.float64)

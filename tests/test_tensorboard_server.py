@@ -1,0 +1,130 @@
+"""TensorBoard end to end: fit logs into a run folder, a real TensorBoard serves it.
+
+The test starts TensorBoard itself (`python -m tensorboard.main --logdir ... --host
+127.0.0.1 --port <a free port>`) as a child process, polls its HTTP API until the run
+is loaded, asks it for runs, scalars, histograms and the graph, and stops it with
+SIGTERM (SIGKILL if it does not exit in 10 s) in a `finally`, so no server outlives it.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import numpy as np
+import pytest
+
+pytest.importorskip("tensorboardX")
+pytest.importorskip("tensorboard")
+
+import tinygrad_edu.nn as nn  # noqa: E402
+import tinygrad_edu.nn.functional as F  # noqa: E402
+import tinygrad_edu.optim as optim  # noqa: E402
+from tinygrad_edu import Value  # noqa: E402
+from tinygrad_edu.data import DataLoader, TensorDataset, spiral  # noqa: E402
+from tinygrad_edu.loggers import SummaryWriter  # noqa: E402
+from tinygrad_edu.train import fit  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(base: str, path: str, **query):
+    url = base + path + ("?" + urllib.parse.urlencode(query) if query else "")
+    with urllib.request.urlopen(url, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if response.headers.get_content_type() == "application/json" \
+        else body.decode("utf-8")
+
+
+def train_into(run_folder):
+    X, y = spiral(n=40, classes=3, seed=0)
+    order = np.random.default_rng(0).permutation(len(X))
+    X, y = X[order], y[order]
+    train = DataLoader(TensorDataset(X[:90], y[:90]), batch_size=10, shuffle=True, seed=0)
+    val = DataLoader(TensorDataset(X[90:], y[90:]), batch_size=64)
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(2, 8, generator=rng), nn.Tanh(),
+                          nn.Linear(8, 3, generator=rng))
+    with SummaryWriter(run_folder) as writer:
+        history = fit(model, F.cross_entropy, optim.Adam(model.parameters(), lr=0.05), train,
+                      val, epochs=4, loggers=[writer], histogram_every=9, verbose=0)
+    return history
+
+
+def test_each_summary_writer_gets_its_own_run_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first, second = SummaryWriter(), SummaryWriter()
+    first.close()
+    second.close()
+    assert first.log_dir != second.log_dir
+    runs = sorted(p.name for p in (tmp_path / "runs").iterdir())
+    assert len(runs) == 2 and all(socket.gethostname() in name for name in runs)
+
+
+@pytest.mark.slow
+def test_real_tensorboard_serves_runs_scalars_histograms_and_the_graph(tmp_path):
+    logdir = tmp_path / "runs"
+    history = train_into(logdir / "spiral")
+    w, x, b = Value(-2.0, label="w"), Value(5.0, label="x"), Value(3.0, label="b")
+    with SummaryWriter(logdir / "lecture") as writer:  # the lecture's add_graph of a loss
+        writer.add_graph(w * x + b)
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tensorboard.main", "--logdir", str(logdir), "--host",
+         "127.0.0.1", "--port", str(port), "--load_fast=false", "--reload_interval", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:  # wait until the server answers and has read both runs
+            assert server.poll() is None, server.stdout.read().decode(errors="replace")
+            try:
+                tags = get(base, "/data/plugin/scalars/tags")
+                if "epoch/loss" in tags.get("spiral", {}) and \
+                        "lecture" in get(base, "/data/plugin/graphs/info"):
+                    break
+            except (urllib.error.URLError, ConnectionError, json.JSONDecodeError):
+                pass
+            assert time.monotonic() < deadline, "TensorBoard did not load the runs in 90 s"
+            time.sleep(0.5)
+
+        assert {"spiral", "lecture"} <= set(get(base, "/data/runs"))
+        points = get(base, "/data/plugin/scalars/scalars", run="spiral", tag="epoch/val_loss")
+        assert [step for _, step, _ in points] == [0, 1, 2, 3]
+        np.testing.assert_allclose([value for *_, value in points],
+                                   history.per_epoch("val_loss"), rtol=1e-5)
+
+        histogram_tags = get(base, "/data/plugin/histograms/tags")["spiral"]
+        assert {"weights/0.weight", "gradients/2.bias", "activations/1.Tanh"} <= set(
+            histogram_tags)
+        # 9 steps an epoch, 4 epochs, every 9th step: steps 0, 9, 18, 27
+        records = get(base, "/data/plugin/histograms/histograms", run="spiral",
+                      tag="weights/0.weight")
+        assert [record[1] for record in records] == [0, 9, 18, 27]
+
+        graph = get(base, "/data/plugin/graphs/graph", run="spiral")
+        for name in ("0.Linear/weight", "0.Linear/linear", "1.Tanh/tanh", "2.Linear/bias"):
+            assert f'name: "{name}"' in graph
+        assert 'input: "1.Tanh/tanh"' in graph and "_output_shapes" in graph
+        assert "size: 8" in graph  # a shape on an edge: the hidden layer's 8 units
+        lecture = get(base, "/data/plugin/graphs/graph", run="lecture")
+        assert 'name: "mul"' in lecture and 'input: "w"' in lecture
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        server.stdout.close()
