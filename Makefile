@@ -37,7 +37,7 @@ bench: $(BENCH)
 	$(BIN)/python -m benchmarks
 
 lint: $(DEV)
-	$(BIN)/ruff check tinygrad_edu viz tests benchmarks examples
+	$(BIN)/ruff check tinygrad_edu viz tests benchmarks examples notebooks
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .hypothesis

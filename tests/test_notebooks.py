@@ -1,0 +1,143 @@
+"""The notebooks/ course: up to date with notebooks/build.py, and executed in a real
+Jupyter kernel (nbclient + ipykernel) with their key outputs checked.
+
+English notebooks run in every test run; the Korean ones run the same code with
+translated text and are marked slow (CI runs them too).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def load_builder():
+    spec = importlib.util.spec_from_file_location("notebook_build", NOTEBOOKS / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_committed_notebooks_are_what_build_py_writes(tmp_path):
+    written = load_builder().build(tmp_path)
+    assert len(written) == 10  # five lessons, English and Korean
+    for path in written:
+        relative = path.relative_to(tmp_path)
+        committed = NOTEBOOKS / relative
+        assert committed.exists(), f"{relative} is missing: run notebooks/build.py"
+        assert committed.read_text(encoding="utf-8") == path.read_text(encoding="utf-8"), (
+            f"{relative} differs from notebooks/build.py's output: run it and commit")
+        if relative.parts[0] == "ko":  # the Korean text cells really are Korean
+            book = nbformat.read(committed, as_version=4)
+            text = " ".join(c.source for c in book.cells if c.cell_type == "markdown")
+            assert sum("\uac00" <= ch <= "\ud7a3" for ch in text) > 100
+
+
+def execute(path: Path, tmp_path: Path) -> list[dict]:
+    book = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(book, timeout=180, kernel_name="python3",
+                                     resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
+    return [output for cell in book.cells for output in cell.get("outputs", [])]
+
+
+def stdout(outputs) -> str:
+    return "".join(o["text"] for o in outputs if o["output_type"] == "stream"
+                   and o["name"] == "stdout")
+
+
+def mime(outputs, kind: str) -> list:
+    return [o["data"][kind] for o in outputs
+            if o["output_type"] in ("display_data", "execute_result") and kind in o["data"]]
+
+
+def check_clean(outputs) -> None:
+    """No errors, no warnings on stderr, and never tqdm's IProgress complaint."""
+    assert not [o for o in outputs if o["output_type"] == "error"]
+    assert not [o["text"] for o in outputs if o.get("name") == "stderr"]
+    assert "IProgress" not in json.dumps(outputs)
+
+
+def check_chain_rule(outputs, lang: str) -> None:
+    text = stdout(outputs)
+    for line in ("f = -7", "∂f/∂w = 5", "∂f/∂x = -2", "∂f/∂b = 1", "same gradients: True"):
+        assert line in text
+    svgs = mime(outputs, "image/svg+xml")
+    assert len(svgs) == 2 and all("<svg" in svg for svg in svgs)
+    pages = mime(outputs, "text/html")
+    # the whole step-through page, escaped into its frame, in the notebook's language,
+    # with the graph drawn in it
+    assert len(pages) == 1 and pages[0].startswith("<iframe srcdoc=")
+    assert f"lang=&quot;{lang}&quot;" in pages[0] and "&lt;svg" in pages[0]
+
+
+def check_xor(outputs, lang: str) -> None:
+    text = stdout(outputs)
+    assert len([line for line in text.splitlines() if line.startswith("epoch ")]) == 20
+    assert "two layers: accuracy 1.00" in text
+    one_layer = float(text.split("one layer: accuracy ")[1].split()[0])
+    assert one_layer <= 0.75
+    assert mime(outputs, WIDGET), "fit's progress should be tqdm's notebook widget"
+    assert len(mime(outputs, "image/png")) == 1  # viz.plots, with no pyplot
+
+
+def check_vanishing(outputs, lang: str) -> None:
+    text = stdout(outputs)
+    sigmoid = float(text.split("sigmoid: first/last layer gradient norm ratio ")[1].split()[0])
+    relu = float(text.split("relu: first/last layer gradient norm ratio ")[1].split()[0])
+    assert sigmoid < 0.01 < relu  # the first sigmoid layer's gradient has vanished
+    assert len(mime(outputs, "image/png")) == 2
+
+
+def check_optimizers(outputs, lang: str) -> None:
+    text = stdout(outputs)
+    for name in ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam"):
+        assert f"{name} " in text
+    assert len(mime(outputs, "image/png")) == 1
+
+
+def check_own_op(outputs, lang: str) -> None:
+    text = stdout(outputs)
+    for line in ("gradcheck(softplus): True", "∂softplus/∂x == σ(x): True",
+                 "gradcheck(my_softplus): True", "gradcheck(sigmoid_in_gates): True",
+                 "same values as x.sigmoid(): True"):
+        assert line in text
+    assert "caught: gradcheck: input 0" in text  # the wrong rule is found
+
+
+CHECKS = {"01_chain_rule": check_chain_rule, "02_xor": check_xor,
+          "03_vanishing_gradients": check_vanishing, "04_optimizers": check_optimizers,
+          "05_write_your_own_op": check_own_op}
+CASES = [pytest.param(lang, name, marks=[pytest.mark.slow] if lang == "ko" else [],
+                      id=f"{lang}-{name}") for lang in ("en", "ko") for name in CHECKS]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="kernel start-up is slow there")
+@pytest.mark.parametrize(("lang", "name"), CASES)
+def test_notebook_runs_in_a_real_kernel(lang, name, tmp_path):
+    outputs = execute(NOTEBOOKS / lang / f"{name}.ipynb", tmp_path)
+    check_clean(outputs)
+    CHECKS[name](outputs, lang)
+
+
+def test_plots_display_without_pyplot():
+    # IPython's own formatter, as a notebook uses it, finds a PNG on a viz.plots figure
+    from IPython.core.formatters import DisplayFormatter
+
+    from viz import plots
+
+    figure = plots.training_curves({"train": [3.0, 2.0, 1.0]})
+    data, _ = DisplayFormatter().format(figure)
+    assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
