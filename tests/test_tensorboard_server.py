@@ -71,6 +71,26 @@ def test_each_summary_writer_gets_its_own_run_folder(tmp_path, monkeypatch):
     assert len(runs) == 2 and all(socket.gethostname() in name for name in runs)
 
 
+def test_read_events_agrees_with_tensorboards_own_reader(tmp_path):
+    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+
+    from tinygrad_edu.loggers import read_events
+
+    history = train_into(tmp_path / "run")
+    ours = read_events(tmp_path / "run")
+    theirs = EventAccumulator(str(tmp_path / "run"), size_guidance={"scalars": 0,
+                                                                   "histograms": 0})
+    theirs.Reload()
+    tags = theirs.Tags()
+    assert sorted(ours["scalars"]) == sorted(tags["scalars"])
+    for tag in tags["scalars"]:
+        assert ours["scalars"][tag] == [(e.step, e.value) for e in theirs.Scalars(tag)]
+    assert sorted(ours["histograms"]) == sorted(tags["histograms"])
+    assert ours["text"] == list(tags["tensors"]) and ours["graph"] == tags["graph"] is True
+    assert [v for _, v in ours["scalars"]["epoch/loss"]] == pytest.approx(
+        history.per_epoch("loss").tolist(), rel=1e-6)
+
+
 @pytest.mark.slow
 def test_real_tensorboard_serves_runs_scalars_histograms_and_the_graph(tmp_path):
     logdir = tmp_path / "runs"

@@ -30,7 +30,7 @@ from .autograd import topo_order
 from .tensor import Tensor
 
 __all__ = ["Logger", "SummaryWriter", "CSVLogger", "JSONLogger", "graph_as_text",
-           "default_log_dir"]
+           "default_log_dir", "read_events"]
 
 
 def _as_array(values) -> np.ndarray:
@@ -188,6 +188,49 @@ class SummaryWriter(Logger):
 
     def close(self) -> None:
         self._writer.close()
+
+
+def _event_records(path: Path):
+    """The records of one event file. The format is TFRecord: each record is its length
+    (8 bytes, little-endian), a 4-byte checksum of that, the bytes, a 4-byte checksum."""
+    import struct
+
+    data = path.read_bytes()
+    offset = 0
+    while offset + 12 <= len(data):
+        (length,) = struct.unpack_from("<Q", data, offset)
+        start = offset + 12
+        if start + length + 4 > len(data):
+            break  # a record still being written: stop at the last complete one
+        yield data[start:start + length]
+        offset = start + length + 4
+
+
+def read_events(log_dir: str | os.PathLike) -> dict:
+    """What a run folder's event files hold, read with tensorboardX's protocol buffers
+    (no TensorBoard needed): ``{"scalars": {tag: [(step, value), ...]}, "histograms":
+    {tag: [step, ...]}, "text": [tag, ...], "graph": bool}``."""
+    from tensorboardX.proto.event_pb2 import Event
+
+    scalars: dict[str, list] = {}
+    histograms: dict[str, list] = {}
+    text: list[str] = []
+    graph = False
+    for path in sorted(Path(log_dir).glob("events.out.tfevents.*")):
+        for record in _event_records(path):
+            event = Event.FromString(record)
+            graph = graph or event.HasField("graph_def")
+            if not event.HasField("summary"):
+                continue
+            for value in event.summary.value:
+                kind = value.WhichOneof("value")
+                if kind == "simple_value":
+                    scalars.setdefault(value.tag, []).append((event.step, value.simple_value))
+                elif kind == "histo":
+                    histograms.setdefault(value.tag, []).append(event.step)
+                elif kind == "tensor" and value.tag not in text:
+                    text.append(value.tag)
+    return {"scalars": scalars, "histograms": histograms, "text": text, "graph": graph}
 
 
 def _histogram_summary(values) -> dict:

@@ -29,7 +29,14 @@ LEARNING_RATE, HISTOGRAM_EVERY = 0.1, 10
 
 def read_events(log_dir) -> dict:
     """What TensorBoard will show: the scalars and histograms in ``log_dir``'s event files."""
-    from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    try:
+        from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
+    except ImportError:  # a plain install writes events (tensorboardX) but has no TensorBoard
+        from ..loggers import read_events as read_event_files
+
+        print("  (TensorBoard is not installed: reading the event files with "
+              "tinygrad_edu.loggers.read_events)")
+        return read_event_files(log_dir)
 
     accumulator = EventAccumulator(str(log_dir), size_guidance={"scalars": 0, "histograms": 0})
     accumulator.Reload()
