@@ -141,3 +141,36 @@ def test_plots_display_without_pyplot():
     figure = plots.training_curves({"train": [3.0, 2.0, 1.0]})
     data, _ = DisplayFormatter().format(figure)
     assert data["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_fit_in_a_kernel_without_ipywidgets_says_what_to_install(tmp_path):
+    # ipywidgets made unimportable inside the kernel: no bar, no IProgress warning, the
+    # epoch lines, and one line naming the extra (once, however many fits follow)
+    source = '''
+import sys
+sys.modules["ipywidgets"] = None  # what a missing package looks like to an import
+import numpy as np
+import tinygrad_edu.nn as nn
+import tinygrad_edu.nn.functional as F
+import tinygrad_edu.optim as optim
+from tinygrad_edu.data import DataLoader, TensorDataset, xor
+from tinygrad_edu.train import fit
+
+X, y = xor()
+loader = DataLoader(TensorDataset(X, y), batch_size=4)
+for _ in range(2):
+    model = nn.Sequential(nn.Linear(2, 2), nn.Tanh(), nn.Linear(2, 2))
+    fit(model, F.cross_entropy, optim.SGD(model.parameters(), lr=0.1), loader, epochs=3)
+'''
+    book = nbformat.v4.new_notebook()
+    book.cells.append(nbformat.v4.new_code_cell(source))
+    path = tmp_path / "no_widgets.ipynb"
+    nbformat.write(book, path)
+    outputs = execute(path, tmp_path)
+    check_clean(outputs)
+    assert not mime(outputs, WIDGET)
+    lines = stdout(outputs).splitlines()
+    hints = [line for line in lines if "ipywidgets" in line]
+    assert hints == ["progress bar: Jupyter needs ipywidgets: pip install -e '.[notebook]' "
+                     "(in a clone) or pip install 'tinygrad-edu[notebook]'"]
+    assert len([line for line in lines if line.startswith("epoch ")]) == 6

@@ -77,6 +77,7 @@ class Progress:
     def __init__(self, verbose: int, epochs: int, total_steps: int, stream=None) -> None:
         self.verbose, self.epochs = verbose, epochs
         self.stream = stream  # None: sys.stdout at the time of writing (pytest swaps it)
+        self.bar = None  # set first: making the bar may print the missing-widget hint
         self.bar = self._make_bar(total_steps) if verbose == 1 else None
         self.started = time.perf_counter()
 
