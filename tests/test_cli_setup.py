@@ -84,7 +84,11 @@ def test_download_fetches_checks_and_runs_the_lab_on_it(tmp_path, file_server, m
     assert sorted(p.name for p in root.iterdir()) == sorted(f"{n}.gz" for n in NAMES)
     (config,) = no_experiments
     assert config.dataset == "mnist" and config.data_root == str(root)
-    assert "SHA-256 checked" in capsys.readouterr().out
+    assert "downloaded 4 MNIST file(s)" in capsys.readouterr().out
+    # a second time there is nothing to fetch: the server may as well be gone
+    assert cli.main(["lab", "--dataset", "mnist", "--download", "--data-root", str(root),
+                     "--mirror", "http://127.0.0.1:9/"]) == 0
+    assert "already in" in capsys.readouterr().out
 
 
 def test_download_refuses_files_that_are_not_the_published_mnist(tmp_path, file_server, capsys,

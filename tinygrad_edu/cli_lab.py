@@ -52,13 +52,18 @@ def fetch_mnist(options: argparse.Namespace) -> None:
     """``--download``: fetch the four MNIST files into ``--data-root`` (default
     data/mnist) before the experiments start, each checked against its SHA-256; files
     already there are not fetched again. Sets ``options.data_root`` for the run."""
-    from .data.idx import MNIST_MIRRORS, IDXError, mnist
+    from pathlib import Path
+
+    from .data.idx import MNIST_FILES, MNIST_MIRRORS, IDXError, mnist
 
     if options.dataset != "mnist":
         raise CliError("--download fetches MNIST: add --dataset mnist (digits ship with "
                        "the package and need no download)")
     options.data_root = options.data_root or DEFAULT_DATA_ROOT
     mirrors = [options.mirror] if options.mirror else list(MNIST_MIRRORS)
+    root = Path(options.data_root)
+    missing = [name for name in MNIST_FILES
+               if not (root / name).is_file() and not (root / name.removesuffix(".gz")).is_file()]
     try:
         mnist(options.data_root, download=True, mirrors=mirrors)
     except IDXError as error:  # the network works but a file is not MNIST as published
@@ -67,7 +72,10 @@ def fetch_mnist(options: argparse.Namespace) -> None:
         raise CliError(f"--download: could not reach {len(mirrors)} MNIST mirror(s) "
                        f"(offline?); copy the four MNIST .gz files into {options.data_root} "
                        "and run again without --download") from None
-    print(f"MNIST is in {options.data_root} (SHA-256 checked)")
+    if missing:
+        print(f"downloaded {len(missing)} MNIST file(s) into {root} (SHA-256 checked)")
+    else:
+        print(f"MNIST is already in {root}; nothing to download")
 
 
 def _last_line(error: Exception) -> str:
