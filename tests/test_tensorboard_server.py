@@ -148,3 +148,41 @@ def test_real_tensorboard_serves_runs_scalars_histograms_and_the_graph(tmp_path)
             server.kill()
             server.wait()
         server.stdout.close()
+
+
+def test_graph_nodes_scopes_shapes_and_valid_names():
+    import re
+
+    from tinygrad_edu.graphdef import graph_def, graph_nodes
+
+    class Net(nn.Module):  # not a Sequential: ops are scoped by the parameters they use
+        def __init__(self):
+            super().__init__()
+            rng = np.random.default_rng(0)
+            self.hidden = nn.Linear(2, 3, generator=rng)
+            self.out = nn.Linear(3, 1, generator=rng)
+
+        def forward(self, x):
+            return self.out(self.hidden(x).relu())
+
+    records = {r["name"]: r for r in graph_nodes(Net(), np.zeros((4, 2), dtype=np.float32))}
+    assert records["hidden/weight"]["op"] == "Parameter"
+    assert records["hidden/weight"]["shape"] == (3, 2)
+    assert records["out/linear"]["shape"] == (4, 1)
+    assert "relu" in records["out/linear"]["inputs"]
+    assert records["input"]["shape"] == (4, 2)
+
+    # the lecture's decomposed sigmoid: symbols become names TensorBoard accepts
+    w, x, b = Value(2.0, label="w"), Value(-1.0, label="x"), Value(3.0, label="b")
+    out = (w * x + b).sigmoid(decompose=True)
+    out.label = "σ"
+    proto = graph_def(out)
+    names = [node.name for node in proto.node]
+    assert all(re.fullmatch(r"[A-Za-z0-9.][A-Za-z0-9_.\-/]*", name) for name in names)
+    assert len(set(names)) == len(names) == 11
+    assert {"w", "x", "b", "mul", "exp", "reciprocal"} <= set(names)
+    every_input = {i for node in proto.node for i in node.input}
+    assert every_input <= set(names)  # every edge points at a node that exists
+
+    with pytest.raises(ValueError, match="needs an example input"):
+        graph_nodes(Net())
