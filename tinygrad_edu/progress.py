@@ -32,10 +32,11 @@ _hint_shown = False  # the missing-widget hint is worth reading once per session
 
 
 def in_notebook() -> bool:
-    """True inside a Jupyter kernel (IPython's ZMQ shell), without importing IPython."""
+    """True inside a Jupyter kernel (IPython's ZMQ shell, or a subclass of it as Colab
+    has), without importing IPython."""
     ipython = sys.modules.get("IPython")
     shell = ipython.get_ipython() if ipython is not None else None
-    return type(shell).__name__ == "ZMQInteractiveShell"
+    return any(cls.__name__ == "ZMQInteractiveShell" for cls in type(shell).__mro__)
 
 
 def _widgets_available() -> bool:
