@@ -35,9 +35,7 @@ def register(subparsers) -> None:
     parser.add_argument("--lr", default=None, help="learning rate (default: 1 for sgd, 0.05 "
                                                    "otherwise)")
     parser.add_argument("--steps", default="2000", help="iterations (default 2000)")
-    parser.add_argument("--seed", default=None,
-                        help="random seed for data and weights (default 0; 2 for xor, whose "
-                             "seed 0 sticks in a local minimum at 0.75)")
+    parser.add_argument("--seed", default="0", help="random seed for data and weights")
     parser.add_argument("--engine", default="tensor", help="tensor (nn) or value (scalar Values)")
     parser.add_argument("--lang", default="en", help="en or ko")
     parser.set_defaults(run=run)
@@ -129,8 +127,6 @@ def run(options) -> int:
     sizes = _sizes(options)
     steps = _number(options.steps, "steps", int)
     lr = _number(options.lr, "lr") if options.lr else (1.0 if optimizer in ("sgd",) else 0.05)
-    if options.seed is None:
-        options.seed = "2" if dataset == "xor" else "0"
     if not options.seed.isdigit():
         raise CliError(f"--seed {options.seed!r} must be a whole number >= 0")
     seed = int(options.seed)

@@ -247,13 +247,23 @@ def record_training(model, X: np.ndarray, y: np.ndarray, optimizer: str = "sgd",
             traced.append((label, t, flat))
             recording.traces[label] = []
     targets = np.asarray(y).reshape(-1)
+    with np.errstate(all="ignore"):  # a run that diverges is caught and explained in the loop
+        _loop(run, opt, recording, steps, snap_at, frame_at, traced, targets, names, X,
+              points if two_d else None, snapshots, graph_budget, lang, on_iteration)
+    return recording
+
+
+def _loop(run, opt, recording, steps, snap_at, frame_at, traced, targets, names, X, points,
+          snapshots, graph_budget, lang, on_iteration) -> None:
+    """The iterations of `record_training` (see there)."""
+    two_d = points is not None
     for k in range(steps):
         for label, t, flat in traced:  # the weight used by this iteration's forward pass
             recording.traces[label].append(float(t.data.reshape(-1)[flat]))
         keep = k in snap_at
         try:
-            with np.errstate(all="ignore"):  # a non-finite loss is caught just below
-                loss = run.forward_backward(keep)
+            opt.zero_grad()
+            loss = run.forward_backward(keep)
         except (ValueError, ArithmeticError) as error:  # a Value's log(0), exp overflow...
             recording.stopped = f"iteration {k}: {error}"
             for values in recording.traces.values():
@@ -291,16 +301,13 @@ def record_training(model, X: np.ndarray, y: np.ndarray, optimizer: str = "sgd",
             snapshot = {"iteration": k, "grad_magnitude": magnitude,
                         "drawing": draw(loss, collapse_over=300, modules=run.modules),
                         "steps": _walk(loss, order, lang)}
-            with np.errstate(all="ignore"):
-                snapshot["steps"] += narrated_step(opt, names=names, lang=lang, nodes=nodes)
+            snapshot["steps"] += narrated_step(opt, names=names, lang=lang, nodes=nodes)
             recording.snapshots.append(snapshot)
         else:
-            with np.errstate(all="ignore"):
-                opt.step()
+            opt.step()
         run.sync()
         if on_iteration is not None:
             on_iteration(k, loss_value)
-    return recording
 
 
 MAX_WALK = 400  # value nodes: a bigger graph's walk-through would outweigh the whole page
