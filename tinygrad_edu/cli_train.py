@@ -80,7 +80,7 @@ def _hand_set_section(lang: str) -> dict:
     from tinygrad_edu import Value
     from viz import draw, svg_text
 
-    lines, svgs = [], []
+    lines, svgs, captions = [], [], []
     w1, b1, w2, b2 = (HAND_SET[k] for k in ("W1", "b1", "W2", "b2"))
     lines.append("W1 = [[5, -7], [5, -7]], b1 = [-8, 3], W2 = [[-11], [-11]], b2 = [6]")
     for x1, x2 in [(0, 0), (0, 1), (1, 0), (1, 1)]:
@@ -94,10 +94,12 @@ def _hand_set_section(lang: str) -> dict:
         lines.append(f"x = ({x1}, {x2}): h = σ(x·W1 + b1) = ({hidden[0].data:.3f}, "
                      f"{hidden[1].data:.3f}), ŷ = σ(h·W2 + b2) = {out.data:.3f} → "
                      f"{int(out.data > 0.5)}  (XOR = {x1 ^ x2})")
+        captions.append(f"x = ({x1}, {x2}) → ŷ = {out.data:.3f}")
         svgs.append(svg_text(draw(out, show_grad=False, legend=False)))
     title = ("The notes' hand-set weights already compute XOR" if lang == "en"
              else "강의의 손으로 정한 가중치는 이미 XOR 을 계산한다")
-    return {"title": title, "lines": lines, "svgs": svgs, "id": "tg-hand-set"}
+    return {"title": title, "lines": lines, "svgs": svgs, "captions": captions,
+            "id": "tg-hand-set"}
 
 
 def _model(sizes, activation, engine, seed):
@@ -151,7 +153,7 @@ def run(options) -> int:
           f"{recording.iterations} iterations")
     for name, norms in recording.grad_norms.items():
         if len(recording.grad_norms) > 2:  # the vanishing gradient, in numbers
-            print(f"  layer {name}: gradient norm at iteration 0 = {norms[0]:.3g}")
+            print(f"  {name}: gradient norm at iteration 0 = {norms[0]:.3g}")
     if options.html:
         html = training_page(recording, options.html, lang=lang, sections=sections)
         print(f"wrote {options.html} ({len(html.encode()) / 1e3:.0f} kB)")

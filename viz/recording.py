@@ -114,7 +114,7 @@ class _TensorRun:
             return self.model(Tensor(points.astype(np.float32))).data.reshape(-1)
 
     def layer(self, name: str) -> str:
-        return name.rsplit(".", 1)[0]
+        return f"layer {name.rsplit('.', 1)[0]}" if "." in name else name
 
     def nodes(self) -> list:
         return self.tensors

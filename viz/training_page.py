@@ -107,8 +107,12 @@ def _sections_html(sections) -> str:
     parts = []
     for section in sections or ():
         lines = "\n".join(escape(line) for line in section.get("lines", ()))
-        svgs = "".join(f'<div class="tg-section-svg">{_inline_svg(s)}</div>'
-                       for s in section.get("svgs", ()))
+        # each drawing folds under its caption (the first one open): readable at full size
+        captions = section.get("captions") or [""] * len(section.get("svgs", ()))
+        svgs = "".join(f'<details{" open" if i == 0 else ""}><summary>{escape(caption)}</summary>'
+                       f'<div class="tg-section-svg">{_inline_svg(s)}</div></details>'
+                       for i, (caption, s) in enumerate(zip(captions, section.get("svgs", ()),
+                                                            strict=True)))
         parts.append(f'<section class="tg-panel tg-section"><h2>{escape(section["title"])}</h2>'
                      f'<pre id="{escape(section.get("id", ""))}">{lines}</pre>{svgs}</section>')
     return f'<div class="tg-sections">{"".join(parts)}</div>' if parts else ""
@@ -118,7 +122,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
                   lang: str = "en", title: str | None = None, sections=None) -> str:
     """The page of ``recording`` as one HTML string; written to ``path`` when given.
 
-    ``sections``: extra blocks ``{"title", "lines", "svgs"}`` shown above the timeline
+    ``sections``: extra blocks ``{"title", "lines", "svgs", "captions"}`` shown above the timeline
     (the XOR lecture's hand-set network, a comparison run).
     """
     if lang not in WORDS:

@@ -26,7 +26,7 @@
 
   // ---- line charts: series drawn once, a marker moves with the iteration ----
   function chart(id, series, logScale) {
-    var svg = $(id), W = 420, H = 170, L = 46, R = 8, T = 8, B = 20;
+    var svg = $(id), W = 420, H = 170, L = 58, R = 8, T = 8, B = 20;
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var lo = Infinity, hi = -Infinity;
     var tf = function (v) { return logScale ? Math.log10(Math.max(v, 1e-12)) : v; };
