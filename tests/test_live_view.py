@@ -1,0 +1,110 @@
+"""The live view, headless: what it holds after N updates, how it throttles, the
+terminal fallback, and the state a widget would be sent (anywidget, when installed)."""
+
+import io
+
+import numpy as np
+import pytest
+
+import tinygrad_edu.nn.functional as F
+from tinygrad_edu import optim
+from tinygrad_edu.data import DataLoader, TensorDataset, toy_dataset
+from tinygrad_edu.lab.models import mlp
+from tinygrad_edu.train import fit
+from viz import LiveView, live
+
+
+class FakeClock:
+    """Time that moves only when told: throttling tested without timing anything."""
+
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+
+def test_every_update_is_kept_but_redraws_are_spaced():
+    clock = FakeClock()
+    view = live(None, clock=clock, min_interval=1.0, widget=False, stream=io.StringIO())
+    drew = []
+    for step in range(50):
+        clock.now = step * 0.1  # ten updates a second
+        drew.append(view.update(loss=1.0 / (step + 1), step=step))
+    assert view.steps == list(range(50)) and view.losses[-1] == pytest.approx(1 / 50)
+    assert [i for i, d in enumerate(drew) if d] == [0, 10, 20, 30, 40]
+    assert view.pushes == 5 and view.state["last"] == {"step": 40, "loss": pytest.approx(1 / 41)}
+
+
+def _run_with_slow_redraws(budget):
+    clock = FakeClock()
+    view = LiveView(clock=clock, min_interval=0.0, budget=budget, widget=False,
+                    stream=io.StringIO())
+    original = view._snapshot
+
+    def slow_snapshot():  # each redraw "takes" 0.05 s of the fake clock
+        clock.now += 0.05
+        return original()
+
+    view._snapshot = slow_snapshot
+    for step in range(400):
+        clock.now += 0.01  # a training step takes 0.01 s
+        view.update(loss=1.0, step=step)
+    return view, clock.now - view.started
+
+
+def test_drawing_time_stays_within_the_budget():
+    view, elapsed = _run_with_slow_redraws(0.1)
+    assert view.pushes >= 5
+    assert view.drawing_time <= 0.1 * elapsed + 0.05  # at most one redraw over the share
+    greedy, _ = _run_with_slow_redraws(1.0)
+    assert greedy.pushes > 5 * view.pushes  # the budget, not the interval, held it back
+
+
+def test_terminal_fallback_progress_and_one_line_per_epoch():
+    X, y = toy_dataset("moons", n=64, seed=0)
+    model = mlp([2, 8, 1], activation="tanh", init="xavier", seed=0, output="sigmoid")
+    loader = DataLoader(TensorDataset(X, y.astype(np.float32)), batch_size=16, shuffle=False)
+    stream = io.StringIO()
+    view = LiveView(data=(X, y), widget=False, stream=stream, min_interval=0.0)
+
+    def loss_fn(output, target):
+        return F.binary_cross_entropy(output.reshape(-1), target)
+
+    history = fit(model, loss_fn, optim.Adam(model.parameters(), lr=0.05), loader, epochs=3,
+                  metrics=(), callbacks=[view], progress=False)
+    text = stream.getvalue()
+    epoch_lines = [line for line in text.replace("\r", "\n").splitlines()
+                   if line.startswith("epoch ")]
+    assert len(epoch_lines) == 3 and "loss" in epoch_lines[0]
+    assert len(view.losses) == 12 and view.losses == pytest.approx(history.per_step("loss"))
+    assert set(view.state["grad_norms"]) == {"0", "2"}
+    assert view.state["last"]["step"] == 11
+    assert "boundary" not in view.state  # pictures are for a widget only
+
+
+def test_widget_state_has_curve_boundary_and_graph():
+    pytest.importorskip("anywidget")
+    X, y = toy_dataset("xor")
+    model = mlp([2, 4, 1], activation="tanh", init="xavier", seed=0, output="sigmoid")
+    view = live(model, data=(X, y), widget=True, min_interval=0.0)
+    optimizer = optim.SGD(model.parameters(), lr=0.5)
+    from tinygrad_edu import Tensor
+
+    for step in range(5):
+        optimizer.zero_grad()
+        loss = F.binary_cross_entropy(model(Tensor(X)).reshape(-1), y)
+        loss.backward()
+        optimizer.step()
+        view.update(loss=loss.item(), step=step)
+    view.flush()
+    data = view.widget.data
+    assert data["loss"][-1] == pytest.approx(view.losses[-1]) and data["last"]["step"] == 4
+    assert len(data["boundary"]["values"]) == 24 * 24
+    assert all(0 <= v <= 100 for v in data["boundary"]["values"])
+    assert data["graph"].startswith("<svg") and "weight" in data["graph"]
+
+
+def test_bad_budget_is_one_clear_error():
+    with pytest.raises(ValueError, match="budget"):
+        LiveView(budget=0)
