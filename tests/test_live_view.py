@@ -108,3 +108,111 @@ def test_widget_state_has_curve_boundary_and_graph():
 def test_bad_budget_is_one_clear_error():
     with pytest.raises(ValueError, match="budget"):
         LiveView(budget=0)
+
+
+# ---- once in a real front end: JupyterLab + chromium ----
+
+NOTEBOOK_CELL = """\
+import time
+import numpy as np
+import tinygrad_edu.nn.functional as F
+from tinygrad_edu import Tensor, optim
+from tinygrad_edu.data import toy_dataset
+from tinygrad_edu.lab.models import mlp
+import viz
+X, y = toy_dataset("xor")
+model = mlp([2, 4, 1], activation="tanh", init="xavier", seed=0, output="sigmoid")
+optimizer = optim.SGD(model.parameters(), lr=0.5)
+view = viz.live(model, data=(X, y), min_interval=0.2, graph=False)
+for step in range(150):
+    optimizer.zero_grad()
+    loss = F.binary_cross_entropy(model(Tensor(X)).reshape(-1), y)
+    loss.backward()
+    optimizer.step()
+    view.update(loss=loss.item(), step=step)
+    time.sleep(0.03)  # slow enough for the browser to watch it move
+view.flush()
+"""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_widget_updates_in_jupyterlab(tmp_path):
+    """Starts `jupyter lab` on 127.0.0.1 (a free port, a random token, the notebook's
+    folder as root) in a subprocess, runs the notebook's one cell in chromium through
+    playwright, watches the widget's step counter move, then stops the server (terminate,
+    then kill if it lingers)."""
+    import json
+    import secrets
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    pytest.importorskip("anywidget")
+    pytest.importorskip("jupyterlab")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium"):
+        pytest.skip("chromium is not installed")
+    notebook = {"cells": [{"cell_type": "code", "metadata": {}, "execution_count": None,
+                           "outputs": [], "source": NOTEBOOK_CELL}],
+                "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                            "language": "python"}},
+                "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "live.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    port, token = _free_port(), secrets.token_hex(16)
+    import os
+
+    env = dict(os.environ, PYTHONPATH=os.getcwd(), JUPYTER_CONFIG_DIR=str(tmp_path / "cfg"),
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "run"))
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", f"--IdentityProvider.token={token}", "--ServerApp.root_dir=.",
+         "--ServerApp.allow_root=True", "--LabApp.news_url=", "--LabApp.check_for_updates_class="
+         "jupyterlab.NeverCheckForUpdate"],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with sync_api.sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
+                "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"])
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            url = f"http://127.0.0.1:{port}/lab/tree/live.ipynb?token={token}"
+            for _ in range(60):  # the server takes a few seconds to listen
+                try:
+                    page.goto(url, timeout=5000)
+                    break
+                except sync_api.Error:
+                    time.sleep(0.5)
+            page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60000)
+            page.get_by_text("| Idle").wait_for(timeout=60000)  # the kernel is up
+            status = page.locator(".tgl-root .tgl-status")
+            for _ in range(3):  # a keypress before the editor is ready can be lost
+                page.locator(".jp-Cell .cm-content").first.click()
+                page.keyboard.press("Shift+Enter")
+                try:
+                    status.wait_for(timeout=20000)
+                    break
+                except sync_api.TimeoutError:
+                    continue
+            seen = set()
+            for _ in range(100):
+                step = page.locator(".tgl-root").get_attribute("data-step")
+                if step is not None:
+                    seen.add(int(step))
+                if 149 in seen:
+                    break
+                time.sleep(0.1)
+            browser.close()
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    assert len(seen) >= 3 and max(seen) == 149  # moved while it trained, then the end
