@@ -103,3 +103,28 @@ def test_scalar_engine_and_korean(tmp_path, capsys):
     assert all(s["agrees"] for s in updates) and updates[0]["title"].startswith("갱신")
     assert np.isfinite(data["loss"]).all()
     assert out.stat().st_size < 3e6  # a big scalar graph is drawn folded, not walked
+
+
+def test_optimizer_paths_page_narrates_each_move(tmp_path, capsys):
+    out = tmp_path / "paths.html"
+    assert main(["train", "paths", "--steps", "12", "--html", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "SGD (lr=0.95)" in printed and "Adam (lr=0.3)" in printed
+    data = _data(out)
+    names = [walk["name"] for walk in data["paths"]]
+    assert names == ["SGD", "Momentum", "AdaGrad", "RMSProp", "Adam"]
+    for walk in data["paths"]:
+        assert len(walk["steps"]) == 12 and len(walk["px"]) == 13
+        assert walk["values"][-1] < walk["values"][0]  # every optimizer goes downhill
+        assert walk["steps"][0]["lines"][0].startswith("x: ∂L/∂w = ")
+
+
+def test_paths_narration_lands_on_the_next_point():
+    from tinygrad_edu.lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
+    from viz.paths_page import optimizer_paths
+
+    for walk in optimizer_paths(anisotropic, START, FUNCTION_SETTINGS, steps=5):
+        for k, step in enumerate(walk["steps"]):
+            assert [e["after"] for e in step["entries"]] == walk["points"][k + 1]
+            assert [e["before"] for e in step["entries"]] == walk["points"][k]
+            assert step["agrees"]

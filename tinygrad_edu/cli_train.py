@@ -24,7 +24,9 @@ def register(subparsers) -> None:
         description="Train a small classifier with full-batch gradient descent and write one "
                     "offline page: loss, decision boundary, gradient norms, weights, and the "
                     "graph of recorded iterations opening into forward, backward and update.")
-    parser.add_argument("dataset", metavar="DATASET", help="xor, moons, circles or spiral")
+    parser.add_argument("dataset", metavar="DATASET",
+                        help="xor, moons, circles or spiral; or paths: the optimizers on "
+                             "x²/20 + y², each update narrated")
     parser.add_argument("--html", metavar="PATH", help="write the page here")
     parser.add_argument("--model", metavar="SIZES", help="layer sizes, e.g. 2-4-1")
     parser.add_argument("--layers", metavar="N", help="N Linear layers of --width units")
@@ -113,13 +115,33 @@ def _model(sizes, activation, engine, seed):
     return mlp(sizes, activation=activation, init=init, seed=seed, output="sigmoid")
 
 
+def _paths(options) -> int:
+    """The notes' optimizer comparison on x²/20 + y² from (-7, 2), as a page."""
+    from viz.paths_page import WORDS, optimizer_paths, paths_page
+
+    from .lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
+
+    lang = _choice(options.lang, list(WORDS), "language")
+    steps = _number(options.steps, "steps", int) if options.steps != "2000" else 30
+    paths = optimizer_paths(anisotropic, START, FUNCTION_SETTINGS, steps=steps, lang=lang)
+    for walk in paths:
+        print(f"{walk['name']:>9} ({walk['options']}): f {walk['values'][0]:.4g} → "
+              f"{walk['values'][-1]:.4g} in {steps} steps")
+    if options.html:
+        html = paths_page(paths, anisotropic, "f(x, y) = x²/20 + y²", options.html, lang=lang)
+        print(f"wrote {options.html} ({len(html.encode()) / 1e3:.0f} kB)")
+    return 0
+
+
 def run(options) -> int:
     from viz.recording import OPTIMIZERS, VALUE_ACTIVATIONS, record_training
     from viz.training_page import WORDS, training_page
 
     from .data import TOY_DATASETS, toy_dataset
 
-    dataset = _choice(options.dataset, list(TOY_DATASETS), "dataset")
+    dataset = _choice(options.dataset, [*TOY_DATASETS, "paths"], "dataset")
+    if dataset == "paths":
+        return _paths(options)
     optimizer = _choice(options.optimizer, list(OPTIMIZERS), "optimizer")
     engine = _choice(options.engine, ENGINES, "engine")
     lang = _choice(options.lang, list(WORDS), "language")

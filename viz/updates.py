@@ -34,13 +34,15 @@ WORDS = {
            "decoupled": "decoupled weight decay shrinks w first",
            "step": "step t = {t}", "no_grad": "{param} got no gradient: unchanged",
            "lecture": "lecture form: v = −η·b = {v}, w ← w + v",
-           "mismatch": "(!) the optimizer wrote {actual}", "delta": "Δw of the whole matrix"},
+           "mismatch": "(!) the optimizer wrote {actual}",
+           "delta": "Δw of all {n} entries: largest |Δw| = {top}"},
     "ko": {"title": "갱신: {param} ({optimizer})", "first": "첫 단계: 버퍼는 g 로 시작",
            "decay": "가중치 감쇠 λ: 기울기에 λ·w 를 더함",
            "decoupled": "분리된 가중치 감쇠: 먼저 w 를 줄임",
            "step": "단계 t = {t}", "no_grad": "{param}: 기울기 없음, 그대로",
            "lecture": "강의 형태: v = −η·b = {v}, w ← w + v",
-           "mismatch": "(!) 옵티마이저 결과 {actual}", "delta": "행렬 전체의 Δw"},
+           "mismatch": "(!) 옵티마이저 결과 {actual}",
+           "delta": "전체 {n}개 항목의 Δw: 가장 큰 |Δw| = {top}"},
 }
 
 
@@ -278,8 +280,8 @@ def narrated_step(optimizer, names: dict[int, str] | None = None, lang: str = "e
                                     "after": actual, "computed": computed, "agrees": agrees,
                                     "state": quantities})
         if data.size > 1:
-            step["lines"].append(f"{words['delta']}: {data.size} ∆, max |Δw| = "
-                                 f"{_f(float(np.max(np.abs(delta))))}")
+            step["lines"].append(words["delta"].format(
+                n=data.size, top=_f(float(np.max(np.abs(delta))))))
             step["delta"] = {"shape": list(data.shape) if data.ndim == 2 else [1, data.size],
                              "values": [float(f"{v:.4g}") for v in delta]}
         result.append(step)
