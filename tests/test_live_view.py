@@ -87,7 +87,7 @@ def test_widget_state_has_curve_boundary_and_graph():
     pytest.importorskip("anywidget")
     X, y = toy_dataset("xor")
     model = mlp([2, 4, 1], activation="tanh", init="xavier", seed=0, output="sigmoid")
-    view = live(model, data=(X, y), widget=True, min_interval=0.0)
+    view = live(model, data=(X, y), widget=True, min_interval=0.0, display=False)
     optimizer = optim.SGD(model.parameters(), lr=0.5)
     from tinygrad_edu import Tensor
 

@@ -180,3 +180,30 @@ def test_document_round_trips_as_json(page_file):
     _, recording = page_file
     document = page_document(recording)
     assert json.loads(json.dumps(document))["loss"][5] == pytest.approx(recording.loss[5], rel=1e-4)
+
+
+def test_replayed_snapshots_narrate_the_step_the_run_took():
+    X, y = toy_dataset("circles", n=30, seed=2)
+    model = _xor_model()
+    recording = record_training(model, X, y, optimizer="rmsprop", lr=0.02, steps=60,
+                                snapshots=4)
+    final = model[0].weight.data.copy()
+    snapshots = recording.snapshots
+    assert [s["iteration"] for s in snapshots] == [0, 20, 39, 59]
+    np.testing.assert_array_equal(model[0].weight.data, final)  # the trained weights are back
+    for snapshot in snapshots[:-1]:
+        k = snapshot["iteration"]
+        forward = [s for s in snapshot["steps"] if s["phase"] == "forward"]
+        assert len(forward) == len({s["node"] for s in forward})  # one per graph node
+        (update,) = [s for s in snapshot["steps"] if s.get("param") == "0.weight"]
+        for entry in update["entries"]:
+            if entry["index"] < 4:  # traced: the weight the next iteration used
+                assert entry["after"] == pytest.approx(
+                    recording.traces[f"0.weight[{entry['index']}]"][k + 1], rel=1e-6)
+            assert entry["agrees"]
+
+
+def test_the_recording_benchmark_compares_the_same_run():
+    from benchmarks.bench_training import plain_loop, recorded
+
+    assert recorded(50).loss[-1] == pytest.approx(plain_loop(50), rel=1e-6)

@@ -73,11 +73,12 @@ def _probabilities(output: np.ndarray) -> np.ndarray:
 class LiveView(Callback):
     """Watch training live. ``data=(X, y)``: the points the boundary is drawn for (2-D
     inputs). ``widget``: True / False, or None to use one only in a notebook.
-    ``clock``: where time comes from (tests pass a fake one)."""
+    ``clock``: where time comes from (tests pass a fake one); ``display=False`` builds
+    the widget's state without showing it (benchmarks)."""
 
     def __init__(self, model=None, data=None, min_interval: float = 0.25, budget: float = 0.1,
                  graph: bool = True, grid: int = 24, widget: bool | None = None, stream=None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 clock: Callable[[], float] = time.perf_counter, display: bool = True) -> None:
         if not 0 < budget <= 1:
             raise ValueError(f"LiveView: budget is a share of the training time in (0, 1], "
                              f"got {budget}")
@@ -85,6 +86,7 @@ class LiveView(Callback):
         self.graph, self.grid_size, self.clock = graph, grid, clock
         self.stream = stream if stream is not None else sys.stderr
         self.use_widget = in_notebook() if widget is None else widget
+        self.display = display  # False: build the widget's state without showing it
         self.widget = None
         self.steps: list[int] = []
         self.losses: list[float] = []
@@ -150,9 +152,10 @@ class LiveView(Callback):
         self.started = self.clock()
         if self.use_widget and self.widget is None:
             self.widget = _make_widget()
-            from IPython.display import display
+            if self.display:
+                from IPython.display import display
 
-            display(self.widget)
+                display(self.widget)
 
     def _push(self, now: float) -> None:
         begin = self.clock()

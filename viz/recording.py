@@ -5,7 +5,9 @@ gradient descent and keeps, for **every** iteration, the loss, the accuracy, eac
 layer's gradient norm and a few entries of every parameter -- small numbers -- and,
 for a **bounded** set of iterations (the first, the last and evenly spaced ones), the
 whole picture: the graph with its values and gradients, the forward and backward steps
-of `viz.steps` and the narrated update of `viz.updates`. Decision-boundary frames (the
+of `viz.steps` and the narrated update of `viz.updates` (while training runs those
+iterations keep only their weights and the optimizer's state; the pictures are made when
+a page asks, by running the iteration again). Decision-boundary frames (the
 model's output on a grid) are kept for at most ``frames`` iterations. That is what
 keeps a 2,000-iteration page to a few hundred kilobytes.
 
@@ -102,9 +104,11 @@ class _TensorRun:
         self.modules = model  # draw() boxes each layer and names its parameters
 
     def forward_backward(self, keep: bool):
-        loss = F.binary_cross_entropy(self.model(self.x).reshape(-1), self.y)
+        """The loss (after backward) and the model's outputs on the batch."""
+        output = self.model(self.x).reshape(-1)
+        loss = F.binary_cross_entropy(output, self.y)
         loss.backward(retain_graph=keep, keep_all_grads=keep)
-        return loss
+        return loss, output.data
 
     def sync(self) -> None:
         pass
@@ -135,16 +139,17 @@ class _ValueRun:
     def forward_backward(self, keep: bool):
         for v in self.values:
             v.grad = 0.0
-        total = None
+        total, outputs = None, []
         for row, target in zip(self.X, self.y, strict=True):
             p = self.model(row)
+            outputs.append(p.data)
             term = p.log() if target else (1 - p).log()  # the logistic cost, one point
             total = term if total is None else total + term
         loss = total * (-1.0 / len(self.y))
         loss.backward()
         for v, t in zip(self.values, self.tensors, strict=True):
             t.grad = np.array([v.grad])
-        return loss
+        return loss, np.array(outputs)
 
     def sync(self) -> None:
         for v, t in zip(self.values, self.tensors, strict=True):
@@ -178,13 +183,25 @@ class Recording:
     grid: dict = field(default_factory=dict)
     frame_iterations: list[int] = field(default_factory=list)
     frames: list[list[int]] = field(default_factory=list)
-    snapshots: list[dict] = field(default_factory=list)
     stopped: str | None = None
     lang: str = "en"
+    # (iteration, parameters, optimizer state) at the snapshot iterations: cheap to keep
+    # while training; `snapshots` replays them into graphs and steps when a page asks
+    saved: list[tuple[int, list[np.ndarray], dict]] = field(default_factory=list, repr=False)
+    trainer: tuple | None = field(default=None, repr=False)  # (run, optimizer, names)
+    _built: list[dict] | None = field(default=None, repr=False)
 
     @property
     def iterations(self) -> int:
         return len(self.loss)
+
+    @property
+    def snapshots(self) -> list[dict]:
+        """Per snapshot iteration: ``iteration``, ``drawing`` (graph with values and
+        gradients), ``grad_magnitude`` and ``steps`` (forward, backward, update)."""
+        if self._built is None:
+            self._built = _replay(self)
+        return self._built
 
 
 def snapshot_iterations(steps: int, count: int) -> list[int]:
@@ -214,16 +231,15 @@ def _first_bad_gradient(named) -> str | None:
 def record_training(model, X: np.ndarray, y: np.ndarray, optimizer: str = "sgd",
                     lr: float = 0.1, steps: int = 500, snapshots: int = 12, frames: int = 80,
                     traced_entries: int = 4, grid: int = 30, graph_budget: int = 600,
-                    lang: str = "en",
-                    dataset: str = "data", description: str = "",
+                    lang: str = "en", dataset: str = "data", description: str = "",
                     on_iteration: Callable[[int, float], None] | None = None) -> Recording:
     """Train ``model`` on (X, y) for ``steps`` full-batch iterations and record them.
 
     ``optimizer`` is a name in `OPTIMIZERS`; ``lr`` its learning rate. At most
     ``snapshots`` iterations keep their graph, fewer when the graph is big (about
-    ``graph_budget`` value nodes in all). A loss or a
-    gradient that is not finite stops the run; ``Recording.stopped`` then names the
-    iteration and the first parameter whose gradient was not finite.
+    ``graph_budget`` value nodes in all). A loss or a gradient that is not finite stops
+    the run; ``Recording.stopped`` then names the iteration and the first parameter
+    whose gradient was not finite.
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {optimizer!r}; choose one of {', '.join(OPTIMIZERS)}")
@@ -232,82 +248,135 @@ def record_training(model, X: np.ndarray, y: np.ndarray, optimizer: str = "sgd",
     run = _ValueRun(model, X, y) if hasattr(model, "named_values") else _TensorRun(model, X, y)
     cls, options = OPTIMIZERS[optimizer]
     opt = cls(run.tensors, lr=lr, **options)
-    names = {id(t): name for name, t in run.named}
     recording = Recording(dataset=dataset, X=np.asarray(X), y=np.asarray(y),
                           description=description, optimizer=optimizer, lang=lang)
-    two_d = np.asarray(X).ndim == 2 and np.asarray(X).shape[1] == 2
-    if two_d:
+    recording.trainer = (run, opt, {id(t): name for name, t in run.named})
+    recorder = _Recorder(run, opt, recording, traced_entries)
+    points = None
+    if recording.X.ndim == 2 and recording.X.shape[1] == 2:
         recording.grid, points = _grid(np.asarray(X, np.float64), grid)
     snap_at = set(snapshot_iterations(steps, snapshots))
     frame_at = set(snapshot_iterations(steps, frames)) | snap_at
-    traced = []  # (entry name, tensor, flat index)
-    for name, t in run.named:
-        for flat in range(min(traced_entries, t.data.size)):
-            label = name if t.data.size == 1 else f"{name}[{flat}]"
-            traced.append((label, t, flat))
-            recording.traces[label] = []
-    targets = np.asarray(y).reshape(-1)
-    with np.errstate(all="ignore"):  # a run that diverges is caught and explained in the loop
-        _loop(run, opt, recording, steps, snap_at, frame_at, traced, targets, names, X,
-              points if two_d else None, snapshots, graph_budget, lang, on_iteration)
+    with np.errstate(all="ignore"):  # a run that diverges is caught and explained below
+        for k in range(steps):
+            loss_value = recorder.iteration(k)
+            if loss_value is None:
+                break
+            if k == 0:  # big graphs (scalar nets) get fewer snapshots: the page stays small
+                size = len(topo_order(recorder.loss))
+                snap_at = set(snapshot_iterations(steps, max(2, min(snapshots,
+                                                                    graph_budget // size))))
+            if points is not None and k in frame_at:  # the weights this iteration used
+                recording.frame_iterations.append(k)
+                recording.frames.append(np.rint(100 * run.predict(points)).astype(int).tolist())
+            if k in snap_at:  # what it takes to replay this iteration later
+                recording.saved.append((k, [t.data.copy() for t in run.tensors],
+                                        opt.state_dict()))
+            opt.step()
+            run.sync()
+            if on_iteration is not None:
+                on_iteration(k, loss_value)
+    recorder.finish()
     return recording
 
 
-def _loop(run, opt, recording, steps, snap_at, frame_at, traced, targets, names, X, points,
-          snapshots, graph_budget, lang, on_iteration) -> None:
-    """The iterations of `record_training` (see there)."""
-    two_d = points is not None
-    for k in range(steps):
-        for label, t, flat in traced:  # the weight used by this iteration's forward pass
-            recording.traces[label].append(float(t.data.reshape(-1)[flat]))
-        keep = k in snap_at
+class _Recorder:
+    """The per-iteration bookkeeping, kept light: it runs 2,000 times for one page."""
+
+    def __init__(self, run, opt, recording: Recording, traced_entries: int) -> None:
+        self.run, self.opt, self.recording = run, opt, recording
+        self.layers = {id(t): run.layer(name) for name, t in run.named}
+        for layer in self.layers.values():
+            recording.grad_norms.setdefault(layer, [])
+        self.traced = []  # (tensor, how many of its first entries, their labels)
+        for name, t in run.named:
+            count = min(traced_entries, t.data.size)
+            labels = [name if t.data.size == 1 else f"{name}[{i}]" for i in range(count)]
+            if count:
+                self.traced.append((t, count, labels))
+        self.rows: list[np.ndarray] = []  # one row of traced weights per iteration
+        self.outputs: list[np.ndarray] = []  # the model's outputs, for the accuracy
+        self.targets = np.asarray(recording.y).reshape(-1) > 0.5
+        self.loss = None
+
+    def iteration(self, k: int) -> float | None:
+        """Forward and backward of iteration ``k``; None when the run has to stop."""
+        run, recording = self.run, self.recording
+        # the weights this iteration's forward pass uses (before its update)
+        row = [t.data.reshape(-1)[:count] for t, count, _ in self.traced]
+        self.rows.append(np.concatenate(row) if row else np.zeros(0))
         try:
-            opt.zero_grad()
-            loss = run.forward_backward(keep)
+            self.opt.zero_grad()
+            self.loss, outputs = run.forward_backward(False)
         except (ValueError, ArithmeticError) as error:  # a Value's log(0), exp overflow...
             recording.stopped = f"iteration {k}: {error}"
-            for values in recording.traces.values():
-                values.pop()
-            break
-        loss_value = float(loss.data if isinstance(loss, Value) else loss.item())
+            self.rows.pop()
+            return None
+        loss_value = float(self.loss.data if isinstance(self.loss, Value) else self.loss.item())
         recording.loss.append(loss_value)
-        outputs = run.predict(np.asarray(X, np.float64))
-        recording.accuracy.append(float(np.mean((outputs > 0.5) == (targets > 0.5))))
-        norms: dict[str, float] = {}
-        for name, t in run.named:
+        self.outputs.append(outputs)
+        norms = dict.fromkeys(recording.grad_norms, 0.0)
+        for t in run.tensors:
             if t.grad is not None:
-                layer = run.layer(name)
-                norms[layer] = norms.get(layer, 0.0) + float(np.sum(np.square(t.grad)))
+                norms[self.layers[id(t)]] += float(np.vdot(t.grad, t.grad))
         for layer, total in norms.items():
-            recording.grad_norms.setdefault(layer, []).append(math.sqrt(total))
+            recording.grad_norms[layer].append(math.sqrt(total))
+        # a NaN or inf in any gradient makes its layer's sum of squares non-finite
+        if all(map(math.isfinite, norms.values())) and math.isfinite(loss_value):
+            return loss_value
         bad = _first_bad_gradient(run.named)
-        if bad is not None or not math.isfinite(loss_value):
-            recording.stopped = (f"iteration {k}: the loss is {loss_value:g}; the first "
-                                 f"parameter whose gradient was not finite: {bad or 'none'}")
-            break
-        if two_d and k in frame_at:  # the boundary of the weights this iteration used
-            recording.frame_iterations.append(k)
-            recording.frames.append([int(round(100 * p)) for p in run.predict(points)])
-        if keep:
-            order = topo_order(loss)
-            if k == 0:  # big graphs (scalar nets) get fewer snapshots: the page stays small
-                count = max(2, min(snapshots, graph_budget // max(len(order), 1)))
-                snap_at = set(snapshot_iterations(steps, count))
-            position = {id(node): i for i, node in enumerate(order)}
-            nodes = {id(t): value_id(position[id(n)])
-                     for t, n in zip(run.tensors, run.nodes(), strict=True) if id(n) in position}
-            magnitude = {value_id(i): float(np.mean(np.abs(node.grad)))
-                         for i, node in enumerate(order) if node.grad is not None}
-            snapshot = {"iteration": k, "grad_magnitude": magnitude,
-                        "drawing": draw(loss, collapse_over=300, modules=run.modules),
-                        "steps": _walk(loss, order, lang)}
-            snapshot["steps"] += narrated_step(opt, names=names, lang=lang, nodes=nodes)
-            recording.snapshots.append(snapshot)
-        else:
-            opt.step()
+        recording.stopped = (f"iteration {k}: the loss is {loss_value:g}; the first "
+                             f"parameter whose gradient was not finite: {bad or 'none'}")
+        return None
+
+    def finish(self) -> None:
+        """Turn the per-iteration rows into the recording's lists."""
+        recording = self.recording
+        if self.outputs:
+            correct = (np.array(self.outputs) > 0.5) == self.targets
+            recording.accuracy = correct.mean(axis=1).tolist()
+        labels = [label for _, _, names in self.traced for label in names]
+        columns = np.array(self.rows, dtype=np.float64).reshape(len(self.rows), len(labels))
+        for j, label in enumerate(labels):
+            recording.traces[label] = columns[:, j].tolist()
+
+
+def _replay(recording: Recording) -> list[dict]:
+    """Run each saved iteration again -- its weights and optimizer state restored -- to
+    draw its graph and write its steps, then put the trained weights back."""
+    if recording.trainer is None:
+        return []
+    run, opt, names = recording.trainer
+    final = [t.data.copy() for t in run.tensors]
+    final_state = opt.state_dict()
+    built = []
+    try:
+        with np.errstate(all="ignore"):
+            for k, weights, state in recording.saved:
+                for t, w in zip(run.tensors, weights, strict=True):
+                    t.data[...] = w
+                run.sync()
+                opt.load_state_dict(state)
+                opt.zero_grad()
+                loss, _ = run.forward_backward(True)
+                order = topo_order(loss)
+                position = {id(node): i for i, node in enumerate(order)}
+                nodes = {id(t): value_id(position[id(n)]) for t, n in
+                         zip(run.tensors, run.nodes(), strict=True) if id(n) in position}
+                magnitude = {value_id(i): float(np.mean(np.abs(node.grad)))
+                             for i, node in enumerate(order) if node.grad is not None}
+                snapshot = {"iteration": k, "grad_magnitude": magnitude,
+                            "drawing": draw(loss, collapse_over=300, modules=run.modules),
+                            "steps": _walk(loss, order, recording.lang)}
+                snapshot["steps"] += narrated_step(opt, names=names, lang=recording.lang,
+                                                   nodes=nodes)
+                built.append(snapshot)
+    finally:
+        for t, w in zip(run.tensors, final, strict=True):
+            t.data[...] = w
         run.sync()
-        if on_iteration is not None:
-            on_iteration(k, loss_value)
+        opt.load_state_dict(final_state)
+    return built
 
 
 MAX_WALK = 400  # value nodes: a bigger graph's walk-through would outweigh the whole page
