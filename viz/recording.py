@@ -280,6 +280,9 @@ def record_training(model, X: np.ndarray, y: np.ndarray, optimizer: str = "sgd",
     return recording
 
 
+MAX_TRACES = 24
+
+
 class _Recorder:
     """The per-iteration bookkeeping, kept light: it runs 2,000 times for one page."""
 
@@ -289,8 +292,10 @@ class _Recorder:
         for layer in self.layers.values():
             recording.grad_norms.setdefault(layer, [])
         self.traced = []  # (tensor, how many of its first entries, their labels)
+        # a deep net has many parameters: about MAX_TRACES lines in all is plenty to watch
+        per_parameter = max(1, min(traced_entries, MAX_TRACES // max(len(run.named), 1)))
         for name, t in run.named:
-            count = min(traced_entries, t.data.size)
+            count = min(per_parameter, t.data.size)
             labels = [name if t.data.size == 1 else f"{name}[{i}]" for i in range(count)]
             if count:
                 self.traced.append((t, count, labels))

@@ -24,6 +24,7 @@ __all__ = ["training_page", "page_document", "WORDS"]
 
 ASSETS = Path(__file__).parent / "page_training"
 MAX_POINTS = 400  # data points drawn on the boundary; more add size, not insight
+SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and steps, in all
 
 WORDS = {
     "en": {"title": "Training {model} on {dataset} with {optimizer}", "play": "▶ Play",
@@ -77,6 +78,17 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
 
 
+def _within_budget(snapshots: list[dict]) -> list[dict]:
+    """Thin out the middle snapshots (never the first or the last) until their graphs
+    and steps fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise fill the page."""
+    def size(snapshot):
+        return len(snapshot["svg"]) + len(json.dumps(snapshot["steps"], ensure_ascii=False))
+
+    while len(snapshots) > 2 and sum(map(size, snapshots)) > SNAPSHOT_BYTES:
+        snapshots = [snapshots[0], *snapshots[2:-1:2], snapshots[-1]]
+    return snapshots
+
+
 def page_document(recording: Recording, lang: str = "en") -> dict:
     """The JSON-able data the page's script reads (also what tests compare with)."""
     X, y = np.asarray(recording.X), np.asarray(recording.y).reshape(-1)
@@ -90,6 +102,7 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
                           "grad_magnitude": {k: float(f"{v:.3g}")
                                              for k, v in snap["grad_magnitude"].items()},
                           "steps": snap["steps"]})
+    snapshots = _within_budget(snapshots)
     two_d = X.ndim == 2 and X.shape[1] == 2
     return {"words": WORDS[lang], "loss": _round(recording.loss),
             "accuracy": _round(recording.accuracy, 4),
@@ -140,7 +153,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
     stopped = (f'<p class="tg-stopped" role="alert">'
                f'{escape(words["stopped"].format(why=recording.stopped))}</p>'
                if recording.stopped else "")
-    recorded = ", ".join(str(s["iteration"]) for s in recording.snapshots)
+    recorded = ", ".join(str(s["iteration"]) for s in document["snapshots"])
     boundary = ('<canvas id="tg-boundary" width="300" height="300" role="img" '
                 f'aria-label="{escape(words["boundary"])}"></canvas>' if recording.frames
                 else "<p class=\"tg-hint\">—</p>")
