@@ -161,11 +161,16 @@ def run(options) -> int:
     if dataset == "xor" and not options.model and not options.layers:
         one = record_training(_model([2, 1], activation, engine, seed), X, y, optimizer=optimizer,
                               lr=lr, steps=steps, snapshots=2, frames=2)
-        word = "One layer (2-1)" if lang == "en" else "한 층 (2-1)"
-        sections.append({"title": f"{word}: accuracy {max(one.accuracy):.2f} at best",
-                         "lines": [f"loss {one.loss[0]:.4f} → {one.loss[-1]:.4f}; a straight line "
-                                   "cannot split XOR, so at most 3 of 4 points are right"],
-                         "id": "tg-one-layer"})
+        best, first, last = max(one.accuracy), one.loss[0], one.loss[-1]
+        if lang == "ko":
+            title = f"한 층 (2-1): 정확도 최대 {best:.2f}"
+            line = (f"손실 {first:.4f} → {last:.4f}; 직선 하나로는 XOR 을 나눌 수 없어서 "
+                    "4개 중 많아야 3개만 맞는다")
+        else:
+            title = f"One layer (2-1): accuracy {best:.2f} at best"
+            line = (f"loss {first:.4f} → {last:.4f}; a straight line cannot split XOR, so at "
+                    "most 3 of 4 points are right")
+        sections.append({"title": title, "lines": [line], "id": "tg-one-layer"})
         sections.append(_hand_set_section(lang))
     recording = record_training(_model(sizes, activation, engine, seed), X, y,
                                 optimizer=optimizer, lr=lr, steps=steps, lang=lang,

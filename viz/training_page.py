@@ -40,7 +40,8 @@ WORDS = {
            "step_prev": "◀ Previous step", "step_next": "Next step ▶",
            "delta": "Δw of this parameter (red up, blue down)",
            "no_graph": "Graphs were recorded for iterations {list}.",
-           "stopped": "Training stopped at {why}", "keys": "Keys: ← → move, space plays"},
+           "stopped": "Training stopped at {why}", "keys": "Keys: ← → move, space plays",
+           "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}"},
     "ko": {"title": "{dataset} 학습: {model}, {optimizer}", "play": "▶ 재생",
            "pause": "❙❙ 일시정지", "first": "« 처음", "prev": "◀ 이전", "next": "다음 ▶",
            "last": "끝 »", "iteration": "반복",
@@ -53,7 +54,8 @@ WORDS = {
            "step_prev": "◀ 이전 단계", "step_next": "다음 단계 ▶",
            "delta": "이 매개변수의 Δw (빨강 증가, 파랑 감소)",
            "no_graph": "그래프가 기록된 반복: {list}.",
-           "stopped": "학습 중단: {why}", "keys": "키보드: ← → 이동, 스페이스 재생"},
+           "stopped": "학습 중단: {why}", "keys": "키보드: ← → 이동, 스페이스 재생",
+           "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}"},
 }
 
 
@@ -148,8 +150,9 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
     n = recording.iterations
     summary = ""
     if recording.loss:
-        summary = (f"{n} iterations · loss {recording.loss[0]:.4g} → {recording.loss[-1]:.4g} · "
-                   f"accuracy {recording.accuracy[0]:.2f} → {recording.accuracy[-1]:.2f}")
+        summary = words["summary"].format(
+            n=n, first=f"{recording.loss[0]:.4g}", last=f"{recording.loss[-1]:.4g}",
+            a0=f"{recording.accuracy[0]:.2f}", a1=f"{recording.accuracy[-1]:.2f}")
     stopped = (f'<p class="tg-stopped" role="alert">'
                f'{escape(words["stopped"].format(why=recording.stopped))}</p>'
                if recording.stopped else "")
