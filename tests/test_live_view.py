@@ -38,15 +38,14 @@ def test_every_update_is_kept_but_redraws_are_spaced():
 
 def _run_with_slow_redraws(budget):
     clock = FakeClock()
-    view = LiveView(clock=clock, min_interval=0.0, budget=budget, widget=False,
+
+    class SlowView(LiveView):
+        def snapshot(self):  # each redraw "takes" 0.05 s of the fake clock
+            clock.now += 0.05
+            return super().snapshot()
+
+    view = SlowView(clock=clock, min_interval=0.0, budget=budget, widget=False,
                     stream=io.StringIO())
-    original = view._snapshot
-
-    def slow_snapshot():  # each redraw "takes" 0.05 s of the fake clock
-        clock.now += 0.05
-        return original()
-
-    view._snapshot = slow_snapshot
     for step in range(400):
         clock.now += 0.01  # a training step takes 0.01 s
         view.update(loss=1.0, step=step)

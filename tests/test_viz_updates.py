@@ -125,3 +125,27 @@ def test_narration_equals_pytorch(name, options):
                     continue
                 theirs_value = their_state[TORCH_STATE[ours_name]].numpy().reshape(-1)
                 assert value == pytest.approx(theirs_value[entry["index"]], rel=1e-9, abs=1e-12)
+
+
+def test_a_step_that_differs_from_its_formula_is_flagged():
+    class DoubleSGD(optim.SGD):  # claims to be SGD, moves twice as far
+        def step(self):
+            super().step()
+            super().step()
+
+    w = Tensor([0.5], requires_grad=True, dtype=np.float64)
+    w.grad = np.array([0.2])
+    (step,) = narrated_step(DoubleSGD([w], lr=0.1))
+    assert not step["agrees"] and step["entries"][0]["after"] == pytest.approx(0.46)
+    assert step["entries"][0]["computed"] == pytest.approx(0.48)
+    assert any(line.strip().startswith("(!)") and "0.46" in line for line in step["lines"])
+
+
+def test_unknown_optimizer_is_named():
+    class Mine(optim.Optimizer):
+        def step(self):
+            pass
+
+    w = Tensor([0.5], requires_grad=True)
+    with pytest.raises(TypeError, match="Mine"):
+        narrated_step(Mine([w], {}))

@@ -159,7 +159,7 @@ class LiveView(Callback):
 
     def _push(self, now: float) -> None:
         begin = self.clock()
-        self.state = self._snapshot()
+        self.state = self.snapshot()
         if self.widget is not None:
             self.widget.data = self.state
         else:
@@ -170,7 +170,10 @@ class LiveView(Callback):
         self.drawing_time += self.clock() - begin
         self.last_push = now
 
-    def _snapshot(self) -> dict:
+    def snapshot(self) -> dict:
+        """What a redraw shows (and a widget is sent): the loss curve (at most MAX_CURVE
+        points), the last step's numbers, each layer's gradient norm; in a widget also
+        the decision boundary and the graph."""
         stride = max(1, math.ceil(len(self.losses) / MAX_CURVE))
         state = {"steps": self.steps[::stride], "loss": self.losses[::stride],
                  "last": {"step": self.steps[-1] if self.steps else 0,
