@@ -53,6 +53,18 @@ def test_deep_sigmoid_gradients_vanish_relu_less(capsys):
     assert relu[0] > 100 * sigmoid[0]
 
 
+def test_deep_net_page_says_how_much_smaller_the_first_gradient_is(tmp_path, capsys):
+    out = tmp_path / "deep.html"
+    assert main(["train", "xor", "--layers", "9", "--activation", "sigmoid", "--steps", "3",
+                 "--html", str(out)]) == 0
+    capsys.readouterr()
+    data = _data(out)
+    norms = [values[0] for values in data["grad_norms"].values()]
+    ratio = float(re.search(r"the layer nearest the input gets ([0-9.e+-]+) ×",
+                            out.read_text(encoding="utf-8")).group(1))
+    assert ratio == pytest.approx(norms[0] / norms[-1], rel=0.05) and ratio < 1e-3
+
+
 @pytest.mark.parametrize("argv, words", [
     (["train", "blobs"], ["'blobs'", "xor, moons, circles, spiral"]),
     (["train", "xor", "--optimizer", "lbfgs"], ["'lbfgs'", "adam"]),

@@ -149,3 +149,16 @@ def test_unknown_optimizer_is_named():
     w = Tensor([0.5], requires_grad=True)
     with pytest.raises(TypeError, match="Mine"):
         narrated_step(Mine([w], {}))
+
+
+def test_update_steps_have_the_explorer_step_shape():
+    from viz import steps as graph_steps
+
+    w = Tensor([0.5, -1.0], requires_grad=True, dtype=np.float64)
+    loss = (w * w).sum()
+    loss.backward()
+    backward = graph_steps(loss)[-1]
+    (update,) = narrated_step(optim.SGD([w], lr=0.1), nodes={id(w): backward.node})
+    for key in ("phase", "node", "title", "lines", "values", "grads"):
+        assert key in update
+    assert update["phase"] == "update" and isinstance(update["lines"], list)

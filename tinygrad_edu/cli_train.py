@@ -178,9 +178,21 @@ def run(options) -> int:
     print(f"{dataset}: {description}, {optimizer} lr {lr:g}: loss {recording.loss[0]:.4f} → "
           f"{recording.loss[-1]:.4f}, accuracy {recording.accuracy[-1]:.2f} after "
           f"{recording.iterations} iterations")
-    for name, norms in recording.grad_norms.items():
-        if len(recording.grad_norms) > 2:  # the vanishing gradient, in numbers
-            print(f"  {name}: gradient norm at iteration 0 = {norms[0]:.3g}")
+    if len(recording.grad_norms) > 2:  # a deep net: the vanishing gradient, in numbers
+        lines = [f"{name}: gradient norm at iteration 0 = {norms[0]:.3g}"
+                 for name, norms in recording.grad_norms.items()]
+        print("\n".join("  " + line for line in lines))
+        at_start = [norms[0] for norms in recording.grad_norms.values()]
+        ratio = at_start[0] / at_start[-1] if at_start[-1] else float("inf")
+        if lang == "ko":
+            lines.append(f"입력에 가장 가까운 층의 기울기는 마지막 층의 {ratio:.2g} 배 "
+                         f"({activation})")
+        else:
+            lines.append(f"the layer nearest the input gets {ratio:.2g} × the gradient of the "
+                         f"last one ({activation})")
+        title = ("Gradient norm per layer, input side first" if lang == "en"
+                 else "층별 기울기 크기 (입력 쪽부터)")
+        sections.append({"title": title, "lines": lines, "id": "tg-layers"})
     if options.html:
         html = training_page(recording, options.html, lang=lang, sections=sections)
         print(f"wrote {options.html} ({len(html.encode()) / 1e3:.0f} kB)")

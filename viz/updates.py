@@ -255,7 +255,9 @@ def narrated_step(optimizer, names: dict[int, str] | None = None, lang: str = "e
         name = names.get(id(param), f"p{index}")
         step = {"phase": "update", "node": nodes.get(id(param), ""), "param": name,
                 "title": words["title"].format(param=name, optimizer=title_name),
-                "lines": [], "entries": [], "agrees": True}
+                "lines": [], "entries": [], "agrees": True,
+                # the explorer's step shape: an update reveals no new value or gradient
+                "values": [], "grads": []}
         if grad is None:
             step["lines"].append(words["no_grad"].format(param=name))
             result.append(step)
