@@ -43,7 +43,7 @@ class ValueMLP:
                 for v in [*(w for row in weights for w in row), *biases]]
 
     def __call__(self, row) -> Value:
-        values = [float(x) for x in row]
+        values = [Value(float(x), label=f"x{i + 1}") for i, x in enumerate(row)]  # as drawn
         for number, (weights, biases) in enumerate(self.layers, 1):
             last = number == len(self.layers)
             outputs = []

@@ -148,6 +148,10 @@
     $('tg-graph-title').textContent = words.graph_at.replace('{k}', snapshot.iteration);
     $('tg-open').textContent = words.open.replace('{k}', snapshot.iteration);
     $('tg-open').setAttribute('data-iteration', snapshot.iteration);
+    if (openSnapshot !== null) {  // the steps follow the graph to its new iteration
+      openSnapshot = j;
+      showStep(Math.min(stepIndex, snapshot.steps.length - 1));
+    }
   }
 
   function showStep(j) {
@@ -158,7 +162,10 @@
       e.classList.remove('tg-current');
     });
     var node = step.node && document.querySelector('#tg-graph [id="' + step.node + '"]');
-    if (node) node.classList.add('tg-current');
+    if (node) {
+      node.classList.add('tg-current');
+      node.scrollIntoView({block: 'nearest', inline: 'nearest'});  // big graphs scroll
+    }
     $('tg-step-phase').textContent = words[step.phase];
     $('tg-step-phase').className = 'tg-phase tg-phase-' + step.phase;
     $('tg-step-title').textContent = step.title;
