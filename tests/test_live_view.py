@@ -86,7 +86,8 @@ def test_widget_state_has_curve_boundary_and_graph():
     pytest.importorskip("anywidget")
     X, y = toy_dataset("xor")
     model = mlp([2, 4, 1], activation="tanh", init="xavier", seed=0, output="sigmoid")
-    view = live(model, data=(X, y), widget=True, min_interval=0.0, display=False)
+    clock = FakeClock()
+    view = live(model, data=(X, y), widget=True, min_interval=0.0, display=False, clock=clock)
     optimizer = optim.SGD(model.parameters(), lr=0.5)
     from tinygrad_edu import Tensor
 
@@ -96,6 +97,9 @@ def test_widget_state_has_curve_boundary_and_graph():
         loss.backward()
         optimizer.step()
         view.update(loss=loss.item(), step=step)
+        if step == 0:  # no training time yet, so no share of it for a graph layout
+            assert view.widget.data["graph"] is None
+        clock.now += 1.0  # each step "takes" a second
     view.flush()
     data = view.widget.data
     assert data["loss"][-1] == pytest.approx(view.losses[-1]) and data["last"]["step"] == 4

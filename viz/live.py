@@ -35,6 +35,7 @@ __all__ = ["LiveView", "live", "in_notebook"]
 
 ASSETS = Path(__file__).parent / "page_training"
 MAX_CURVE = 500  # points of the loss curve sent to the front end
+GRAPH_GUESS = 0.05  # seconds a graph layout takes, until one has been timed
 
 
 def in_notebook() -> bool:
@@ -97,6 +98,8 @@ class LiveView(Callback):
         self.started = None
         self.last_push = -math.inf
         self.state: dict = {}
+        self.last_graph: str | None = None
+        self.graph_cost = GRAPH_GUESS  # seconds one graph drawing took (a guess at first)
         self.X = self.y = None
         if data is not None:
             self.X, self.y = (np.asarray(a) for a in data)
@@ -182,7 +185,7 @@ class LiveView(Callback):
         if self.use_widget:  # the pictures are for the widget only: the terminal gets text
             state["boundary"] = self._boundary()
             if self.graph:
-                state["graph"] = self._graph_svg()
+                state["graph"] = self._graph_within_budget()
         return state
 
     def _grad_norms(self) -> dict[str, float]:
@@ -212,6 +215,17 @@ class LiveView(Callback):
                 "values": [int(round(100 * p)) for p in _probabilities(output)],
                 "points": np.round(self.X[keep], 3).tolist(),
                 "labels": [int(v) for v in self.y[keep]] if self.y is not None else []}
+
+    def _graph_within_budget(self) -> str | None:
+        """The graph is the dearest picture (a layout): redrawn only when its last cost
+        still fits in the budget, else the previous drawing is sent again."""
+        elapsed = self.clock() - self.started
+        if self.drawing_time + self.graph_cost > self.budget * elapsed:
+            return self.last_graph
+        begin = self.clock()
+        self.last_graph = self._graph_svg()
+        self.graph_cost = self.clock() - begin
+        return self.last_graph
 
     def _graph_svg(self) -> str | None:
         """A forward pass on two points: current values, and the parameters' gradients
