@@ -98,7 +98,7 @@ def run(rounds: int = 15) -> list[dict]:
         def live(model):  # the terminal fallback then
             return viz.LiveView(model=model, widget=False, stream=io.StringIO())
     fits = time_interleaved({"fit": lambda: _digits_fit(), "live": lambda: _digits_fit(live)},
-                            rounds=max(3, rounds // 3), warmup=1, collect=False)
+                            rounds=max(5, rounds // 2), warmup=1, collect=False)
     ratio = fits["live"] / fits["fit"]
     rows.append({"benchmark": "train: digits fit (10 epochs) with LiveView vs without",
                  "seconds": fits["live"], "ratio": ratio, "met": ratio <= LIVE_TARGET,
@@ -108,5 +108,5 @@ def run(rounds: int = 15) -> list[dict]:
 
 
 if __name__ == "__main__":
-    for row in run(6):
+    for row in run(15):
         print(f"  {row['benchmark']:60s} {row['summary']}")
