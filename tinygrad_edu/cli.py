@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES = [
     "tinygrad_edu.demo",
     "tinygrad_edu.cli_graph",
     "tinygrad_edu.cli_lab",
+    "tinygrad_edu.cli_train",
 ]
 
 # Errors that come from what the user asked for, shown as one line.

@@ -7,6 +7,9 @@ Reads the engine's graphs and never changes them (the engine never imports viz).
 * `steps(root)`       -> the forward and backward passes as a list of explained steps
 * `html(root, path)`  -> a self-contained step-through page (buttons, ←/→, slider)
 * `build_graph(text, values)` -> a toy expression ("g = w*x; f = g + b") as a Value graph
+* `record_training(model, X, y)` + `training_page(recording, path)` -> a run, replayed
+* `narrated_step(optimizer)` -> ``step()`` with each weight's update written out
+* `LiveView()` (a `fit` callback) / `live(model)` -> training watched live in a notebook
 * `viz.plots`         -> matplotlib figures for the experiments (imported on its own)
 """
 
@@ -15,9 +18,15 @@ from .dot import Drawing, draw
 from .expr import ExpressionError, build_graph, parse_expression
 from .graph import to_networkx
 from .html import html, html_page
+from .live import LiveView, live
+from .recording import Recording, ValueMLP, record_training
 from .render import RenderError, render, svg_text
 from .steps import Step, format_steps, steps
+from .training_page import training_page
+from .updates import narrated_step
 
 __all__ = ["draw", "Drawing", "render", "svg_text", "RenderError", "to_networkx", "steps",
            "Step", "format_steps", "html", "html_page", "build_graph", "parse_expression",
-           "ExpressionError", "demo_outputs", "DemoOutputs"]
+           "ExpressionError", "demo_outputs", "DemoOutputs",
+           "training_page", "record_training", "Recording", "ValueMLP", "narrated_step",
+           "LiveView", "live"]

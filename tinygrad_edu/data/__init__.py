@@ -16,6 +16,7 @@ from .preprocessing import (
     train_val_test_split,
     zero_center,
 )
+from .toy import TOY_DATASETS, circles, toy_dataset
 
 __all__ = [
     "xor",
@@ -35,4 +36,5 @@ __all__ = [
     "StandardScaler",
     "standardize",
     "zero_center",
+    "toy_dataset", "TOY_DATASETS", "circles",
 ]

@@ -1,0 +1,209 @@
+"""Recording a run and the training page: the numbers are the run's, the page is small,
+offline and escaped, and in a real browser it plays, scrubs and opens into steps."""
+
+import json
+import re
+import shutil
+
+import numpy as np
+import pytest
+
+import tinygrad_edu.nn.functional as F
+from tinygrad_edu import Tensor, optim
+from tinygrad_edu.data import toy_dataset
+from tinygrad_edu.lab.models import mlp
+from viz.recording import ValueMLP, record_training, snapshot_iterations
+from viz.training_page import page_document, training_page
+
+
+def _xor_model(seed=0, sizes=(2, 8, 1)):
+    return mlp(list(sizes), activation="tanh", init="xavier", seed=seed, output="sigmoid")
+
+
+def test_recorded_losses_are_those_of_a_plain_training_loop():
+    X, y = toy_dataset("xor")
+    recording = record_training(_xor_model(), X, y, optimizer="adam", lr=0.05, steps=40)
+    model = _xor_model()
+    optimizer = optim.Adam(model.parameters(), lr=0.05)
+    for k in range(40):
+        optimizer.zero_grad()
+        loss = F.binary_cross_entropy(model(Tensor(X)).reshape(-1), y)
+        loss.backward()
+        assert recording.loss[k] == pytest.approx(loss.item(), rel=1e-6), k
+        norm = np.sqrt(sum(np.sum(p.grad.astype(np.float64) ** 2)
+                           for name, p in model.named_parameters() if name.startswith("0.")))
+        assert recording.grad_norms["layer 0"][k] == pytest.approx(norm, rel=1e-5)
+        optimizer.step()
+    # a trace holds each iteration's weight before its update
+    assert recording.traces["0.weight[0]"][0] == _xor_model()[0].weight.data.reshape(-1)[0]
+    assert recording.traces["2.bias"][-1] != model[2].bias.data[0]  # one step behind the end
+
+
+def test_value_network_is_stepped_like_the_same_tensor_network():
+    X, y = toy_dataset("xor")
+    net = ValueMLP([2, 2, 1], activation="tanh", seed=3)
+    start = {name: v.data for name, v in net.named_values()}
+    recording = record_training(net, X, y, optimizer="momentum", lr=0.3, steps=25)
+    # the same net written with Tensors, stepped by hand with the lecture's momentum
+    W1 = np.array([[start[f"W1[{j},{i}]"] for i in range(2)] for j in range(2)])
+    W2 = np.array([[start[f"W2[0,{i}]"] for i in range(2)]])
+    b1, b2 = np.zeros(2), np.zeros(1)
+    velocity = [np.zeros_like(a) for a in (W1, b1, W2, b2)]
+    for k in range(25):
+        params = [Tensor(a, requires_grad=True, dtype=np.float64) for a in (W1, b1, W2, b2)]
+        hidden = (Tensor(X.astype(np.float64)) @ params[0].T + params[1]).tanh()
+        p = (hidden @ params[2].T + params[3]).sigmoid().reshape(-1)
+        t = Tensor(y.astype(np.float64))
+        loss = -((t * p.log() + (1 - t) * (1 - p).log()).mean())
+        loss.backward()
+        assert recording.loss[k] == pytest.approx(loss.item(), rel=1e-9)
+        for i, param in enumerate(params):  # v ← 0.9 v − η g, w ← w + v (v = −η b)
+            velocity[i] = 0.9 * velocity[i] - 0.3 * param.grad
+        W1, b1, W2, b2 = (param.data + v for param, v in zip(params, velocity, strict=True))
+    assert net.named_values()[0][1].data == pytest.approx(W1[0, 0], rel=1e-9)
+
+
+def test_snapshots_first_last_evenly_spaced_and_bounded():
+    assert snapshot_iterations(5, 12) == [0, 1, 2, 3, 4]
+    chosen = snapshot_iterations(2000, 12)
+    assert chosen[0] == 0 and chosen[-1] == 1999 and len(chosen) == 12
+    gaps = np.diff(chosen)
+    assert gaps.max() - gaps.min() <= 1
+
+
+def test_2000_iterations_of_2_8_1_stay_under_3_mb_and_keep_every_scalar(tmp_path):
+    X, y = toy_dataset("xor")
+    recording = record_training(_xor_model(), X, y, optimizer="sgd", lr=1.0, steps=2000)
+    html = training_page(recording, tmp_path / "page.html")
+    assert len(html.encode("utf-8")) < 3_000_000
+    document = page_document(recording)
+    assert len(document["loss"]) == 2000 and len(document["traces"]["0.weight[0]"]) == 2000
+    assert 2 <= len(document["snapshots"]) <= 12 and len(document["frames"]) <= 100
+    for snapshot in document["snapshots"]:
+        updates = [s for s in snapshot["steps"] if s["phase"] == "update"]
+        assert len(updates) == 4 and all(s["agrees"] for s in updates)
+        assert all(s["node"] and f'id="{s["node"]}"' in snapshot["svg"] for s in updates)
+
+
+def test_page_is_offline_and_escapes_what_it_shows(tmp_path):
+    X, y = toy_dataset("moons", n=40)
+    recording = record_training(_xor_model(), X, y, steps=5, dataset="</script><b>x</b>",
+                                description="<img src=x onerror=alert(1)>")
+    html = training_page(recording)
+    assert "default-src 'none'" in html
+    assert "<img src=x" not in html and "</script><b>" not in html
+    assert not re.search(r"""(src|href)=["']?https?:""", html)
+    with pytest.raises(ValueError, match="lang"):
+        training_page(recording, lang="fr")
+
+
+# ---- in a real browser ----
+
+
+def _browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    if not shutil.which("chromium"):
+        pytest.skip("chromium is not installed")
+    return playwright
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory):
+    X, y = toy_dataset("moons", n=60, seed=1)
+    recording = record_training(_xor_model(), X, y, optimizer="adam", lr=0.05, steps=300,
+                                dataset="moons", description="2-8-1")
+    path = tmp_path_factory.mktemp("page") / "training.html"
+    training_page(recording, path)
+    return path, recording
+
+
+def test_in_chromium_plays_scrubs_and_opens_steps(page_file):
+    playwright = _browser()
+    path, recording = page_file
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        errors, requests = [], []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(path.as_uri())
+        status = page.get_by_role("status")
+        assert "loss" in status.inner_text()
+
+        def boundary():
+            return page.eval_on_selector("#tg-boundary", "c => c.toDataURL()")
+
+        first_image = boundary()
+        for k in (0, 37, 150, 299):  # scrub: the status shows the recorded loss
+            page.eval_on_selector("#tg-slider", "(e, v) => { e.value = v; "
+                                  "e.dispatchEvent(new Event('input')); }", str(k))
+            text = status.inner_text()
+            shown = float(re.search(r"loss ([-0-9.e]+)", text).group(1))
+            assert shown == pytest.approx(recording.loss[k], rel=1e-3), (k, text)
+            assert f"{k} / 299" in text
+        assert boundary() != first_image  # the boundary bent
+        page.get_by_role("button", name="First").click()
+        page.get_by_role("button", name="Next", exact=True).click()
+        assert page.get_attribute("body", "data-iteration") == "1"
+        page.get_by_role("button", name="Previous", exact=True).click()
+        assert page.get_attribute("body", "data-iteration") == "0"
+        page.get_by_role("button", name="Play").click()
+        for _ in range(100):  # (the page's CSP forbids wait_for_function's eval)
+            if int(page.get_attribute("body", "data-iteration")) > 20:
+                break
+            page.wait_for_timeout(50)
+        page.get_by_role("button", name="Pause").click()
+        stopped_at = page.get_attribute("body", "data-iteration")
+        page.wait_for_timeout(200)
+        assert page.get_attribute("body", "data-iteration") == stopped_at
+        # an iteration opens into forward → backward → update
+        page.get_by_role("button", name="Last").click()
+        page.locator("#tg-open").click()
+        assert page.get_attribute("body", "data-step-phase") == "forward"
+        page.get_by_role("button", name="Update", exact=True).click()
+        assert page.get_attribute("body", "data-step-phase") == "update"
+        text = page.locator("#tg-step-text").inner_text()
+        assert "w ← w − η·m̂ / (√v̂ + ε)" in text
+        assert page.locator("#tg-delta").is_visible()
+        assert page.locator("#tg-graph .tg-current").count() == 1
+        page.get_by_role("button", name="Previous step").click()
+        assert page.get_attribute("body", "data-step-phase") == "backward"
+        browser.close()
+    assert errors == []
+    assert all(url.startswith("file:") for url in requests), requests
+
+
+def test_document_round_trips_as_json(page_file):
+    _, recording = page_file
+    document = page_document(recording)
+    assert json.loads(json.dumps(document))["loss"][5] == pytest.approx(recording.loss[5], rel=1e-4)
+
+
+def test_replayed_snapshots_narrate_the_step_the_run_took():
+    X, y = toy_dataset("circles", n=30, seed=2)
+    model = _xor_model()
+    recording = record_training(model, X, y, optimizer="rmsprop", lr=0.02, steps=60,
+                                snapshots=4)
+    final = model[0].weight.data.copy()
+    snapshots = recording.snapshots
+    assert [s["iteration"] for s in snapshots] == [0, 20, 39, 59]
+    np.testing.assert_array_equal(model[0].weight.data, final)  # the trained weights are back
+    for snapshot in snapshots[:-1]:
+        k = snapshot["iteration"]
+        forward = [s for s in snapshot["steps"] if s["phase"] == "forward"]
+        assert len(forward) == len({s["node"] for s in forward})  # one per graph node
+        (update,) = [s for s in snapshot["steps"] if s.get("param") == "0.weight"]
+        for entry in update["entries"]:
+            if entry["index"] < 4:  # traced: the weight the next iteration used
+                assert entry["after"] == pytest.approx(
+                    recording.traces[f"0.weight[{entry['index']}]"][k + 1], rel=1e-6)
+            assert entry["agrees"]
+
+
+def test_the_recording_benchmark_compares_the_same_run():
+    from benchmarks.bench_training import plain_loop, recorded
+
+    assert recorded(50).loss[-1] == pytest.approx(plain_loop(50), rel=1e-6)

@@ -1,0 +1,245 @@
+// The training page: replays a recorded run. All numbers come from the JSON block
+// #tg-data written by viz/training_page.py; nothing is fetched. Text goes in through
+// textContent only; the only markup inserted is the graph SVG our renderer produced.
+(function () {
+  'use strict';
+  var data = JSON.parse(document.getElementById('tg-data').textContent);
+  var words = data.words;
+  var N = data.loss.length;
+  var COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b',
+                 '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  var k = 0, timer = null, openSnapshot = null, stepIndex = 0;
+
+  function $(id) { return document.getElementById(id); }
+  function fmt(x) {
+    if (x === null || x === undefined) return '—';
+    if (!isFinite(x)) return String(x);
+    if (x === 0) return '0';
+    return Number(x.toPrecision(4)).toString();
+  }
+  function el(name, attrs) {
+    var e = document.createElementNS(SVGNS, name);
+    Object.keys(attrs).forEach(function (a) { e.setAttribute(a, attrs[a]); });
+    return e;
+  }
+
+  // ---- line charts: series drawn once, a marker moves with the iteration ----
+  function chart(id, series, logScale) {
+    var svg = $(id), W = 420, H = 170, L = 58, R = 8, T = 8, B = 20;
+    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+    var lo = Infinity, hi = -Infinity;
+    var tf = function (v) { return logScale ? Math.log10(Math.max(v, 1e-12)) : v; };
+    series.forEach(function (s) {
+      s.values.forEach(function (v) {
+        if (isFinite(v)) { lo = Math.min(lo, tf(v)); hi = Math.max(hi, tf(v)); }
+      });
+    });
+    if (!isFinite(lo)) { lo = 0; hi = 1; }
+    if (hi - lo < 1e-9) { hi = lo + 1; }
+    var x = function (i) { return L + (W - L - R) * (N > 1 ? i / (N - 1) : 0); };
+    var y = function (v) { return T + (H - T - B) * (1 - (tf(v) - lo) / (hi - lo)); };
+    svg.appendChild(el('line', {x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: '#999'}));
+    svg.appendChild(el('line', {x1: L, y1: T, x2: L, y2: H - B, stroke: '#999'}));
+    [lo, hi].forEach(function (v, j) {
+      var t = el('text', {x: L - 4, y: j ? T + 10 : H - B, 'text-anchor': 'end',
+                          'font-size': 11});
+      t.textContent = logScale ? '1e' + v.toFixed(1) : fmt(v);
+      svg.appendChild(t);
+    });
+    var end = el('text', {x: W - R, y: H - 4, 'text-anchor': 'end', 'font-size': 11});
+    end.textContent = String(N - 1);
+    svg.appendChild(end);
+    var stride = Math.max(1, Math.floor(N / 800));  // at most ~800 points per line
+    series.forEach(function (s, j) {
+      var pts = [];
+      for (var i = 0; i < N; i += stride) {
+        if (isFinite(s.values[i])) pts.push(x(i).toFixed(1) + ',' + y(s.values[i]).toFixed(1));
+      }
+      svg.appendChild(el('polyline', {points: pts.join(' '), fill: 'none',
+                                      stroke: COLOURS[j % COLOURS.length],
+                                      'stroke-width': 1.5}));
+    });
+    var marker = el('line', {y1: T, y2: H - B, stroke: '#ff8c00', 'stroke-width': 2});
+    svg.appendChild(marker);
+    return function (i) { marker.setAttribute('x1', x(i)); marker.setAttribute('x2', x(i)); };
+  }
+
+  function legend(id, names) {
+    var box = $(id);
+    names.forEach(function (name, j) {
+      var item = document.createElement('span');
+      item.className = 'tg-key';
+      item.style.borderColor = COLOURS[j % COLOURS.length];
+      item.textContent = name;
+      box.appendChild(item);
+    });
+  }
+
+  function seriesOf(table) {
+    return Object.keys(table).map(function (name) { return {name: name, values: table[name]}; });
+  }
+  var gradSeries = seriesOf(data.grad_norms), traceSeries = seriesOf(data.traces).slice(0, 10);
+  var markers = [chart('tg-loss', [{name: 'loss', values: data.loss}], false),
+                 chart('tg-grads', gradSeries, true), chart('tg-params', traceSeries, false)];
+  legend('tg-grads-key', gradSeries.map(function (s) { return s.name; }));
+  legend('tg-params-key', traceSeries.map(function (s) { return s.name; }));
+
+  // ---- decision boundary: the model's output on a grid, the data points on top ----
+  var canvas = $('tg-boundary');
+  function lastAtOrBefore(list, i) {  // index into list (sorted iterations) of the last <= i
+    var best = 0;
+    for (var j = 0; j < list.length; j++) { if (list[j] <= i) best = j; }
+    return best;
+  }
+  function drawBoundary(i) {
+    if (!canvas || !data.frames.length) return;
+    var ctx = canvas.getContext('2d'), n = data.grid.size, S = canvas.width;
+    var frame = data.frames[lastAtOrBefore(data.frame_iterations, i)], cell = S / n;
+    for (var r = 0; r < n; r++) {
+      for (var c = 0; c < n; c++) {
+        var p = frame[r * n + c] / 100;  // row r is the r-th lowest y: draw it from the bottom
+        ctx.fillStyle = 'rgb(' + Math.round(120 + 135 * p) + ',' +
+          Math.round(160 + 40 * (1 - Math.abs(2 * p - 1))) + ',' + Math.round(255 - 135 * p) + ')';
+        ctx.fillRect(c * cell, S - (r + 1) * cell, cell + 1, cell + 1);
+      }
+    }
+    var gx = data.grid.x, gy = data.grid.y;
+    data.points.forEach(function (pt, j) {
+      ctx.beginPath();
+      ctx.arc((pt[0] - gx[0]) / (gx[1] - gx[0]) * S, S - (pt[1] - gy[0]) / (gy[1] - gy[0]) * S,
+              data.points.length > 50 ? 3.5 : 7, 0, 2 * Math.PI);
+      ctx.fillStyle = data.labels[j] ? '#b2182b' : '#2166ac';
+      ctx.fill(); ctx.strokeStyle = '#fff'; ctx.stroke();
+    });
+    canvas.setAttribute('data-frame', data.frame_iterations[lastAtOrBefore(data.frame_iterations, i)]);
+  }
+
+  // ---- the graph of the nearest recorded iteration, and its steps ----
+  function nearestSnapshot(i) {
+    var best = 0;
+    data.snapshots.forEach(function (s, j) {
+      if (Math.abs(s.iteration - i) < Math.abs(data.snapshots[best].iteration - i)) best = j;
+    });
+    return best;
+  }
+  var shownSnapshot = -1;
+  function tint(snapshot) {  // gradient magnitude as colour: faint = vanishing
+    var mags = snapshot.grad_magnitude, logs = [];
+    Object.keys(mags).forEach(function (id) { if (mags[id] > 0) logs.push(Math.log10(mags[id])); });
+    var hi = Math.max.apply(null, logs.concat([-12])), lo = Math.min.apply(null, logs.concat([hi]));
+    Object.keys(mags).forEach(function (id) {
+      var node = document.querySelector('#tg-graph [id="' + id + '"]');
+      if (!node) return;
+      var level = mags[id] > 0 ? (Math.log10(mags[id]) - lo) / Math.max(hi - lo, 1e-9) : 0;
+      node.querySelectorAll('polygon').forEach(function (shape) {
+        shape.setAttribute('fill', 'rgba(214, 39, 40, ' + (0.05 + 0.45 * level).toFixed(2) + ')');
+      });
+    });
+  }
+  function showGraph(i) {
+    if (!data.snapshots.length) return;
+    var j = nearestSnapshot(i);
+    if (j === shownSnapshot) return;
+    shownSnapshot = j;
+    var snapshot = data.snapshots[j];
+    $('tg-graph').innerHTML = snapshot.svg;  // produced by our renderer, labels escaped
+    tint(snapshot);
+    $('tg-graph-title').textContent = words.graph_at.replace('{k}', snapshot.iteration);
+    $('tg-open').textContent = words.open.replace('{k}', snapshot.iteration);
+    $('tg-open').setAttribute('data-iteration', snapshot.iteration);
+    if (openSnapshot !== null) {  // the steps follow the graph to its new iteration
+      openSnapshot = j;
+      showStep(Math.min(stepIndex, snapshot.steps.length - 1));
+    }
+  }
+
+  function showStep(j) {
+    var snapshot = data.snapshots[openSnapshot], list = snapshot.steps;
+    stepIndex = Math.max(0, Math.min(list.length - 1, j));
+    var step = list[stepIndex];
+    document.querySelectorAll('#tg-graph .tg-current').forEach(function (e) {
+      e.classList.remove('tg-current');
+    });
+    var node = step.node && document.querySelector('#tg-graph [id="' + step.node + '"]');
+    if (node) {
+      node.classList.add('tg-current');
+      node.scrollIntoView({block: 'nearest', inline: 'nearest'});  // big graphs scroll
+    }
+    $('tg-step-phase').textContent = words[step.phase];
+    $('tg-step-phase').className = 'tg-phase tg-phase-' + step.phase;
+    $('tg-step-title').textContent = step.title;
+    $('tg-step-text').textContent = step.lines.join('\n');
+    $('tg-step-counter').textContent = words.step + ' ' + (stepIndex + 1) + ' / ' + list.length;
+    document.body.setAttribute('data-step-phase', step.phase);
+    heatmap(step.delta);
+  }
+  function heatmap(delta) {
+    var box = $('tg-delta');
+    box.hidden = !delta;
+    if (!delta) return;
+    var rows = delta.shape[0], cols = delta.shape[1], c = $('tg-delta-canvas');
+    var size = Math.min(24, Math.floor(240 / Math.max(rows, cols)));
+    c.width = cols * size; c.height = rows * size;
+    var ctx = c.getContext('2d'), top = 1e-12;
+    delta.values.forEach(function (v) { top = Math.max(top, Math.abs(v)); });
+    delta.values.forEach(function (v, j) {
+      var a = Math.abs(v) / top;
+      ctx.fillStyle = v >= 0 ? 'rgba(178, 24, 43,' + a + ')' : 'rgba(33, 102, 172,' + a + ')';
+      ctx.fillRect((j % cols) * size, Math.floor(j / cols) * size, size - 1, size - 1);
+    });
+  }
+  function openSteps() {
+    openSnapshot = shownSnapshot;
+    $('tg-steps').hidden = false;
+    jumpToPhase('forward');
+  }
+  function jumpToPhase(phase) {
+    var list = data.snapshots[openSnapshot].steps;
+    for (var j = 0; j < list.length; j++) { if (list[j].phase === phase) { showStep(j); return; } }
+  }
+
+  // ---- the iteration: everything follows it ----
+  function show(i) {
+    k = Math.max(0, Math.min(N - 1, i));
+    $('tg-slider').value = k;
+    markers.forEach(function (m) { m(k); });
+    drawBoundary(k);
+    showGraph(k);
+    $('tg-status').textContent = words.status.replace('{k}', k).replace('{n}', N - 1)
+      .replace('{loss}', fmt(data.loss[k])).replace('{acc}', fmt(data.accuracy[k]));
+    document.body.setAttribute('data-iteration', k);
+  }
+  function play() {
+    if (timer) { clearInterval(timer); timer = null; }
+    else {
+      if (k >= N - 1) show(0);
+      var jump = Math.max(1, Math.round(N / 200));  // a whole run in about 10 s
+      timer = setInterval(function () {
+        if (k >= N - 1) { play(); return; }
+        show(k + jump);
+      }, 50);
+    }
+    $('tg-play').textContent = timer ? words.pause : words.play;
+    $('tg-play').setAttribute('aria-label', timer ? 'Pause' : 'Play');
+  }
+  $('tg-play').addEventListener('click', play);
+  $('tg-first').addEventListener('click', function () { show(0); });
+  $('tg-last').addEventListener('click', function () { show(N - 1); });
+  $('tg-prev').addEventListener('click', function () { show(k - 1); });
+  $('tg-next').addEventListener('click', function () { show(k + 1); });
+  $('tg-slider').addEventListener('input', function () { show(parseInt(this.value, 10)); });
+  $('tg-open').addEventListener('click', openSteps);
+  $('tg-step-prev').addEventListener('click', function () { showStep(stepIndex - 1); });
+  $('tg-step-next').addEventListener('click', function () { showStep(stepIndex + 1); });
+  ['forward', 'backward', 'update'].forEach(function (phase) {
+    $('tg-goto-' + phase).addEventListener('click', function () { jumpToPhase(phase); });
+  });
+  document.addEventListener('keydown', function (event) {
+    if (event.target && event.target.tagName === 'INPUT') return;
+    if (event.key === 'ArrowRight') { show(k + 1); event.preventDefault(); }
+    if (event.key === 'ArrowLeft') { show(k - 1); event.preventDefault(); }
+    if (event.key === ' ') { play(); event.preventDefault(); }
+  });
+  show(0);
+})();

@@ -1,0 +1,226 @@
+"""The training page: a recorded run (`viz.recording`) replayed in one offline HTML file.
+
+Loss curve, decision boundary (2-D data), per-layer gradient norms and a few weights
+over time, all following one iteration slider with Play/Pause; below, the graph of the
+nearest recorded iteration with its values and gradients, which opens into that
+iteration's forward → backward → update steps (the explorer's step shape). The page's
+script and style live in ``viz/page_training/``; the data sits in one JSON block, and
+its Content-Security-Policy forbids any network access.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from html import escape
+from pathlib import Path
+
+import numpy as np
+
+from .recording import Recording
+from .render import svg_text
+
+__all__ = ["training_page", "page_document", "WORDS"]
+
+ASSETS = Path(__file__).parent / "page_training"
+MAX_POINTS = 400  # data points drawn on the boundary; more add size, not insight
+SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and steps, in all
+
+WORDS = {
+    "en": {"title": "Training {model} on {dataset} with {optimizer}", "play": "▶ Play",
+           "pause": "❙❙ Pause", "first": "« First", "prev": "◀ Prev", "next": "Next ▶",
+           "last": "Last »", "iteration": "Iteration",
+           "status": "Iteration {k} / {n} · loss {loss} · accuracy {acc}",
+           "loss": "Loss", "boundary": "Decision boundary (model output: blue 0 … red 1)",
+           "grads": "Gradient norm per layer (log scale)", "params": "Weights over time",
+           "graph_at": "Graph at iteration {k} (values blue, gradients red; faint fill = "
+                       "small gradient)",
+           "open": "Open iteration {k}: forward → backward → update",
+           "forward": "Forward", "backward": "Backward", "update": "Update", "step": "Step",
+           "step_prev": "◀ Previous step", "step_next": "Next step ▶",
+           "delta": "Δw of this parameter (red up, blue down)",
+           "no_graph": "Graphs were recorded for iterations {list}.",
+           "stopped": "Training stopped at {why}", "keys": "Keys: ← → move, space plays",
+           "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}"},
+    "ko": {"title": "{dataset} 학습: {model}, {optimizer}", "play": "▶ 재생",
+           "pause": "❙❙ 일시정지", "first": "« 처음", "prev": "◀ 이전", "next": "다음 ▶",
+           "last": "끝 »", "iteration": "반복",
+           "status": "반복 {k} / {n} · 손실 {loss} · 정확도 {acc}",
+           "loss": "손실", "boundary": "결정 경계 (모델 출력: 파랑 0 … 빨강 1)",
+           "grads": "층별 기울기 크기 (로그 눈금)", "params": "시간에 따른 가중치",
+           "graph_at": "반복 {k}의 그래프 (값 파랑, 기울기 빨강; 옅은 색 = 작은 기울기)",
+           "open": "반복 {k} 열기: 순전파 → 역전파 → 갱신",
+           "forward": "순전파", "backward": "역전파", "update": "갱신", "step": "단계",
+           "step_prev": "◀ 이전 단계", "step_next": "다음 단계 ▶",
+           "delta": "이 매개변수의 Δw (빨강 증가, 파랑 감소)",
+           "no_graph": "그래프가 기록된 반복: {list}.",
+           "stopped": "학습 중단: {why}", "keys": "키보드: ← → 이동, 스페이스 재생",
+           "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}"},
+}
+
+
+def _round(values, digits: int = 5) -> list:
+    """Numbers with ``digits`` significant digits (JSON has no NaN: those become null)."""
+    out = []
+    for v in values:
+        v = float(v)
+        out.append(float(f"{v:.{digits}g}") if np.isfinite(v) else None)
+    return out
+
+
+def _json_for_script(data) -> str:
+    """JSON that cannot close the <script> element it sits in."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+
+
+def _inline_svg(svg: str) -> str:
+    import re
+
+    svg = svg[svg.index("<svg"):]
+    return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+
+
+def _within_budget(snapshots: list[dict]) -> list[dict]:
+    """Thin out the middle snapshots (never the first or the last) until their graphs
+    and steps fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise fill the page."""
+    def size(snapshot):
+        return len(snapshot["svg"]) + len(json.dumps(snapshot["steps"], ensure_ascii=False))
+
+    while len(snapshots) > 2 and sum(map(size, snapshots)) > SNAPSHOT_BYTES:
+        snapshots = [snapshots[0], *snapshots[2:-1:2], snapshots[-1]]
+    return snapshots
+
+
+def page_document(recording: Recording, lang: str = "en") -> dict:
+    """The JSON-able data the page's script reads (also what tests compare with)."""
+    X, y = np.asarray(recording.X), np.asarray(recording.y).reshape(-1)
+    if len(X) > MAX_POINTS:
+        keep = np.random.default_rng(0).choice(len(X), MAX_POINTS, replace=False)
+        X, y = X[np.sort(keep)], y[np.sort(keep)]
+    snapshots = []
+    for snap in recording.snapshots:
+        snapshots.append({"iteration": snap["iteration"],
+                          "svg": _inline_svg(svg_text(snap["drawing"])),
+                          "grad_magnitude": {k: float(f"{v:.3g}")
+                                             for k, v in snap["grad_magnitude"].items()},
+                          "steps": snap["steps"]})
+    snapshots = _within_budget(snapshots)
+    two_d = X.ndim == 2 and X.shape[1] == 2
+    return {"words": WORDS[lang], "loss": _round(recording.loss),
+            "accuracy": _round(recording.accuracy, 4),
+            "grad_norms": {k: _round(v, 3) for k, v in recording.grad_norms.items()},
+            "traces": {k: _round(v, 4) for k, v in recording.traces.items()},
+            "grid": recording.grid, "frame_iterations": recording.frame_iterations,
+            "frames": recording.frames,
+            "points": [[float(f"{a:.4g}"), float(f"{b:.4g}")] for a, b in X] if two_d else [],
+            "labels": [int(v) for v in y] if two_d else [],
+            "snapshots": snapshots, "stopped": recording.stopped}
+
+
+def _sections_html(sections) -> str:
+    """Extra explained blocks (a lecture's story): a title, lines of text, and SVGs."""
+    parts = []
+    for section in sections or ():
+        lines = "\n".join(escape(line) for line in section.get("lines", ()))
+        # each drawing folds under its caption (the first one open): readable at full size
+        captions = section.get("captions") or [""] * len(section.get("svgs", ()))
+        svgs = "".join(f'<details{" open" if i == 0 else ""}><summary>{escape(caption)}</summary>'
+                       f'<div class="tg-section-svg">{_inline_svg(s)}</div></details>'
+                       for i, (caption, s) in enumerate(zip(captions, section.get("svgs", ()),
+                                                            strict=True)))
+        parts.append(f'<section class="tg-panel tg-section"><h2>{escape(section["title"])}</h2>'
+                     f'<pre id="{escape(section.get("id", ""))}">{lines}</pre>{svgs}</section>')
+    return f'<div class="tg-sections">{"".join(parts)}</div>' if parts else ""
+
+
+def training_page(recording: Recording, path: str | os.PathLike | None = None,
+                  lang: str = "en", title: str | None = None, sections=None) -> str:
+    """The page of ``recording`` as one HTML string; written to ``path`` when given.
+
+    ``sections``: extra blocks ``{"title", "lines", "svgs", "captions"}`` shown above the timeline
+    (the XOR lecture's hand-set network, a comparison run).
+    """
+    if lang not in WORDS:
+        raise ValueError(f"training_page: lang must be one of {sorted(WORDS)}, got {lang!r}")
+    words = WORDS[lang]
+    document = page_document(recording, lang)
+    title = title or words["title"].format(model=recording.description or "a model",
+                                           dataset=recording.dataset,
+                                           optimizer=recording.optimizer)
+    n = recording.iterations
+    summary = ""
+    if recording.loss:
+        summary = words["summary"].format(
+            n=n, first=f"{recording.loss[0]:.4g}", last=f"{recording.loss[-1]:.4g}",
+            a0=f"{recording.accuracy[0]:.2f}", a1=f"{recording.accuracy[-1]:.2f}")
+    stopped = (f'<p class="tg-stopped" role="alert">'
+               f'{escape(words["stopped"].format(why=recording.stopped))}</p>'
+               if recording.stopped else "")
+    recorded = ", ".join(str(s["iteration"]) for s in document["snapshots"])
+    boundary = ('<canvas id="tg-boundary" width="300" height="300" role="img" '
+                f'aria-label="{escape(words["boundary"])}"></canvas>' if recording.frames
+                else "<p class=\"tg-hint\">—</p>")
+    script = (ASSETS / "training.js").read_text(encoding="utf-8")
+    style = (ASSETS / "training.css").read_text(encoding="utf-8")
+    button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
+    controls = "".join(button.format(id=i, label=label, text=escape(words[w])) for i, label, w in
+                       [("first", "First", "first"), ("prev", "Previous", "prev"),
+                        ("play", "Play", "play"), ("next", "Next", "next"),
+                        ("last", "Last", "last")])
+    html = f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>{escape(title)}</title>
+<style>{style}</style>
+</head>
+<body data-iteration="0">
+<header><h1>{escape(title)}</h1><p class="tg-summary">{escape(summary)}</p>{stopped}</header>
+{_sections_html(sections)}
+<div class="tg-controls">{controls}
+<input id="tg-slider" type="range" min="0" max="{max(n - 1, 0)}" value="0"
+       aria-label="{escape(words["iteration"])}">
+<div id="tg-status" role="status" aria-live="polite"></div>
+</div>
+<div class="tg-panels">
+<section class="tg-panel"><h2>{escape(words["loss"])}</h2><svg id="tg-loss" role="img"
+  aria-label="{escape(words["loss"])}"></svg></section>
+<section class="tg-panel"><h2>{escape(words["boundary"])}</h2>{boundary}</section>
+<section class="tg-panel"><h2>{escape(words["grads"])}</h2><svg id="tg-grads" role="img"
+  aria-label="{escape(words["grads"])}"></svg><div id="tg-grads-key"></div></section>
+<section class="tg-panel"><h2>{escape(words["params"])}</h2><svg id="tg-params" role="img"
+  aria-label="{escape(words["params"])}"></svg><div id="tg-params-key"></div></section>
+</div>
+<div class="tg-lower">
+<section id="tg-graph-box"><h2 id="tg-graph-title"></h2>
+<p class="tg-hint">{escape(words["no_graph"].format(list=recorded))} {escape(words["keys"])}</p>
+<button id="tg-open" type="button"></button>
+<div id="tg-graph"></div></section>
+<section id="tg-steps" hidden>
+<div class="tg-controls-steps">
+<button id="tg-goto-forward" type="button">{escape(words["forward"])}</button>
+<button id="tg-goto-backward" type="button">{escape(words["backward"])}</button>
+<button id="tg-goto-update" type="button">{escape(words["update"])}</button></div>
+<p><span id="tg-step-counter"></span> · <span id="tg-step-phase"></span></p>
+<h2 id="tg-step-title"></h2>
+<div id="tg-step-text"></div>
+<p><button id="tg-step-prev" type="button" aria-label="Previous step">
+{escape(words["step_prev"])}</button>
+<button id="tg-step-next" type="button" aria-label="Next step">
+{escape(words["step_next"])}</button></p>
+<div id="tg-delta" hidden><p class="tg-hint">{escape(words["delta"])}</p>
+<canvas id="tg-delta-canvas" width="10" height="10"></canvas></div>
+</section>
+</div>
+<script id="tg-data" type="application/json">{_json_for_script(document)}</script>
+<script>{script}</script>
+</body>
+</html>
+"""
+    if path is not None:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(html, encoding="utf-8")
+    return html
