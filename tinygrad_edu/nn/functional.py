@@ -96,25 +96,42 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
     return input.elu(alpha)
 
 
+def _channel_view(who: str, input_shape: tuple, slopes: np.ndarray) -> np.ndarray:
+    """The slopes shaped to broadcast along axis 1 (the channels, as in PyTorch)."""
+    if slopes.size == 1:
+        return slopes.reshape(())
+    channels = input_shape[1] if len(input_shape) >= 2 else 1
+    if slopes.ndim != 1 or channels != slopes.size:
+        raise ValueError(
+            f"{who}: {slopes.size} slopes but the input of shape {input_shape} has {channels} "
+            "channels on axis 1; use num_parameters=1 or put the channels on axis 1"
+        )
+    return slopes.reshape((slopes.size,) + (1,) * (len(input_shape) - 2))
+
+
 def _prelu_rule(node, upstream):
-    """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over the batch)."""
+    """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over all
+    but the channel axis)."""
     x, slope = node.parents
+    slopes = _channel_view("prelu", x.shape, slope.data)
     positive = x.data > 0
-    grad_x = np.where(positive, upstream, upstream * slope.data) if x.requires_grad else None
+    grad_x = np.where(positive, upstream, upstream * slopes) if x.requires_grad else None
     grad_slope = None
     if slope.requires_grad:
-        grad_slope = unbroadcast(np.where(positive, 0, upstream * x.data), slope.data.shape)
+        per_element = np.where(positive, 0, upstream * x.data)
+        grad_slope = unbroadcast(per_element, slopes.shape).reshape(slope.shape)
     return grad_x, grad_slope
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """Leaky ReLU whose slope ``weight`` is learned: x where x > 0, a · x elsewhere.
 
-    ``weight`` has one slope, or one per channel; channels are on the last axis
-    (axis 1 of an (N, C) batch).
+    ``weight`` has one slope for every element, or one per channel; as in PyTorch the
+    channels are on axis 1: C of an (N, C) batch, of an (N, C, L) sequence, ...
     """
-    x, slope = input.data, weight.data
-    out = np.where(x > 0, x, x * slope)
+    x = input.data
+    slopes = _channel_view("prelu", input.shape, weight.data)
+    out = np.where(x > 0, x, x * slopes)
     return input._from_op(out, (input, weight), "prelu", _prelu_rule)
 
 

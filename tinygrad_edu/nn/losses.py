@@ -95,14 +95,25 @@ _LOG_FLOOR = -100.0
 _EPSILON = 1e-12
 
 
+def _learned_target(target) -> Tensor | None:
+    """The target itself when it is a Tensor that wants a gradient (a soft label being
+    learned, a GAN's target); otherwise None: a plain array of numbers."""
+    return target if isinstance(target, Tensor) and target.requires_grad else None
+
+
 def _bce_rule(node, upstream):
-    """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0."""
-    (probabilities,) = node.parents
+    """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0;
+    ∂L/∂t = log(1 - p) - log p."""
+    probabilities = node.parents[0]
     (reduction,) = node.args
-    (target,) = node._saved
+    target, log_p, log_not_p = node._saved
     p = probabilities.data
+    scale = _scale_upstream(upstream, reduction, p.size)
     grad = (p - target) / np.maximum(p * (1 - p), _EPSILON)
-    return ((_scale_upstream(upstream, reduction, p.size) * grad).astype(p.dtype, copy=False),)
+    grad_p = (scale * grad).astype(p.dtype, copy=False)
+    if len(node.parents) == 1:
+        return (grad_p,)
+    return grad_p, (scale * (log_not_p - log_p)).astype(p.dtype, copy=False)
 
 
 def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -110,8 +121,10 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
 
     Prefer `binary_cross_entropy_with_logits` on raw scores: a sigmoid that rounds to
     exactly 0 or 1 makes this one lose information (log is floored at -100, as PyTorch).
+    A target Tensor with ``requires_grad=True`` gets ∂L/∂t = log(1 - p) - log p.
     """
     _check_reduction("binary_cross_entropy", reduction)
+    learned = _learned_target(target)
     target = _as_target("binary_cross_entropy", target, input)
     p = input.data
     if np.any((p < 0) | (p > 1)):
@@ -122,19 +135,24 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
         log_not_p = np.maximum(np.log1p(-p), _LOG_FLOOR)
     per_element = -(target * log_p + (1 - target) * log_not_p)
     out = _reduce(per_element, reduction)
-    return input._from_op(out, (input,), "binary_cross_entropy", _bce_rule, (reduction,), (target,))
+    parents = (input,) if learned is None else (input, learned)
+    return input._from_op(out, parents, "binary_cross_entropy", _bce_rule, (reduction,),
+                          (target, log_p, log_not_p))
 
 
 def _bce_logits_rule(node, upstream):
-    """∂L/∂x = σ(x) - t."""
-    (logits,) = node.parents
+    """∂L/∂x = σ(x) - t;  ∂L/∂t = -x."""
+    logits = node.parents[0]
     (reduction,) = node.args
     (target,) = node._saved
     x = logits.data
+    scale = _scale_upstream(upstream, reduction, x.size)
     small = np.exp(-np.abs(x))
     sigma = np.where(x >= 0, 1, small) / (1 + small)  # σ(x) without overflow
-    grad = (sigma - target) * _scale_upstream(upstream, reduction, x.size)
-    return (grad.astype(x.dtype, copy=False),)
+    grad_x = ((sigma - target) * scale).astype(x.dtype, copy=False)
+    if len(node.parents) == 1:
+        return (grad_x,)
+    return grad_x, (-x * scale).astype(x.dtype, copy=False)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -143,12 +161,16 @@ def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "me
         L = -[t log σ(x) + (1 - t) log(1 - σ(x))] = max(x, 0) - x t + log(1 + e^-|x|)
 
     The right-hand form never exponentiates a large positive number, so any x is fine.
+    A target Tensor with ``requires_grad=True`` gets ∂L/∂t = -x.
     """
     _check_reduction("binary_cross_entropy_with_logits", reduction)
+    learned = _learned_target(target)
     target = _as_target("binary_cross_entropy_with_logits", target, input)
     x = input.data
     per_element = np.maximum(x, 0) - x * target + np.log1p(np.exp(-np.abs(x)))
     out = _reduce(per_element, reduction)
+    parents = (input,) if learned is None else (input, learned)
     return input._from_op(
-        out, (input,), "binary_cross_entropy_with_logits", _bce_logits_rule, (reduction,), (target,)
+        out, parents, "binary_cross_entropy_with_logits", _bce_logits_rule, (reduction,),
+        (target,)
     )
