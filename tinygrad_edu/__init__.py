@@ -5,6 +5,21 @@ Two engines on one graph core (`autograd.Node`): `Value` holds one float per nod
 """
 
 from .autograd import Node, enable_grad, is_grad_enabled, no_grad, topo_order
+from .creation import (
+    arange,
+    eye,
+    full,
+    full_like,
+    one_hot,
+    ones,
+    ones_like,
+    rand,
+    rand_like,
+    randn,
+    randn_like,
+    zeros,
+    zeros_like,
+)
 from .gradcheck import GradcheckError, gradcheck, numerical_grad
 from .scalar import Value
 from .tensor import Tensor
@@ -27,4 +42,7 @@ __all__ = [
     "stack",
     "where",
     "cross_entropy",
+    # creation functions (tinygrad_edu.creation)
+    "zeros", "ones", "full", "arange", "eye", "rand", "randn",
+    "zeros_like", "ones_like", "full_like", "rand_like", "randn_like", "one_hot",
 ]
