@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from tinygrad_edu import Tensor, Value, cat, gradcheck, no_grad, ops, stack, where
+from tinygrad_edu import Tensor, Value, cat, cross_entropy, gradcheck, no_grad, ops, stack, where
 
 RNG = np.random.default_rng(3)
 
@@ -78,12 +78,18 @@ def test_local_grads_runs_the_rule_and_changes_nothing():
     assert x.grad is None
 
 
-def test_local_grads_after_the_graph_was_freed_raises_a_clear_error():
+def test_local_grads_after_backward_runs_unless_the_saved_buffers_were_freed():
     a = Value(2.0)
     out = a.tanh()
-    out.backward()
+    out.backward()  # tanh saved nothing: its rule can still explain the step
+    assert out.local_grads(1.0)[0] == pytest.approx(1 - math.tanh(2.0) ** 2)
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        out.backward()  # but a second backward pass through it is refused
+    logits = leaf([[1.0, 2.0, 0.5]])
+    loss = cross_entropy(logits, [1])  # saves its log-probabilities
+    loss.backward()
     with pytest.raises(RuntimeError, match="freed"):
-        out.local_grads(1.0)
+        loss.local_grads(np.ones(()))
     with pytest.raises(RuntimeError, match="leaf"):
         a.local_grads(1.0)
 

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 __all__ = ["Node", "topo_order", "run_backward", "no_grad", "enable_grad", "is_grad_enabled",
            "set_grad_enabled"]
@@ -71,25 +70,32 @@ def set_grad_enabled(enabled: bool) -> bool:
     return not was_off
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+class _GradSwitch:
+    """A ``with`` block that sets this thread's grad mode and restores it after (a class
+    rather than a generator: it is entered around every optimizer step)."""
+
+    __slots__ = ("enabled", "previous")
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.previous = True
+
+    def __enter__(self) -> None:
+        self.previous = set_grad_enabled(self.enabled)
+
+    def __exit__(self, *exc_info) -> None:
+        set_grad_enabled(self.previous)
+
+
+def no_grad() -> _GradSwitch:
     """Inside this block ops build no graph: results are plain leaves (use it for
     evaluation and for parameter updates). Other threads are not affected."""
-    previous = set_grad_enabled(False)
-    try:
-        yield
-    finally:
-        set_grad_enabled(previous)
+    return _GradSwitch(False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> _GradSwitch:
     """Turn graph recording back on inside a ``no_grad()`` block."""
-    previous = set_grad_enabled(True)
-    try:
-        yield
-    finally:
-        set_grad_enabled(previous)
+    return _GradSwitch(True)
 
 
 class _Freed:
@@ -101,7 +107,20 @@ class _Freed:
         return "<freed>"
 
 
-FREED = _Freed()
+FREED = _Freed()  # the rule's saved buffers were released: it cannot run again
+
+
+class _Used:
+    """Marks a node whose graph was used by a backward pass; it saved nothing, so its
+    rule can still be run (by `Node.local_grads`), only not a second backward pass."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<used>"
+
+
+USED = _Used()
 
 
 class Node:
@@ -144,7 +163,7 @@ class Node:
         """What the op saved for its rule beyond the parents' data (None if nothing)."""
         if self._saved is FREED:
             raise RuntimeError(self._freed_message("saved"))
-        return self._saved
+        return None if self._saved is USED else self._saved
 
     def local_grads(self, upstream) -> tuple:
         """One gradient per parent for the given ``upstream`` (d(result)/d(this node)),
@@ -212,7 +231,7 @@ def topo_order_of(roots: Iterable[Node]) -> list[Node]:
 def check_before_backward(op_results: list[Node]) -> None:
     """Everything a pass needs is still there: raise before changing anything."""
     for node in op_results:
-        if node._saved is FREED:
+        if node._saved is FREED or node._saved is USED:
             raise RuntimeError(node._freed_message("backward"))
         node._check_unchanged()
 
@@ -270,9 +289,14 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool,
             node.grad = grad
         raise
     if not retain_graph:
-        for node in op_results:
-            node._saved = FREED
+        free_saved(op_results)
     return order
+
+
+def free_saved(op_results: list[Node]) -> None:
+    """After a backward pass: release what the rules saved (a second pass then raises)."""
+    for node in op_results:
+        node._saved = USED if node._saved is None else FREED
 
 
 def _propagate_floats(op_results: list[Node]) -> None:

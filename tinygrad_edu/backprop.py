@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Sequence
 
-from .autograd import FREED, Node, check_before_backward, set_grad_enabled, topo_order_of
+from .autograd import Node, check_before_backward, free_saved, set_grad_enabled, topo_order_of
 
 __all__ = ["grad", "graph_backward", "graph_local_grads", "GraphView"]
 
@@ -49,7 +49,7 @@ class GraphView:
         self.parents = tuple(_DataOf(parent) for parent in node.parents)
         self.data = node
         self.args, self.op, self.label = node.args, node.op, node.label
-        self._saved = node._saved
+        self._saved = node.saved
         self.requires_grad = node.requires_grad
 
     @property
@@ -114,8 +114,7 @@ def graph_backward(roots: Sequence[Node], seeds: Sequence, create_graph: bool,
         if collecting:
             gc.enable()
     if not retain_graph:
-        for node in op_results:
-            node._saved = FREED
+        free_saved(op_results)
     return order, grads
 
 

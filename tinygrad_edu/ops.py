@@ -121,7 +121,13 @@ def apply(rule: Callable, data, parents: tuple, args: tuple = (), saved=None) ->
     if spec is None:
         raise ValueError(f"apply: {getattr(rule, '__name__', rule)!r} is not a declared rule; "
                          "decorate it with @ops.declare(name, symbol=, math=, local=)")
-    parents = tuple(parents)
+    if type(parents) is not tuple:
+        parents = tuple(parents)
+    for parent in parents:  # the common case: every parent is a Value/Tensor already
+        if not isinstance(parent, Node):
+            break
+    else:
+        return parents[0].from_op(data, parents, spec.name, rule, args, saved)
     first = next((p for p in parents if isinstance(p, Node)), None)
     if first is None:
         raise TypeError(f"apply: {spec.name}: at least one parent must be a Value or Tensor")

@@ -79,6 +79,20 @@ def as_array(data, dtype=None, who: str = "Tensor") -> np.ndarray:
     return array
 
 
+class _DataClock:
+    """Counts assignments to any Tensor's ``.data``. Each tensor keeps the count of its
+    last assignment and each op the count when it ran: a parent written after the op
+    ran was changed under it (a version counter that costs one read per op)."""
+
+    __slots__ = ("now",)
+
+    def __init__(self) -> None:
+        self.now = 0
+
+
+_clock = _DataClock()
+
+
 def _weak_dtype(dtype: np.dtype, number) -> np.dtype:
     """The dtype a Python number takes beside a tensor of ``dtype`` (see the module)."""
     if isinstance(number, (bool, np.bool_)):
@@ -107,7 +121,7 @@ class Tensor(Node):
     array itself, ``x.data[0] = 5``, cannot be seen.) Comparisons give bool tensors.
     """
 
-    __slots__ = ("_data", "requires_grad", "_retains_grad", "_version", "_versions")
+    __slots__ = ("_data", "requires_grad", "_retains_grad", "_written", "_stamp")
     _blank_grad = None
     _keeps_all_grads = False
     # Make numpy hand `ndarray + Tensor` to Tensor.__radd__ instead of looping over it.
@@ -122,7 +136,7 @@ class Tensor(Node):
             )
         self.requires_grad = bool(requires_grad)
         self._retains_grad = False
-        self._version = 0
+        self._written = 0
         self.grad = None
         self.label = label
         self.parents = ()
@@ -139,7 +153,9 @@ class Tensor(Node):
     @data.setter
     def data(self, value) -> None:
         self._data = value if type(value) is np.ndarray else np.asarray(value)
-        self._version += 1  # ops that used the old data will refuse to back-propagate
+        # ops recorded before this moment will refuse to back-propagate through it
+        _clock.now += 1
+        self._written = _clock.now
 
     @staticmethod
     def from_op(data, parents: tuple, op: str, rule, args: tuple = (), saved=None) -> Tensor:
@@ -151,13 +167,13 @@ class Tensor(Node):
         out.grad = None
         out.label = ""
         out._retains_grad = False
-        out._version = 0
+        out._written = 0
         if grad_mode.threads_off == 0 or is_grad_enabled():
             for parent in parents:
                 if parent.requires_grad:
                     out.parents, out.op, out.args = parents, op, args
                     out._rule, out._saved, out.requires_grad = rule, saved, True
-                    out._versions = [p._version for p in parents]
+                    out._stamp = _clock.now
                     return out
         out.parents, out.op, out.args = (), "", ()
         out._rule, out._saved, out.requires_grad = None, None, False
@@ -213,8 +229,10 @@ class Tensor(Node):
         return seed
 
     def _check_unchanged(self) -> None:
-        for parent, version in zip(self.parents, self._versions, strict=True):
-            if parent._version != version:
+        if _clock.now == self._stamp:  # no data was assigned anywhere since this op ran
+            return
+        for parent in self.parents:
+            if parent._written > self._stamp:
                 raise RuntimeError(
                     f"backward: {parent._describe()} (shape {parent.shape}) was changed in "
                     f"place after {self.op!r} used it, so its gradient would be wrong; "

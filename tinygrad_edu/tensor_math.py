@@ -328,30 +328,34 @@ def _gelu_forward(x):
     return x * (np.tanh((x + x * x * x * x.dtype.type(0.044715)) * c) + 1) * x.dtype.type(0.5)
 
 
-# name -> (forward on the array, rule); the Tensor methods call `unary(name, x)`
+# name -> (forward on the array, rule, whether numpy may warn about the domain); the
+# Tensor methods call `unary(name, x)`
 _UNARY = {
-    "exp": (np.exp, _exp_rule),
-    "log": (np.log, _log_rule),
-    "sqrt": (np.sqrt, _sqrt_rule),
-    "abs": (np.abs, _abs_rule),
-    "tanh": (np.tanh, _tanh_rule),
-    "sigmoid": (_stable_sigmoid, _sigmoid_rule),
-    "relu": (lambda x: np.maximum(x, 0), _relu_rule),
-    "sin": (np.sin, _sin_rule),
-    "cos": (np.cos, _cos_rule),
-    "log1p": (np.log1p, _log1p_rule),
-    "expm1": (np.expm1, _expm1_rule),
-    "softplus": (lambda x: np.logaddexp(x.dtype.type(0), x), _softplus_rule),
-    "silu": (lambda x: x * _stable_sigmoid(x), _silu_rule),
-    "gelu": (_gelu_forward, _gelu_rule),
+    "exp": (np.exp, _exp_rule, False),
+    "log": (np.log, _log_rule, True),
+    "sqrt": (np.sqrt, _sqrt_rule, True),
+    "abs": (np.abs, _abs_rule, False),
+    "tanh": (np.tanh, _tanh_rule, False),
+    "sigmoid": (_stable_sigmoid, _sigmoid_rule, False),
+    "relu": (lambda x: np.maximum(x, 0), _relu_rule, False),
+    "sin": (np.sin, _sin_rule, False),
+    "cos": (np.cos, _cos_rule, False),
+    "log1p": (np.log1p, _log1p_rule, True),
+    "expm1": (np.expm1, _expm1_rule, False),
+    "softplus": (lambda x: np.logaddexp(x.dtype.type(0), x), _softplus_rule, False),
+    "silu": (lambda x: x * _stable_sigmoid(x), _silu_rule, False),
+    "gelu": (_gelu_forward, _gelu_rule, False),
 }
 
 
 def unary(name: str, a):
     """Apply the elementwise function ``name`` (a key of ``_UNARY``) to tensor ``a``."""
-    forward, rule = _UNARY[name]
+    forward, rule, may_warn = _UNARY[name]
     data = a.data if a.data.dtype.kind == "f" else a.data.astype(np.float32)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    if may_warn:  # as numpy: log(0) = -inf, log(-1) = nan, without a warning
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = forward(data)
+    else:  # (errstate costs about a microsecond: skipped where nothing can warn)
         out = forward(data)
     return a.from_op(out, (a,), name, rule)
 
