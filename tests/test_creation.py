@@ -28,6 +28,17 @@ def test_filled_tensors_have_shape_dtype_and_value(name, shape):
     assert t64.dtype == np.float64 and t64.requires_grad
 
 
+def test_full_takes_its_dtype_from_the_value_as_pytorch():
+    assert creation.full((2,), 7).dtype == np.int64
+    assert creation.full((2,), True).dtype == np.bool_
+    assert creation.full((2,), 7.0).dtype == np.float32
+    assert creation.full((2,), 7, dtype=np.float64).dtype == np.float64
+    torch = pytest.importorskip("torch")
+    same = {torch.int64: np.int64, torch.bool: np.bool_, torch.float32: np.float32}
+    for value in (7, True, 7.5):
+        assert creation.full((2,), value).dtype == same[torch.full((2,), value).dtype]
+
+
 def test_sizes_spread_out_or_as_one_tuple_are_the_same():
     assert creation.zeros(2, 3).shape == creation.zeros((2, 3)).shape == (2, 3)
     assert creation.ones([4]).shape == (4,)

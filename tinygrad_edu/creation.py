@@ -3,7 +3,9 @@
 `one_hot`. Names and arguments as in PyTorch; every result is a leaf.
 
 Sizes are given as in PyTorch, either spread out or as one tuple: ``zeros(2, 3)`` and
-``zeros((2, 3))`` are the same. Float results are float32 unless ``dtype`` says.
+``zeros((2, 3))`` are the same. Results are float32 unless ``dtype`` says, except where
+PyTorch picks an integer type: ``arange`` of whole numbers and ``full`` of a whole
+number give int64, ``one_hot`` gives int64.
 
 Random numbers: ``seed=`` makes one call repeatable on its own; ``generator=`` (a
 ``np.random.Generator``) draws from a stream you keep, so several calls are repeatable
@@ -67,9 +69,16 @@ def ones(*size, dtype=None, requires_grad: bool = False) -> Tensor:
 
 
 def full(size, fill_value: float, dtype=None, requires_grad: bool = False) -> Tensor:
-    """A tensor of ``size`` (a tuple) with every element equal to ``fill_value``."""
+    """A tensor of ``size`` (a tuple) with every element equal to ``fill_value``.
+
+    As in PyTorch, the dtype follows the value unless ``dtype`` says: a bool gives bool,
+    a whole number int64, a float float32."""
     size = (size,) if isinstance(size, numbers.Integral) else size
     shape = _shape("full", (size,))
+    if dtype is None and isinstance(fill_value, (bool, np.bool_)):
+        dtype = np.bool_
+    elif dtype is None and isinstance(fill_value, numbers.Integral):
+        dtype = np.int64
     return Tensor(np.full(shape, fill_value), requires_grad=requires_grad, dtype=dtype)
 
 
