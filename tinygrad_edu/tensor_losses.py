@@ -56,7 +56,11 @@ def _cross_entropy_rule(node, upstream):
         else:
             grad[np.arange(rows), target] -= 1  # one position per row: no repeats
     scale = _scale(upstream, reduction, rows)
-    grad_logits = (grad * scale).reshape(*logits.shape)
+    if isinstance(upstream, Node):
+        grad_logits = (grad * scale).reshape(*logits.shape)
+    else:
+        grad *= scale  # in place: no array beyond the softmax itself
+        grad_logits = grad.reshape(logits.shape)
     if not learned:
         return (grad_logits,)
     return grad_logits, (-log_probs * scale).reshape(*node.parents[1].shape)
