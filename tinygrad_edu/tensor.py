@@ -179,7 +179,6 @@ class Tensor(Node):
         out._rule, out._saved, out.requires_grad = None, None, False
         return out
 
-    _from_op = from_op  # the old private name, until nn has moved to tinygrad_edu.ops
 
     def _constant_of(self, data) -> Tensor:
         """``data`` as a constant Tensor (the 2 in ``x * 2``)."""
