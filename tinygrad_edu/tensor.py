@@ -4,17 +4,13 @@ The class here holds what every tensor has (data, dtype, shape, backward) and on
 line per op; each op itself -- its forward beside its declared rule -- lives in the
 module named for its kind:
 
-* `tensor_math`   -- ``+ - * / ** @``, exp, log, tanh, relu, sin, gelu, maximum, clip, ...
+* `tensor_math`   -- ``+ - * / ** @``
+* `tensor_elementwise` -- exp, log, tanh, relu, sin, gelu, maximum, clip, ...
 * `tensor_reduce` -- sum, mean, max/min, var/std, argmax, logsumexp, softmax
 * `tensor_shape`  -- reshape, permute, transpose, expand, flip, pad, indexing, gather, split
 * `tensor_functions` -- cat, stack, where
 
-Dtypes follow numpy's promotion (int ⊕ float → float, bool arithmetic → int) between
-tensors and arrays. A Python number is "weak", as in numpy 2 and PyTorch: it takes the
-tensor's dtype when that can hold it (``float32 * 2.5`` stays float32, ``int64 + 1``
-stays int64, ``bool + 1`` is int64), and a Python float with an int or bool tensor gives
-float32, the engine's default float. A list or array on the other side of a float
-tensor takes that tensor's dtype.
+Dtypes follow numpy's promotion; a Python number is "weak" (see `tensor_dtypes`).
 """
 
 from __future__ import annotations
@@ -23,60 +19,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import tensor_elementwise as _elementwise
 from . import tensor_math as _math
 from . import tensor_reduce as _reduce
 from . import tensor_shape as _shape
 from .autograd import Node, grad_mode, is_grad_enabled, run_backward
+from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, weak_dtype
 
 __all__ = ["Tensor"]
 
 _new_object = object.__new__
-DEFAULT_DTYPE = np.dtype(np.float32)
-_REAL_KINDS = "biuf"  # bool, signed and unsigned ints, floats: the dtypes a Tensor holds
-
-
-def _checked_dtype(dtype, who: str) -> np.dtype:
-    try:
-        wanted = np.dtype(dtype)
-    except TypeError:
-        raise TypeError(f"{who}: dtype {dtype!r} is not a numpy dtype") from None
-    if wanted.kind not in _REAL_KINDS:
-        raise TypeError(f"{who}: dtype must be a real number type (bool, int or float), "
-                        f"got {wanted} ({dtype!r}); complex numbers, strings and objects "
-                        "are not supported")
-    return wanted
-
-
-def as_array(data, dtype=None, who: str = "Tensor") -> np.ndarray:
-    """Turn ``data`` (array, nested lists, number, Tensor) into an ndarray of numbers.
-
-    Float32 unless ``dtype`` says otherwise. An ndarray that already has the wanted
-    dtype is used as it is, without a copy (as ``torch.from_numpy`` does).
-    """
-    wanted = DEFAULT_DTYPE if dtype is None else _checked_dtype(dtype, who)
-    if isinstance(data, Tensor):
-        data = data.data
-    if isinstance(data, (str, bytes)):
-        raise TypeError(f"{who}: data must be numbers, got {type(data).__name__} {data!r}")
-    try:
-        array = np.asarray(data)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(
-            f"{who}: data is not a rectangular array of numbers "
-            f"(rows of different lengths?): {error}"
-        ) from None
-    if array.dtype.kind not in _REAL_KINDS:
-        # name the first element that is not a real number, e.g. the None in [1.0, None]
-        numbers = (bool, int, float, np.bool_, np.integer, np.floating)
-        example = next((item for item in array.flat if not isinstance(item, numbers)),
-                       array.flat[0] if array.size else None)
-        raise TypeError(
-            f"{who}: data must be real numbers, got an array of {array.dtype} "
-            f"(first non-number: {type(example).__name__} {example!r})"
-        )
-    if array.dtype != wanted:
-        array = array.astype(wanted)
-    return array
 
 
 class _DataClock:
@@ -91,15 +43,6 @@ class _DataClock:
 
 
 _clock = _DataClock()
-
-
-def _weak_dtype(dtype: np.dtype, number) -> np.dtype:
-    """The dtype a Python number takes beside a tensor of ``dtype`` (see the module)."""
-    if isinstance(number, (bool, np.bool_)):
-        return dtype
-    if isinstance(number, (int, np.integer)):
-        return dtype if dtype.kind != "b" else np.dtype(np.int64)
-    return dtype if dtype.kind == "f" else DEFAULT_DTYPE
 
 
 class Tensor(Node):
@@ -185,7 +128,7 @@ class Tensor(Node):
         if isinstance(data, Tensor):
             return data
         out = Tensor(data, dtype=data.dtype if isinstance(data, np.ndarray) and
-                     data.dtype.kind in _REAL_KINDS else self._data.dtype)
+                     data.dtype.kind in REAL_KINDS else self._data.dtype)
         out._constant = True
         return out
 
@@ -197,7 +140,7 @@ class Tensor(Node):
         if isinstance(other, Node):
             raise TypeError(f"cannot combine a Tensor with a {type(other).__name__}")
         if isinstance(other, (int, float, bool, np.number, np.bool_)):
-            dtype = _weak_dtype(self._data.dtype, other)
+            dtype = weak_dtype(self._data.dtype, other)
             out = Tensor(np.asarray(other, dtype=dtype), dtype=dtype)
         elif self._data.dtype.kind == "f":  # a list or an array takes our float dtype
             out, dtype = Tensor(as_array(other, self._data.dtype, "operand"),
@@ -337,29 +280,29 @@ class Tensor(Node):
     def __gt__(self, other) -> Tensor: return self._compare(np.greater, other)
     def __ge__(self, other) -> Tensor: return self._compare(np.greater_equal, other)
 
-    # ---- elementwise functions (tensor_math) ----
+    # ---- elementwise functions (tensor_elementwise) ----
 
-    def exp(self) -> Tensor: return _math.unary("exp", self)
-    def log(self) -> Tensor: return _math.unary("log", self)
-    def sqrt(self) -> Tensor: return _math.unary("sqrt", self)
-    def abs(self) -> Tensor: return _math.unary("abs", self)
-    def __abs__(self) -> Tensor: return _math.unary("abs", self)
-    def tanh(self) -> Tensor: return _math.unary("tanh", self)
-    def sigmoid(self) -> Tensor: return _math.unary("sigmoid", self)
-    def relu(self) -> Tensor: return _math.unary("relu", self)
-    def sin(self) -> Tensor: return _math.unary("sin", self)
-    def cos(self) -> Tensor: return _math.unary("cos", self)
-    def log1p(self) -> Tensor: return _math.unary("log1p", self)
-    def expm1(self) -> Tensor: return _math.unary("expm1", self)
-    def softplus(self) -> Tensor: return _math.unary("softplus", self)
-    def silu(self) -> Tensor: return _math.unary("silu", self)
-    def gelu(self) -> Tensor: return _math.unary("gelu", self)
+    def exp(self) -> Tensor: return _elementwise.unary("exp", self)
+    def log(self) -> Tensor: return _elementwise.unary("log", self)
+    def sqrt(self) -> Tensor: return _elementwise.unary("sqrt", self)
+    def abs(self) -> Tensor: return _elementwise.unary("abs", self)
+    def __abs__(self) -> Tensor: return _elementwise.unary("abs", self)
+    def tanh(self) -> Tensor: return _elementwise.unary("tanh", self)
+    def sigmoid(self) -> Tensor: return _elementwise.unary("sigmoid", self)
+    def relu(self) -> Tensor: return _elementwise.unary("relu", self)
+    def sin(self) -> Tensor: return _elementwise.unary("sin", self)
+    def cos(self) -> Tensor: return _elementwise.unary("cos", self)
+    def log1p(self) -> Tensor: return _elementwise.unary("log1p", self)
+    def expm1(self) -> Tensor: return _elementwise.unary("expm1", self)
+    def softplus(self) -> Tensor: return _elementwise.unary("softplus", self)
+    def silu(self) -> Tensor: return _elementwise.unary("silu", self)
+    def gelu(self) -> Tensor: return _elementwise.unary("gelu", self)
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
-        return _math.leaky_relu(self, negative_slope)
-    def elu(self, alpha: float = 1.0) -> Tensor: return _math.elu(self, alpha)
-    def maximum(self, other) -> Tensor: return _math.maximum(self, other)
-    def minimum(self, other) -> Tensor: return _math.minimum(self, other)
-    def clip(self, min=None, max=None) -> Tensor: return _math.clip(self, min, max)  # noqa: A002
+        return _elementwise.leaky_relu(self, negative_slope)
+    def elu(self, alpha: float = 1.0) -> Tensor: return _elementwise.elu(self, alpha)
+    def maximum(self, other) -> Tensor: return _elementwise.maximum(self, other)
+    def minimum(self, other) -> Tensor: return _elementwise.minimum(self, other)
+    def clip(self, min=None, max=None) -> Tensor: return _elementwise.clip(self, min, max)  # noqa: A002
     clamp = clip  # PyTorch's name
 
     # ---- reductions over None (everything), an int or a tuple of axes (tensor_reduce) ----
