@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import math
 from numbers import Real
+from typing import TYPE_CHECKING
 
 from .autograd import Node, grad_mode, is_grad_enabled
 from .ops import data_of, declare, sign
+
+if TYPE_CHECKING:  # only for the annotations: scalar.py imports this module
+    from .scalar import Value
 
 __all__ = ["exp", "log", "reciprocal", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu",
            "leaky_relu", "elu", "absolute", "maximum", "minimum", "compare"]
@@ -58,7 +62,7 @@ def _exp_rule(node, upstream):
     return (upstream * node.data if upstream else 0.0,)
 
 
-def exp(self) -> Node:
+def exp(self: Value) -> Value:
     """eˣ; overflows to inf past x ≈ 709 as floats do."""
     return _result(_safe_exp(self.data), (self,), "exp", _exp_rule)
 
@@ -68,7 +72,7 @@ def _log_rule(node, upstream):
     return (upstream / node.parents[0].data,)
 
 
-def log(self) -> Node:
+def log(self: Value) -> Value:
     """Natural logarithm, defined for x > 0."""
     if self.data <= 0.0:
         raise ValueError(f"log: input must be positive, got {self.data:g}")
@@ -80,7 +84,7 @@ def _reciprocal_rule(node, upstream):
     return (-upstream * node.data * node.data,)
 
 
-def reciprocal(self) -> Node:
+def reciprocal(self: Value) -> Value:
     """1/x, the last gate of the lecture's decomposed sigmoid."""
     if self.data == 0.0:
         raise ZeroDivisionError("1/x: reciprocal of 0.0")
@@ -92,7 +96,7 @@ def _sqrt_rule(node, upstream):
     return (upstream / (2.0 * node.data),)
 
 
-def sqrt(self) -> Node:
+def sqrt(self: Value) -> Value:
     """√x, defined for x ≥ 0."""
     if self.data < 0.0:
         raise ValueError(f"sqrt: input must not be negative, got {self.data:g}")
@@ -105,7 +109,7 @@ def _sin_rule(node, upstream):
     return (upstream * (a.cos() if isinstance(a, Node) else math.cos(a)),)
 
 
-def sin(self) -> Node:
+def sin(self: Value) -> Value:
     """sin x (x in radians)."""
     return _result(math.sin(self.data), (self,), "sin", _sin_rule)
 
@@ -116,7 +120,7 @@ def _cos_rule(node, upstream):
     return (-upstream * (a.sin() if isinstance(a, Node) else math.sin(a)),)
 
 
-def cos(self) -> Node:
+def cos(self: Value) -> Value:
     """cos x (x in radians)."""
     return _result(math.cos(self.data), (self,), "cos", _cos_rule)
 
@@ -126,7 +130,7 @@ def _tanh_rule(node, upstream):
     return (upstream * (1.0 - node.data * node.data),)
 
 
-def tanh(self) -> Node:
+def tanh(self: Value) -> Value:
     """tanh x = (eˣ − e⁻ˣ)/(eˣ + e⁻ˣ)"""
     return _result(math.tanh(self.data), (self,), "tanh", _tanh_rule)
 
@@ -136,7 +140,7 @@ def _sigmoid_rule(node, upstream):
     return (upstream * node.data * (1.0 - node.data),)
 
 
-def sigmoid(self, decompose: bool = False) -> Node:
+def sigmoid(self: Value, decompose: bool = False) -> Value:
     """σ(x) = 1 / (1 + e^-x).
 
     Fused (the default): one node whose local derivative is σ(x)(1 - σ(x)), computed
@@ -161,7 +165,7 @@ def _relu_rule(node, upstream):
     return (upstream if node.parents[0].data > 0 else 0.0,)
 
 
-def relu(self) -> Node:
+def relu(self: Value) -> Value:
     """max(0, x); its derivative at exactly 0 is taken as 0 (as in PyTorch)."""
     return _result(self.data if self.data > 0 else 0.0, (self,), "relu", _relu_rule)
 
@@ -172,7 +176,7 @@ def _leaky_relu_rule(node, upstream):
     return (upstream if node.parents[0].data > 0 else upstream * node.args[0],)
 
 
-def leaky_relu(self, negative_slope: float = 0.01) -> Node:
+def leaky_relu(self: Value, negative_slope: float = 0.01) -> Value:
     """x for x > 0, negative_slope * x otherwise."""
     x = self.data
     return _result(x if x > 0 else negative_slope * x, (self,), "leaky_relu",
@@ -185,7 +189,7 @@ def _elu_rule(node, upstream):
     return (upstream if node.parents[0].data > 0 else upstream * (node.data + node.args[0]),)
 
 
-def elu(self, alpha: float = 1.0) -> Node:
+def elu(self: Value, alpha: float = 1.0) -> Value:
     """x for x > 0, alpha (e^x - 1) otherwise."""
     x = self.data
     out = x if x > 0 else alpha * math.expm1(x)
@@ -197,7 +201,7 @@ def _abs_rule(node, upstream):
     return (upstream * sign(node.parents[0].data),)
 
 
-def absolute(self) -> Node:
+def absolute(self: Value) -> Value:
     """|x|; its derivative at exactly 0 is taken as 0 (as in PyTorch)."""
     return _result(math.fabs(self.data), (self,), "abs", _abs_rule)
 
@@ -211,7 +215,7 @@ def _max_rule(node, upstream):
     return (upstream, 0.0) if a > b else (0.0, upstream)
 
 
-def maximum(self, other) -> Node:
+def maximum(self: Value, other) -> Value:
     """max(a, b): the max gate routes the gradient to the larger input."""
     other = self._constant_of(other)
     return _result(self.data if self.data >= other.data else other.data, (self, other),
@@ -227,7 +231,7 @@ def _min_rule(node, upstream):
     return (upstream, 0.0) if a < b else (0.0, upstream)
 
 
-def minimum(self, other) -> Node:
+def minimum(self: Value, other) -> Value:
     """min(a, b): the gradient goes to the smaller input."""
     other = self._constant_of(other)
     return _result(self.data if self.data <= other.data else other.data, (self, other),

@@ -9,6 +9,7 @@ Every rule is written once for both backward passes (arrays, or Tensors when
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,9 @@ from .ops import cos as _cos
 from .ops import data_of, declare, sigmoid, sign, tanh, where
 from .ops import sin as _sin
 from .tensor_math import binary, unbroadcast
+
+if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
+    from .tensor import Tensor
 
 __all__ = ["unary", "leaky_relu", "elu", "maximum", "minimum", "clip"]
 
@@ -164,7 +168,7 @@ def _leaky_relu_rule(node, upstream):
     return (where(data_of(node.parents[0].data) > 0, upstream, upstream * slope),)
 
 
-def leaky_relu(a, negative_slope: float = 0.01):
+def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, negative_slope · x elsewhere."""
     x = a.data
     out = np.where(x > 0, x, x * x.dtype.type(negative_slope))
@@ -178,7 +182,7 @@ def _elu_rule(node, upstream):
     return (where(data_of(node.parents[0].data) > 0, upstream, upstream * (node.data + alpha)),)
 
 
-def elu(a, alpha: float = 1.0):
+def elu(a: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, α(eˣ − 1) elsewhere."""
     x = a.data
     out = np.where(x > 0, x, x.dtype.type(alpha) * np.expm1(np.minimum(x, 0)))
@@ -204,7 +208,7 @@ def _maximum_rule(node, upstream):
     return grad_a, grad_b
 
 
-def maximum(a, b):
+def maximum(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """Elementwise max(a, b); on a tie each side gets half the gradient (torch.maximum)."""
     return binary("maximum", "maximum", np.maximum, a, b, _maximum_rule)
 
@@ -220,7 +224,7 @@ def _minimum_rule(node, upstream):
     return grad_a, grad_b
 
 
-def minimum(a, b):
+def minimum(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """Elementwise min(a, b); on a tie each side gets half the gradient."""
     return binary("minimum", "minimum", np.minimum, a, b, _minimum_rule)
 
@@ -238,7 +242,7 @@ def _clip_rule(node, upstream):
     return (upstream * inside,)
 
 
-def clip(a, min=None, max=None):  # noqa: A002 (PyTorch's argument names)
+def clip(a: Tensor, min=None, max=None):  # noqa: A002 (PyTorch's argument names)
     """Each element limited to [min, max] (either may be None); the gradient passes where
     the element was inside, bounds included (as torch.clamp)."""
     if min is None and max is None:

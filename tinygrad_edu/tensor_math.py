@@ -13,9 +13,14 @@ Tensors share, and the helpers of `tinygrad_edu.ops`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .ops import data_of, declare, log, where
+
+if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
+    from .tensor import Tensor
 
 __all__ = ["unbroadcast", "binary", "add", "sub", "mul", "truediv", "power", "neg", "matmul"]
 
@@ -35,7 +40,7 @@ def unbroadcast(grad, shape: tuple[int, ...]):
     return grad
 
 
-def binary(op: str, name: str, ufunc, a, b, rule):
+def binary(op: str, name: str, ufunc, a: Tensor, b, rule) -> Tensor:
     """A broadcasting binary op: lift a number or array to a constant Tensor, apply the
     ufunc (numpy's broadcast error becomes one that names the op), fix the dtype a
     Python number asks for (see `Tensor`), record the op."""
@@ -61,7 +66,7 @@ def _add_rule(node, upstream):
     return unbroadcast(upstream, a.data.shape), unbroadcast(upstream, b.data.shape)
 
 
-def add(a, b):
+def add(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """a + b"""
     return binary("+", "add", np.add, a, b, _add_rule)
 
@@ -73,7 +78,7 @@ def _sub_rule(node, upstream):
     return unbroadcast(upstream, a.data.shape), grad_b
 
 
-def sub(a, b):
+def sub(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """a − b"""
     return binary("-", "sub", np.subtract, a, b, _sub_rule)
 
@@ -86,7 +91,7 @@ def _mul_rule(node, upstream):
     return grad_a, grad_b
 
 
-def mul(a, b):
+def mul(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """a · b"""
     return binary("*", "mul", np.multiply, a, b, _mul_rule)
 
@@ -100,7 +105,7 @@ def _div_rule(node, upstream):  # −a/b² computed as −(a/b)/b
     return grad_a, grad_b
 
 
-def truediv(a, b):
+def truediv(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """a / b (integers divide to floats, as in numpy)"""
     return binary("/", "div", np.true_divide, a, b, _div_rule)
 
@@ -132,7 +137,7 @@ def _pow_rule(node, upstream):
     return grad_a, grad_b
 
 
-def power(a, exponent):
+def power(a: Tensor, exponent) -> Tensor:
     """aⁿ for a number n (op "**n", e.g. "**2"), or aᵇ for a tensor b."""
     if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -154,7 +159,7 @@ def _neg_rule(node, upstream):
     return (-upstream,)
 
 
-def neg(a):
+def neg(a: Tensor) -> Tensor:
     """−a"""
     return a.from_op(-a.data, (a,), "neg", _neg_rule)
 
@@ -188,7 +193,7 @@ def _matmul_rule(node, upstream):
     return grad_a, grad_b
 
 
-def matmul(a, b):
+def matmul(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """A @ B, with numpy's rules for 1-D and batched operands."""
     b, _ = a._operand(b)
     try:

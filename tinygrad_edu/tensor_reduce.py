@@ -7,10 +7,15 @@ empty, nan for a mean/var over an empty axis, and an error for max/min over one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .ops import data_of, declare, exp
 from .tensor_shape import expand_to, normalize_axes, single_axis
+
+if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
+    from .tensor import Tensor
 
 __all__ = ["reduce_sum", "mean", "extreme", "var", "arg_extreme", "logsumexp", "softmax",
            "log_softmax"]
@@ -40,7 +45,7 @@ def _sum_rule(node, upstream):
     return (_spread(upstream, axes, keepdims, a.data.shape),)
 
 
-def reduce_sum(a, axis=None, keepdims: bool = False):
+def reduce_sum(a: Tensor, axis=None, keepdims: bool = False) -> Tensor:
     """Σ over ``axis`` (None: every element; an int or a tuple of ints)."""
     axes = normalize_axes("sum", axis, a.data.shape)
     out = a.data.sum(axis=axes, keepdims=keepdims)
@@ -55,7 +60,7 @@ def _mean_rule(node, upstream):
     return (_spread(upstream / max(count, 1), axes, keepdims, a.data.shape),)
 
 
-def mean(a, axis=None, keepdims: bool = False):
+def mean(a: Tensor, axis=None, keepdims: bool = False) -> Tensor:
     """The average over ``axis``; nan over an empty axis (as PyTorch)."""
     axes = normalize_axes("mean", axis, a.data.shape)
     data = a.data if a.data.dtype.kind == "f" else a.data.astype(np.float32)
@@ -87,7 +92,7 @@ def _min_rule(node, upstream):  # the same rule as max: the picked elements shar
     return _extreme_rule(node, upstream)
 
 
-def extreme(op: str, reduce, a, axis=None, keepdims: bool = False):
+def extreme(op: str, reduce, a: Tensor, axis=None, keepdims: bool = False) -> Tensor:
     """max or min over ``axis``."""
     rule = _extreme_rule if op == "max" else _min_rule
     axes = normalize_axes(op, axis, a.data.shape)
@@ -115,7 +120,7 @@ def _var_rule(node, upstream):
     return (_spread(upstream, axes, keepdims, x.shape) * (centred * scale),)
 
 
-def var(a, axis=None, correction: int = 1, keepdims: bool = False):
+def var(a: Tensor, axis=None, correction: int = 1, keepdims: bool = False) -> Tensor:
     """Σ(aᵢ − mean)² / (N − correction): ``correction=1`` is the sample variance (PyTorch's
     default), 0 the population variance."""
     axes = normalize_axes("var", axis, a.data.shape)
@@ -128,7 +133,7 @@ def var(a, axis=None, correction: int = 1, keepdims: bool = False):
                      (axes, keepdims, correction))
 
 
-def arg_extreme(op: str, find, a, axis=None, keepdims: bool = False):
+def arg_extreme(op: str, find, a: Tensor, axis=None, keepdims: bool = False) -> Tensor:
     """argmax/argmin: int64 positions, no gradient (a constant)."""
     if a.data.size == 0:
         raise ValueError(f"{op}: a tensor of shape {a.shape} has no elements to pick from")
@@ -149,7 +154,7 @@ def _logsumexp_rule(node, upstream):
     return (_spread(upstream, axes, keepdims, a.data.shape) * exp(a.data - out),)
 
 
-def logsumexp(a, axis=None, keepdims: bool = False):
+def logsumexp(a: Tensor, axis=None, keepdims: bool = False) -> Tensor:
     """log Σ eᵃ over ``axis``, shifted by the max so that exp never overflows."""
     axes = normalize_axes("logsumexp", axis, a.data.shape)
     x = a.data
@@ -174,7 +179,7 @@ def _softmax_rule(node, upstream):
     return (s * (upstream - (upstream * s).sum(axis=axis, keepdims=True)),)
 
 
-def softmax(a, axis: int = -1):
+def softmax(a: Tensor, axis: int = -1) -> Tensor:
     """eᵃ / Σ eᵃ along ``axis``, shifted by the max so that exp never overflows."""
     axis = single_axis("softmax", axis, a.data.shape)
     if a.data.size == 0:
@@ -191,7 +196,7 @@ def _log_softmax_rule(node, upstream):
     return (upstream - exp(node.data) * upstream.sum(axis=axis, keepdims=True),)
 
 
-def log_softmax(a, axis: int = -1):
+def log_softmax(a: Tensor, axis: int = -1) -> Tensor:
     """log softmax along ``axis``, computed as a − logΣexp(a) (stable)."""
     axis = single_axis("log_softmax", axis, a.data.shape)
     if a.data.size == 0:

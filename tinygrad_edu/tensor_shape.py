@@ -6,10 +6,15 @@ upstream gradient back to where each element came from.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .autograd import Node
 from .ops import declare
+
+if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
+    from .tensor import Tensor
 
 __all__ = ["normalize_axes", "single_axis", "expand_to", "reshape", "permute", "transpose",
            "squeeze", "unsqueeze", "expand", "flip", "pad", "getitem", "gather", "split",
@@ -60,7 +65,7 @@ def _reshape_rule(node, upstream):
     return (upstream.reshape(node.parents[0].data.shape),)
 
 
-def reshape(a, *shape):
+def reshape(a: Tensor, *shape) -> Tensor:
     """``reshape(2, 3)`` or ``reshape((2, 3))``; one size may be -1."""
     shape = _sizes(shape)
     try:
@@ -71,7 +76,7 @@ def reshape(a, *shape):
     return a.from_op(out, (a,), "reshape", _reshape_rule, (shape,))
 
 
-def squeeze(a, axis=None):
+def squeeze(a: Tensor, axis=None) -> Tensor:
     """Drop axes of size 1 (all of them, or the given ones)."""
     shape = a.data.shape
     axes = [i for i, s in enumerate(shape) if s == 1] if axis is None else \
@@ -82,7 +87,7 @@ def squeeze(a, axis=None):
     return reshape(a, tuple(s for i, s in enumerate(shape) if i not in axes))
 
 
-def unsqueeze(a, axis: int):
+def unsqueeze(a: Tensor, axis: int) -> Tensor:
     """A new axis of size 1 at position ``axis`` (negatives count from the new end)."""
     ndim = a.data.ndim + 1
     if not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
@@ -104,7 +109,7 @@ def _permute_rule(node, upstream):
     return (_permuted(upstream, tuple(int(i) for i in np.argsort(axes))),)
 
 
-def permute(a, *dims):
+def permute(a: Tensor, *dims) -> Tensor:
     """Reorder all the axes: result axis i is input axis ``dims[i]`` (PyTorch's permute)."""
     dims = _sizes(dims)
     ndim = a.data.ndim
@@ -116,7 +121,7 @@ def permute(a, *dims):
     return a.from_op(a.data.transpose(dims), (a,), "permute", _permute_rule, (dims,))
 
 
-def transpose(a, dim0: int, dim1: int):
+def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two axes, as PyTorch's ``transpose(dim0, dim1)`` (use `permute` for a full
     reordering; ``.T`` reverses all axes)."""
     ndim = a.data.ndim
@@ -140,7 +145,7 @@ def _expand_rule(node, upstream):
     return (unbroadcast(upstream, node.parents[0].data.shape),)
 
 
-def expand(a, *sizes):
+def expand(a: Tensor, *sizes) -> Tensor:
     """Broadcast to a larger shape without copying (-1 keeps a size), as PyTorch."""
     sizes = _sizes(sizes)
     shape = a.data.shape
@@ -164,7 +169,7 @@ def _flip_rule(node, upstream):
     return (_flipped(upstream, node.args[0]),)
 
 
-def flip(a, dims=None):
+def flip(a: Tensor, dims=None) -> Tensor:
     """Reverse the order of elements along ``dims`` (default: every axis)."""
     axes = normalize_axes("flip", dims, a.data.shape)
     return a.from_op(np.flip(a.data, axes), (a,), "flip", _flip_rule, (axes,))
@@ -179,7 +184,7 @@ def _pad_rule(node, upstream):
     return (upstream[inside],)
 
 
-def pad(a, pad_width, value: float = 0.0):
+def pad(a: Tensor, pad_width, value: float = 0.0) -> Tensor:
     """Surround with a constant: ``pad_width`` as numpy's (an int, a (before, after)
     pair for every axis, or one pair per axis)."""
     try:
@@ -240,7 +245,7 @@ def _getitem_rule(node, upstream):
     return (_scatter(upstream, index, a.data.shape, basic),)
 
 
-def getitem(a, index):
+def getitem(a: Tensor, index) -> Tensor:
     """Slices, integers, integer arrays, lists and tuples of positions (repeated ones add
     up in the gradient) and boolean masks, as in numpy."""
     index = _plain_index(index)
@@ -251,7 +256,7 @@ def getitem(a, index):
     return a.from_op(out, (a,), "index", _getitem_rule, (index, _is_basic(index)))
 
 
-def gather(a, dim: int, index):
+def gather(a: Tensor, dim: int, index) -> Tensor:
     """``out[i][j] = a[i][index[i][j]]`` for ``dim=1`` (PyTorch's gather, any rank)."""
     dim = single_axis("gather", dim, a.data.shape)
     index = np.asarray(_plain_index(index))
@@ -263,7 +268,7 @@ def gather(a, dim: int, index):
     return getitem(a, tuple(grid))
 
 
-def split(a, split_size_or_sections, dim: int = 0) -> list:
+def split(a: Tensor, split_size_or_sections, dim: int = 0) -> list:
     """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the
     listed sizes (PyTorch's split)."""
     dim = single_axis("split", dim, a.data.shape)
@@ -286,7 +291,7 @@ def split(a, split_size_or_sections, dim: int = 0) -> list:
     return pieces
 
 
-def chunk(a, chunks: int, dim: int = 0) -> list:
+def chunk(a: Tensor, chunks: int, dim: int = 0) -> list:
     """``chunks`` pieces along ``dim`` of equal size (the last may be smaller)."""
     if chunks <= 0:
         raise ValueError(f"chunk: chunks must be positive, got {chunks}")
