@@ -4,6 +4,8 @@ installed)."""
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
@@ -78,6 +80,20 @@ def test_prelu_gradients_on_axis_1(shape):
     x = Tensor(rng.standard_normal(shape), requires_grad=True, dtype=np.float64)
     slopes = Tensor(rng.uniform(0.1, 0.5, 3), requires_grad=True, dtype=np.float64)
     assert gradcheck(F.prelu, x, slopes)
+
+
+@settings(max_examples=20)
+@given(shape=st.lists(st.integers(1, 4), min_size=2, max_size=4), seed=st.integers(0, 999))
+def test_prelu_puts_one_slope_on_each_channel_of_axis_1(shape, seed):
+    rng = np.random.default_rng(seed)
+    channels = shape[1]
+    x = rng.standard_normal(shape)
+    slopes = rng.uniform(0.1, 0.9, channels)
+    out = F.prelu(Tensor(x, dtype=np.float64), Tensor(slopes, dtype=np.float64)).data
+    for c in range(channels):  # channel c, wherever it sits in the other axes
+        plane = x[:, c]
+        np.testing.assert_allclose(out[:, c], np.where(plane > 0, plane, slopes[c] * plane),
+                                   rtol=1e-12)
 
 
 def test_prelu_matches_pytorch():
