@@ -192,3 +192,56 @@ def test_changing_data_in_place_before_backward_is_detected_and_named():
     loss = (w * w).sum()  # computed again after the change: fine
     loss.backward()
     np.testing.assert_array_equal(w.grad, 2 * w.data)
+
+
+DTYPES = [np.bool_, np.int32, np.int64, np.float32, np.float64]
+
+
+@pytest.mark.parametrize("left", DTYPES)
+@pytest.mark.parametrize("right", DTYPES)
+@pytest.mark.filterwarnings("ignore:divide by zero", "ignore:invalid value")
+def test_tensor_with_tensor_promotes_exactly_as_numpy(left, right):
+    a = Tensor(np.array([1, 0, 1]).astype(left), dtype=left)
+    b = Tensor(np.array([1, 1, 0]).astype(right), dtype=right)
+    for ours, theirs in [(a + b, np.add), (a * b, np.multiply), (a / b, np.true_divide),
+                         (a.maximum(b), np.maximum)]:
+        if theirs is np.add and left is np.bool_ and right is np.bool_:
+            expected = np.add(a.data, b.data)  # numpy: bool + bool is logical or
+        else:
+            expected = theirs(a.data, b.data)
+        assert ours.dtype == expected.dtype, (left, right, theirs)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("number", [True, 3, 2.5])
+def test_python_numbers_are_weak(dtype, number):
+    x = Tensor(np.array([1, 0]).astype(dtype), dtype=dtype)
+    kind = np.dtype(dtype).kind
+    if isinstance(number, bool):
+        expected = np.dtype(dtype)
+    elif isinstance(number, int):
+        expected = np.dtype(np.int64) if kind == "b" else np.dtype(dtype)
+    else:
+        expected = np.dtype(dtype) if kind == "f" else np.dtype(np.float32)
+    assert (x * number).dtype == expected and (number * x).dtype == expected
+    assert (x + number).dtype == expected and (number + x).dtype == expected
+    if kind == "b" and isinstance(number, bool):
+        with pytest.raises(TypeError, match="sub: not defined for bool and bool"):
+            x - number  # numpy refuses bool - bool
+    else:
+        assert (x - number).dtype == expected and (number - x).dtype == expected
+
+
+def test_set_grad_enabled_and_enable_grad_nest():
+    from tinygrad_edu import enable_grad, set_grad_enabled
+
+    x = leaf([1.0])
+    with no_grad():
+        assert not (x * 2).requires_grad
+        with enable_grad():
+            assert (x * 2).requires_grad
+        assert not is_grad_enabled()
+    previous = set_grad_enabled(False)
+    assert previous is True and not (x * 2).requires_grad
+    set_grad_enabled(True)
+    assert (x * 2).requires_grad

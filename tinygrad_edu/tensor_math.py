@@ -40,11 +40,14 @@ def unbroadcast(grad, shape: tuple[int, ...]):
     return grad
 
 
-def binary(op: str, name: str, ufunc, a: Tensor, b, rule) -> Tensor:
+def binary(op: str, name: str, ufunc, a: Tensor, b, rule, reflected: bool = False) -> Tensor:
     """A broadcasting binary op: lift a number or array to a constant Tensor, apply the
     ufunc (numpy's broadcast error becomes one that names the op), fix the dtype a
-    Python number asks for (see `Tensor`), record the op."""
+    Python number asks for (see `tensor_dtypes`), record the op. ``reflected``: the
+    number or array was on the left (``2 - x``)."""
     b, dtype = a._operand(b)
+    if reflected:
+        a, b = b, a
     try:
         out = ufunc(a.data, b.data)
     except ValueError:
@@ -52,6 +55,9 @@ def binary(op: str, name: str, ufunc, a: Tensor, b, rule) -> Tensor:
             f"{name}: shapes {a.data.shape} and {b.data.shape} cannot be broadcast together "
             "(sizes must match or be 1, aligned from the right)"
         ) from None
+    except TypeError as error:  # e.g. numpy refuses bool - bool
+        raise TypeError(f"{name}: not defined for {a.data.dtype} and {b.data.dtype} "
+                        f"({str(error).splitlines()[0]}); convert with dtype= first") from None
     if dtype is not None and out.dtype != dtype:
         out = out.astype(dtype)
     return a.from_op(out, (a, b), op, rule)
@@ -66,9 +72,9 @@ def _add_rule(node, upstream):
     return unbroadcast(upstream, a.data.shape), unbroadcast(upstream, b.data.shape)
 
 
-def add(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
+def add(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> Tensor:
     """a + b"""
-    return binary("+", "add", np.add, a, b, _add_rule)
+    return binary("+", "add", np.add, a, b, _add_rule, reflected)
 
 
 @declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"))
@@ -78,9 +84,9 @@ def _sub_rule(node, upstream):
     return unbroadcast(upstream, a.data.shape), grad_b
 
 
-def sub(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
+def sub(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> Tensor:
     """a − b"""
-    return binary("-", "sub", np.subtract, a, b, _sub_rule)
+    return binary("-", "sub", np.subtract, a, b, _sub_rule, reflected)
 
 
 @declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"))
@@ -91,9 +97,9 @@ def _mul_rule(node, upstream):
     return grad_a, grad_b
 
 
-def mul(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
+def mul(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> Tensor:
     """a · b"""
-    return binary("*", "mul", np.multiply, a, b, _mul_rule)
+    return binary("*", "mul", np.multiply, a, b, _mul_rule, reflected)
 
 
 @declare("/", symbol="÷", math="∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
@@ -105,9 +111,9 @@ def _div_rule(node, upstream):  # −a/b² computed as −(a/b)/b
     return grad_a, grad_b
 
 
-def truediv(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
+def truediv(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> Tensor:
     """a / b (integers divide to floats, as in numpy)"""
-    return binary("/", "div", np.true_divide, a, b, _div_rule)
+    return binary("/", "div", np.true_divide, a, b, _div_rule, reflected)
 
 
 @declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹", local=("{args[0]:g}·{0}^{args[0]:g}−1",))
@@ -137,9 +143,9 @@ def _pow_rule(node, upstream):
     return grad_a, grad_b
 
 
-def power(a: Tensor, exponent) -> Tensor:
+def power(a: Tensor, exponent, reflected: bool = False) -> Tensor:
     """aⁿ for a number n (op "**n", e.g. "**2"), or aᵇ for a tensor b."""
-    if isinstance(exponent, (int, float)) and not isinstance(exponent, bool):
+    if isinstance(exponent, (int, float)) and not isinstance(exponent, bool) and not reflected:
         with np.errstate(divide="ignore", invalid="ignore"):
             if a.data.dtype.kind == "f":
                 out = a.data ** a.data.dtype.type(exponent)
@@ -151,7 +157,7 @@ def power(a: Tensor, exponent) -> Tensor:
             out = out.astype(np.float32)
         return a.from_op(out, (a,), f"**{exponent:g}", _pow_const_rule, (exponent,))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return binary("**", "pow", np.power, a, exponent, _pow_rule)
+        return binary("**", "pow", np.power, a, exponent, _pow_rule, reflected)
 
 
 @declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",))
