@@ -43,16 +43,28 @@ def test_linear_float64_keeps_its_precision():
     assert layer(Tensor([[1.0]], dtype=np.float64)).item() != 1.0
 
 
-def test_every_parametrised_layer_in_nn_takes_dtype():
-    """A new layer with parameters must take dtype= too (and be listed above)."""
+# the required arguments of the nn classes that need some; every other class is built bare
+REQUIRED_ARGUMENTS = {"Linear": (3, 2), "Maxout": (3, 2), "BatchNorm1d": (3,), "RBM": (3, 2),
+                      "Ensemble": ([nn.Identity()],)}
+
+
+def test_every_nn_class_that_owns_parameters_takes_dtype():
+    """A new layer with parameters must take dtype= too (and make them of that dtype)."""
     import inspect
 
+    owners = []
     for name in nn.__all__:
         cls = getattr(nn, name)
-        if inspect.isclass(cls) and issubclass(cls, nn.Module) and cls.__module__.startswith(
-                "tinygrad_edu.nn.") and cls.__name__ in {"Linear", "Maxout", "PReLU",
-                                                          "BatchNorm1d", "RBM"}:
-            assert "dtype" in inspect.signature(cls).parameters, name
+        if not (inspect.isclass(cls) and issubclass(cls, nn.Module)):
+            continue
+        arguments = REQUIRED_ARGUMENTS.get(name, ())
+        if not list(cls(*arguments).parameters()):
+            continue
+        owners.append(name)
+        assert "dtype" in inspect.signature(cls).parameters, name
+        built = cls(*arguments, dtype=np.float64)
+        assert {p.dtype for p in built.parameters()} == {np.dtype(np.float64)}, name
+    assert {"Linear", "Maxout", "PReLU", "BatchNorm1d", "RBM"} <= set(owners)
 
 
 # ---- PReLU: num_parameters on axis 1, as in PyTorch ----
