@@ -150,3 +150,30 @@ def test_against_torch_second_derivatives():
     (thw,) = torch.autograd.grad((tgw * tgw).sum(), tw)
     np.testing.assert_allclose(gw.data, tgw.detach().numpy(), rtol=1e-10)
     np.testing.assert_allclose(hw.data, thw.numpy(), rtol=1e-9)
+
+
+def test_tensor_backward_with_create_graph_gives_tensor_grads_with_a_graph():
+    x = leaf([1.0, -2.0, 0.5])
+    (x ** 3).sum().backward(create_graph=True)
+    first = x.grad
+    assert isinstance(first, Tensor) and first.requires_grad
+    np.testing.assert_allclose(first.data, 3 * x.data ** 2)
+    x.grad = None
+    first.sum().backward()
+    np.testing.assert_allclose(x.grad, 6 * x.data)
+
+
+def test_create_graph_through_a_rule_that_cannot_is_refused_clearly():
+    from tinygrad_edu import ops
+
+    @ops.declare("plain_square", symbol="x²", math="d(a²)/da = 2a", local=("2·{0}",),
+                 differentiable=False)
+    def plain_rule(node, upstream):
+        return (upstream * 2 * np.asarray(node.parents[0].data),)
+
+    x = leaf([1.0, 2.0])
+    out = ops.apply(plain_rule, x.data ** 2, (x,)).sum()
+    with pytest.raises(RuntimeError, match="'plain_square'.*plain numbers only"):
+        grad(out, x, create_graph=True)
+    (g,) = grad(out, x)  # the ordinary pass is fine
+    np.testing.assert_array_equal(g.data, [2.0, 4.0])
