@@ -11,7 +11,8 @@ are dropped:
 * one call, counting the release -- the heap is collected before the clock stops;
 * build + backward only -- the graph is kept until the clock stops, then freed untimed.
 
-The target (at least 4x micrograd) is judged in the loop, which is what a user sees.
+The targets (sum of squares at least 4.3x micrograd, the MLP at least 6x) are judged in
+the loop, which is what a user sees.
 """
 
 from __future__ import annotations
@@ -126,10 +127,10 @@ def run(rounds: int = 15) -> list[dict]:
     points = [(rng.uniform(-1, 1), rng.uniform(-1, 1)) for _ in range(100)]
     layers = {cls: make_mlp(cls) for cls in (Value, MicrogradValue, FloorValue)}
     results = []
-    for name, work in [
-        ("sum of squares, 20k terms (60k nodes)", sum_of_squares),
+    for name, work, target in [
+        ("sum of squares, 20k terms (60k nodes)", sum_of_squares, 4.3),
         ("2-16-16-1 ReLU MLP, 100 points",
-         lambda cls: mlp_forward_backward(cls, layers[cls], points)),
+         lambda cls: mlp_forward_backward(cls, layers[cls], points), 6.0),
     ]:
         candidates = {
             "ours": lambda work=work: work(Value),
@@ -149,7 +150,8 @@ def run(rounds: int = 15) -> list[dict]:
         for who, call in candidates.items():  # the garbage collector's share of building
             row["build_backward"][f"{who}_collector_s"] = collector_seconds(call)
         row["speedup"] = row["loop"]["speedup"]
-        row["met"] = row["speedup"] >= 4
+        row["target"] = target
+        row["met"] = row["speedup"] >= target
         row["summary"] = "; ".join(
             f"{label}: ours {fmt_time(row[way]['ours_s'])} vs micrograd "
             f"{fmt_time(row[way]['micrograd_s'])} = {row[way]['speedup']:.2f}x "
@@ -159,6 +161,6 @@ def run(rounds: int = 15) -> list[dict]:
         ) + (f"; of build+backward, the garbage collector takes "
              f"{fmt_time(row['build_backward']['ours_collector_s'])} of ours and "
              f"{fmt_time(row['build_backward']['micrograd_collector_s'])} of micrograd's"
-             " (target >= 4x, in a loop)")
+             f" (target >= {target:g}x, in a loop)")
         results.append(row)
     return results

@@ -68,3 +68,17 @@ def test_collector_seconds_sees_collections_inside_the_call_only():
     assert collector_seconds(lambda: None, rounds=3) == 0.0
     assert collector_seconds(gc.collect, rounds=3) > 0.0
     assert not any(callback.__name__ == "on_collection" for callback in gc.callbacks)
+
+
+def test_the_hessian_vector_product_benchmark_computes_the_right_thing():
+    import numpy as np
+
+    from benchmarks.bench_tensor import check_hvp, hvp_candidates
+
+    check_hvp(batch=5)  # raises if it disagrees with central differences
+    candidates = hvp_candidates(batch=8)
+    ours = candidates["ours hvp"]()
+    if "torch hvp" in candidates:
+        theirs = candidates["torch hvp"]()
+        for mine, reference in zip(ours, theirs, strict=True):
+            np.testing.assert_allclose(mine.data, reference.numpy(), rtol=2e-3, atol=1e-5)

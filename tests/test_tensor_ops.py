@@ -225,9 +225,9 @@ def test_reshape_transpose_flatten(data):
         (lambda t: t.reshape(x.shape[::-1]), x.reshape(x.shape[::-1])),
         (lambda t: t.reshape(*x.shape[::-1]), x.reshape(x.shape[::-1])),
         (lambda t: t.reshape(x.size, 1), x.reshape(x.size, 1)),
-        (lambda t: t.transpose(*permutation), x.transpose(permutation)),
-        (lambda t: t.transpose(permutation), x.transpose(permutation)),
-        (lambda t: t.transpose(), x.T),
+        (lambda t: t.permute(*permutation), x.transpose(permutation)),
+        (lambda t: t.permute(permutation), x.transpose(permutation)),
+        (lambda t: t.permute(*reversed(range(x.ndim))), x.T),
         (lambda t: t.T, x.T),
         (lambda t: t.flatten(), x.ravel()),
     ]
@@ -237,11 +237,11 @@ def test_reshape_transpose_flatten(data):
         assert gradcheck(fn, leaf(x))
 
 
-def test_transpose_with_negative_axes():
+def test_permute_with_negative_axes():
     x = np.arange(24.0).reshape(2, 3, 4)
-    out = leaf(x).transpose(-1, 0, -2)
+    out = leaf(x).permute(-1, 0, -2)
     assert out.shape == (4, 2, 3)
-    assert gradcheck(lambda t: t.transpose(-1, 0, -2), leaf(x))
+    assert gradcheck(lambda t: t.permute(-1, 0, -2), leaf(x))
 
 
 # ---- indexing: slices, integer arrays (repeats accumulate), boolean masks ----

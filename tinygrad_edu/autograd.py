@@ -5,10 +5,11 @@ Every result of an op is a `Node` that remembers
 * ``parents`` -- the inputs of the op, as a tuple (the order is the op's argument order),
 * ``op``      -- the op's name ("*", "exp", "@", ...), for printing and drawing,
 * ``label``   -- an optional name a person gave it ("w", "loss"),
-* ``args``    -- the op's settings (an exponent, a slope, an axis), kept for printing,
-* ``_rule``   -- the local-derivative rule: a plain function ``rule(node, upstream)`` that
-  returns one gradient per parent (``None`` for a parent that needs none),
-* ``_saved``  -- buffers the rule needs beyond the parents' data (a mask, a softmax);
+* ``args``    -- the op's settings (an exponent, a slope, an axis),
+* its local-derivative rule, ``rule(node, upstream)``, which returns one gradient per
+  parent (``None`` for a parent that needs none); `tinygrad_edu.ops` declares each
+  rule together with its math and the text a drawing shows,
+* ``saved``   -- buffers the rule needs beyond the parents' data (a mask, a softmax);
   a backward pass frees them unless asked to retain the graph.
 
 Backpropagation is the chain rule applied node by node, from the output back to the
@@ -18,55 +19,83 @@ inputs, in reverse topological order::
 
 and where a node feeds several ops, the gradients arriving from each of them add up.
 This module knows nothing about floats or arrays: `Value` and `Tensor` both sit on it.
+The driver for gradients of gradients (``create_graph=True``, `grad`) is in `backprop`.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
+from collections.abc import Iterable
 
-__all__ = ["Node", "topo_order", "run_backward", "no_grad", "enable_grad", "is_grad_enabled"]
+__all__ = ["Node", "topo_order", "run_backward", "no_grad", "enable_grad", "is_grad_enabled",
+           "set_grad_enabled"]
+
+
+# ---- grad mode: one switch per thread ----
 
 
 class _GradMode:
-    """Whether ops record the graph. The one global switch of the engine."""
+    """How many threads have graph recording switched off right now.
 
-    __slots__ = ("enabled",)
+    Ops ask ``grad_mode.threads_off == 0`` first: while no thread is inside ``no_grad()``
+    (all of training's forward passes) that one attribute read is all recording costs;
+    only then do they look at this thread's own switch (`is_grad_enabled`).
+    """
+
+    __slots__ = ("threads_off", "lock")
 
     def __init__(self) -> None:
-        self.enabled = True
+        self.threads_off = 0
+        self.lock = threading.Lock()
 
 
 grad_mode = _GradMode()
+_this_thread = threading.local()  # .off is True inside no_grad() on this thread
 
 
 def is_grad_enabled() -> bool:
-    """True unless we are inside ``no_grad()``."""
-    return grad_mode.enabled
+    """True unless this thread is inside ``no_grad()`` (each thread has its own switch)."""
+    return grad_mode.threads_off == 0 or not getattr(_this_thread, "off", False)
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+def set_grad_enabled(enabled: bool) -> bool:
+    """Switch graph recording on or off for this thread; returns the previous setting."""
+    was_off = getattr(_this_thread, "off", False)
+    off = not enabled
+    if off != was_off:
+        with grad_mode.lock:
+            grad_mode.threads_off += 1 if off else -1
+        _this_thread.off = off
+    return not was_off
+
+
+class _GradSwitch:
+    """A ``with`` block that sets this thread's grad mode and restores it after (a class
+    rather than a generator: it is entered around every optimizer step)."""
+
+    __slots__ = ("enabled", "previous")
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.previous = True
+
+    def __enter__(self) -> None:
+        self.previous = set_grad_enabled(self.enabled)
+
+    def __exit__(self, *exc_info) -> None:
+        set_grad_enabled(self.previous)
+
+
+def no_grad() -> _GradSwitch:
     """Inside this block ops build no graph: results are plain leaves (use it for
-    evaluation and for parameter updates)."""
-    previous = grad_mode.enabled
-    grad_mode.enabled = False
-    try:
-        yield
-    finally:
-        grad_mode.enabled = previous
+    evaluation and for parameter updates). Other threads are not affected."""
+    return _GradSwitch(False)
 
 
-@contextmanager
-def enable_grad() -> Iterator[None]:
+def enable_grad() -> _GradSwitch:
     """Turn graph recording back on inside a ``no_grad()`` block."""
-    previous = grad_mode.enabled
-    grad_mode.enabled = True
-    try:
-        yield
-    finally:
-        grad_mode.enabled = previous
+    return _GradSwitch(True)
 
 
 class _Freed:
@@ -78,7 +107,20 @@ class _Freed:
         return "<freed>"
 
 
-FREED = _Freed()
+FREED = _Freed()  # the rule's saved buffers were released: it cannot run again
+
+
+class _Used:
+    """Marks a node whose graph was used by a backward pass; it saved nothing, so its
+    rule can still be run (by `Node.local_grads`), only not a second backward pass."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<used>"
+
+
+USED = _Used()
 
 
 class Node:
@@ -89,7 +131,8 @@ class Node:
     backpropagation, a Tensor only when asked to.
     """
 
-    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved", "__weakref__")
+    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved", "_constant",
+                 "__weakref__")
 
     # What an op result's gradient is reset to at the start of every backward pass.
     # Value uses 0.0 (a float is always there), Tensor uses None (no array yet).
@@ -103,11 +146,53 @@ class Node:
         """A leaf was created by the user, not computed by an op that recorded a graph."""
         return self._rule is None
 
+    @property
+    def is_constant(self) -> bool:
+        """True for a leaf the engine made from a plain number or array on one side of an
+        op (the 1.0 in ``x + 1``), so a drawing can show it as a constant."""
+        # Only constants set this slot; leaving it unset elsewhere keeps op results cheap.
+        return getattr(self, "_constant", False)
+
+    @property
+    def rule(self):
+        """The local-derivative rule of the op that made this node (None for a leaf)."""
+        return self._rule
+
+    @property
+    def saved(self):
+        """What the op saved for its rule beyond the parents' data (None if nothing)."""
+        if self._saved is FREED:
+            raise RuntimeError(self._freed_message("saved"))
+        return None if self._saved is USED else self._saved
+
+    def local_grads(self, upstream) -> tuple:
+        """One gradient per parent for the given ``upstream`` (d(result)/d(this node)),
+        computed by this node's rule; changes nothing. A ``Value``/``Tensor`` upstream
+        gives gradients that are themselves differentiable (see `backprop`)."""
+        if self._rule is None:
+            raise RuntimeError(f"local_grads: {self._describe()} is a leaf: it has no rule")
+        if self._saved is FREED:
+            raise RuntimeError(self._freed_message("local_grads"))
+        if isinstance(upstream, Node):
+            from .backprop import graph_local_grads  # the slower, differentiable path
+
+            return graph_local_grads(self, upstream)
+        return tuple(self._rule(self, upstream))
+
+    def _freed_message(self, who: str) -> str:
+        return (f"{who}: the graph through {self._describe()} was already used by an "
+                "earlier backward() and its saved values were freed; pass "
+                "retain_graph=True to the first backward() to go through it twice")
+
     def _describe(self) -> str:
         """A short name for messages: the label when there is one, else the op."""
         if self.label:
             return repr(self.label)
         return f"the result of {self.op!r}" if self.op else "a leaf"
+
+    def _check_unchanged(self) -> None:
+        """Raise if data this node's rule will read was changed since the op ran (an
+        engine with version counters overrides this)."""
 
 
 def topo_order(root: Node) -> list[Node]:
@@ -117,31 +202,49 @@ def topo_order(root: Node) -> list[Node]:
     needs no recursion. The order depends only on the graph: parents are visited in
     their tuple order, which makes backward passes and drawings reproducible.
     """
+    return topo_order_of((root,))
+
+
+def topo_order_of(roots: Iterable[Node]) -> list[Node]:
+    """`topo_order` of several roots at once: each node once, after its parents."""
     order: list[Node] = []
-    visited = {root}
-    stack = [root]
-    while stack:
-        node = stack[-1]
-        for parent in node.parents:
-            if parent not in visited:
-                visited.add(parent)
-                if parent.parents:  # go deeper first; come back to `node` later
-                    stack.append(parent)
-                    break
-                order.append(parent)  # a leaf has nothing to wait for
-        else:  # every parent is in `order` already (a graph has no cycles)
-            order.append(stack.pop())
+    visited: set = set()
+    for root in roots:
+        if root in visited:
+            continue
+        visited.add(root)
+        stack = [root]
+        while stack:
+            node = stack[-1]
+            for parent in node.parents:
+                if parent not in visited:
+                    visited.add(parent)
+                    if parent.parents:  # go deeper first; come back to `node` later
+                        stack.append(parent)
+                        break
+                    order.append(parent)  # a leaf has nothing to wait for
+            else:  # every parent is in `order` already (a graph has no cycles)
+                order.append(stack.pop())
     return order
+
+
+def check_before_backward(op_results: list[Node]) -> None:
+    """Everything a pass needs is still there: raise before changing anything."""
+    for node in op_results:
+        if node._saved is FREED or node._saved is USED:
+            raise RuntimeError(node._freed_message("backward"))
+        node._check_unchanged()
 
 
 def run_backward(root: Node, seed: object, retain_graph: bool = False,
                  keep_all_grads: bool | None = None) -> list[Node]:
-    """The one backward driver of both engines.
+    """The one backward driver of both engines (for ``create_graph=False``).
 
     ``seed`` is the gradient of the final result with respect to ``root`` itself
     (1.0 for a scalar loss). Op results get fresh gradients on every pass; leaves
     accumulate until someone zeroes them, as in PyTorch. Returns the nodes of the
-    graph, parents first.
+    graph, parents first. A pass that fails half-way (a rule raising) puts every
+    gradient back as it was, so the next pass does not count anything twice.
 
     Which op results keep their gradient afterwards: every Value (its graphs are there
     to be drawn, and a float costs nothing to keep). Tensors, as in PyTorch, keep only
@@ -167,29 +270,33 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool,
                    keep_all_grads: bool) -> list[Node]:
     order = topo_order(root)
     op_results = [node for node in order if node._rule is not None]
-    for node in op_results:  # check everything before changing anything
-        if node._saved is FREED:
-            raise RuntimeError(
-                f"backward: the graph through {node._describe()} was already used by an "
-                "earlier backward() and its saved values were freed; pass "
-                "retain_graph=True to the first backward() to go through it twice"
-            )
+    check_before_backward(op_results)
+    before = [node.grad for node in order]  # to undo a pass that fails (collect, restore)
     blank = root._blank_grad
-    for node in op_results:  # op results start every pass afresh: never a stale gradient
-        node.grad = blank
-    if root._rule is None and root.grad is not None:
-        root.grad = root.grad + seed  # a leaf as the root accumulates like any leaf
-    else:
-        root.grad = seed
-
-    if blank is None:  # Tensors: gradients start as None, and some parents need none
-        _propagate_arrays(op_results, root, keep_all_grads)
-    else:  # Values: a float gradient for every node, the tightest loop
-        _propagate_floats(op_results)
+    try:
+        for node in op_results:  # op results start every pass afresh: never a stale grad
+            node.grad = blank
+        if root._rule is None and root.grad is not None:
+            root.grad = root.grad + seed  # a leaf as the root accumulates like any leaf
+        else:
+            root.grad = seed
+        if blank is None:  # Tensors: gradients start as None, and some parents need none
+            _propagate_arrays(op_results, root, keep_all_grads)
+        else:  # Values: a float gradient for every node, the tightest loop
+            _propagate_floats(op_results)
+    except BaseException:
+        for node, grad in zip(order, before, strict=True):
+            node.grad = grad
+        raise
     if not retain_graph:
-        for node in op_results:
-            node._saved = FREED
+        free_saved(op_results)
     return order
+
+
+def free_saved(op_results: list[Node]) -> None:
+    """After a backward pass: release what the rules saved (a second pass then raises)."""
+    for node in op_results:
+        node._saved = USED if node._saved is None else FREED
 
 
 def _propagate_floats(op_results: list[Node]) -> None:

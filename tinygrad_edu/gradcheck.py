@@ -5,7 +5,9 @@ The derivative of f at x is approximated by the central difference
     (f(x + eps) - f(x - eps)) / (2 eps)
 
 computed in float64, one input element at a time, and compared with what
-backpropagation says.
+backpropagation says. `gradgradcheck` does the same one level up: the second
+derivatives (a backward pass through the backward pass, ``create_graph=True``) against
+central differences of the first derivative.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .autograd import no_grad
+from .autograd import enable_grad, no_grad
+from .backprop import grad
 from .scalar import Value
 from .tensor import Tensor
 
-__all__ = ["gradcheck", "numerical_grad", "GradcheckError"]
+__all__ = ["gradcheck", "gradgradcheck", "numerical_grad", "GradcheckError"]
 
 
 class GradcheckError(AssertionError):
@@ -123,5 +126,92 @@ def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
                 f"numeric {numeric[worst]:.8g} (|difference| {difference[worst]:.3g} > "
                 f"atol + rtol*|numeric| = {allowed[worst]:.3g}; {int(failing.sum())} of "
                 f"{failing.size} elements fail)"
+            )
+    return True
+
+
+def gradgradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
+                  rtol: float = 1e-3) -> bool:
+    """Check ``fn``'s second derivatives at ``inputs`` against central differences of
+    its first derivative.
+
+    The first derivative comes from ``grad(..., create_graph=True)`` and is folded into
+    one number along fixed random directions u, one per checked input (w weights the
+    output as in `gradcheck`)::
+
+        s(x) = Σ_i ⟨u_i, ∂(Σ w · fn(x))/∂x_i⟩
+
+    Backpropagating through s gives the Hessian times u -- the second derivatives the
+    engine computes -- and they must equal the central differences of s. Inputs are
+    chosen, copied and reported as in `gradcheck`; returns True or raises
+    GradcheckError.
+
+    >>> from tinygrad_edu import Value, gradgradcheck
+    >>> gradgradcheck(lambda x: x.tanh() * x, Value(0.3))
+    True
+    """
+    inputs = [_float64_copy(item) for item in inputs]
+    checked = [
+        i for i, item in enumerate(inputs)
+        if isinstance(item, Value) or (isinstance(item, Tensor) and item.requires_grad)
+    ]
+    if not checked:
+        raise ValueError(
+            "gradgradcheck: no input to check; pass Tensors with requires_grad=True or Values"
+        )
+    output = fn(*inputs)
+    if not isinstance(output, (Tensor, Value)):
+        raise TypeError(
+            f"gradgradcheck: fn must return a Tensor or Value, got {type(output).__name__}"
+        )
+    rng = np.random.default_rng(0)
+    shape = np.shape(output.data)
+    weights = rng.standard_normal(shape) if np.size(output.data) > 1 else np.ones(shape)
+    directions = [rng.standard_normal(np.shape(inputs[i].data)) for i in checked]
+
+    def first_derivative(*args):
+        """s(x), as a Value/Tensor with a graph (numerical_grad calls this under no_grad)."""
+        with enable_grad():
+            out = fn(*args)
+            weighting = Tensor(weights, dtype=np.float64) if isinstance(out, Tensor) else None
+            grads = grad(out, [args[i] for i in checked], grad_outputs=weighting,
+                         create_graph=True, allow_unused=True)
+            total = Value(0.0) if isinstance(out, Value) else Tensor(0.0, dtype=np.float64)
+            for first, direction in zip(grads, directions, strict=True):
+                if first is None:  # this input does not reach the output at all
+                    continue
+                if isinstance(first, Tensor):
+                    total = total + (first * Tensor(direction, dtype=np.float64)).sum()
+                else:
+                    total = total + first * float(direction)
+        return total
+
+    along = first_derivative(*inputs)
+    wanted = [inputs[i] for i in checked]
+    # a first derivative that does not depend on the inputs has second derivatives 0
+    seconds = grad(along, wanted, allow_unused=True) if along.requires_grad else [None] * len(
+        wanted)
+    for which, second in zip(checked, seconds, strict=True):
+        item = inputs[which]
+        numeric = np.atleast_1d(numerical_grad(first_derivative, inputs, which, 1.0, eps))
+        analytic = np.zeros_like(numeric) if second is None else np.atleast_1d(
+            np.asarray(second.data, dtype=np.float64)).reshape(-1)
+        difference = np.abs(analytic - numeric)
+        allowed = atol + rtol * np.abs(numeric)
+        failing = ~(difference <= allowed)  # a nan fails too
+        if failing.any():
+            worst = int(np.argmax(np.where(failing, difference - allowed, -np.inf)))
+            if np.isnan(difference).any():
+                worst = int(np.flatnonzero(np.isnan(difference))[0])
+            name = f" {item.label!r}" if item.label else ""
+            where = "" if isinstance(item, Value) else (
+                f", element {tuple(int(i) for i in np.unravel_index(worst, item.shape))}"
+                f" of shape {item.shape}"
+            )
+            raise GradcheckError(
+                f"gradgradcheck: input {which}{name}{where}: second derivative along u "
+                f"analytic {analytic[worst]:.8g}, numeric {numeric[worst]:.8g} "
+                f"(|difference| {difference[worst]:.3g} > atol + rtol*|numeric| = "
+                f"{allowed[worst]:.3g}; {int(failing.sum())} of {failing.size} elements fail)"
             )
     return True

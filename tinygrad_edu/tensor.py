@@ -1,10 +1,16 @@
 """`Tensor`: the numpy engine. One numpy array per node.
 
-The class here holds what every tensor has (data, dtype, shape, backward). The ops are
-grouped by kind in two mixins, each op's forward beside its local derivative rule:
+The class here holds what every tensor has (data, dtype, shape, backward) and one typed
+line per op; each op itself -- its forward beside its declared rule -- lives in the
+module named for its kind:
 
-* `tensor_math.ElementwiseOps` -- ``+ - * / ** @``, exp, log, tanh, relu, ...
-* `tensor_shape.ShapeOps`      -- sum/mean/max/min, reshape, transpose, indexing, softmax
+* `tensor_math`   -- ``+ - * / ** @``
+* `tensor_elementwise` -- exp, log, tanh, relu, sin, gelu, maximum, clip, ...
+* `tensor_reduce` -- sum, mean, max/min, var/std, argmax, logsumexp, softmax
+* `tensor_shape`  -- reshape, permute, transpose, expand, flip, pad, indexing, gather, split
+* `tensor_functions` -- cat, stack, where
+
+Dtypes follow numpy's promotion; a Python number is "weak" (see `tensor_dtypes`).
 """
 
 from __future__ import annotations
@@ -13,49 +19,33 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .autograd import Node, grad_mode, run_backward
-from .tensor_math import ElementwiseOps
-from .tensor_shape import ShapeOps
+from . import tensor_elementwise as _elementwise
+from . import tensor_math as _math
+from . import tensor_reduce as _reduce
+from . import tensor_shape as _shape
+from .autograd import Node, grad_mode, is_grad_enabled, run_backward
+from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, weak_dtype
 
 __all__ = ["Tensor"]
 
 _new_object = object.__new__
-DEFAULT_DTYPE = np.dtype(np.float32)
 
 
-def as_array(data, dtype=None, who: str = "Tensor") -> np.ndarray:
-    """Turn ``data`` (array, nested lists, number, Tensor) into an ndarray of numbers.
+class _DataClock:
+    """Counts assignments to any Tensor's ``.data``. Each tensor keeps the count of its
+    last assignment and each op the count when it ran: a parent written after the op
+    ran was changed under it (a version counter that costs one read per op)."""
 
-    Float32 unless ``dtype`` says otherwise. An ndarray that already has the wanted
-    dtype is used as it is, without a copy (as ``torch.from_numpy`` does).
-    """
-    if isinstance(data, Tensor):
-        data = data.data
-    if isinstance(data, (str, bytes)):
-        raise TypeError(f"{who}: data must be numbers, got {type(data).__name__} {data!r}")
-    try:
-        array = np.asarray(data)
-    except ValueError as error:  # ragged nested lists
-        raise ValueError(
-            f"{who}: data is not a rectangular array of numbers "
-            f"(rows of different lengths?): {error}"
-        ) from None
-    if array.dtype.kind not in "biuf":
-        # name the first element that is not a number, e.g. the None in [1.0, None]
-        numbers = (int, float, np.integer, np.floating)
-        example = next((item for item in array.flat if not isinstance(item, numbers)),
-                       array.flat[0] if array.size else None)
-        raise TypeError(
-            f"{who}: data must be numbers, got an array of {array.dtype} "
-            f"(first non-number: {type(example).__name__} {example!r})"
-        )
-    wanted = DEFAULT_DTYPE if dtype is None else np.dtype(dtype)
-    if array.dtype != wanted:
-        array = array.astype(wanted)
-    return array
+    __slots__ = ("now",)
+
+    def __init__(self) -> None:
+        self.now = 0
 
 
-class Tensor(ElementwiseOps, ShapeOps, Node):
+_clock = _DataClock()
+
+
+class Tensor(Node):
     """An n-dimensional array that remembers how it was computed.
 
     >>> a = Tensor([[1.0, -2.0], [3.0, 4.0]], requires_grad=True)
@@ -68,23 +58,28 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
     Float32 unless ``dtype=`` says otherwise (``dtype=np.float64`` for gradient checks).
     As in PyTorch, after ``backward()`` the leaves hold their gradients and intermediate
     tensors do not, unless they called ``retain_grad()``; ``backward(keep_all_grads=True)``
-    keeps every gradient of the graph (to draw it with `viz`).
+    keeps every gradient of the graph (to draw it with `viz`). Assigning ``.data``
+    (``x.data = ...``, ``x.data -= ...``) counts as a change: a backward pass through an
+    op that used the old data raises instead of giving a wrong gradient. (Writing into the
+    array itself, ``x.data[0] = 5``, cannot be seen.) Comparisons give bool tensors.
     """
 
-    __slots__ = ("data", "requires_grad", "_retains_grad")
+    __slots__ = ("_data", "requires_grad", "_retains_grad", "_written", "_stamp")
     _blank_grad = None
     _keeps_all_grads = False
     # Make numpy hand `ndarray + Tensor` to Tensor.__radd__ instead of looping over it.
     __array_ufunc__ = None
+    __hash__ = Node.__hash__  # by identity, although == compares elements
 
     def __init__(self, data, requires_grad: bool = False, dtype=None, label: str = "") -> None:
-        self.data = as_array(data, dtype)
-        if requires_grad and self.data.dtype.kind != "f":
+        self._data = as_array(data, dtype)
+        if requires_grad and self._data.dtype.kind != "f":
             raise TypeError(
-                f"Tensor: requires_grad=True needs a floating-point dtype, got {self.data.dtype}"
+                f"Tensor: requires_grad=True needs a floating-point dtype, got {self._data.dtype}"
             )
         self.requires_grad = bool(requires_grad)
         self._retains_grad = False
+        self._written = 0
         self.grad = None
         self.label = label
         self.parents = ()
@@ -93,71 +88,153 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
         self._rule = None
         self._saved = None
 
-    def _from_op(self, data, parents: tuple, op: str, rule, args: tuple = (), saved=None) -> Tensor:
-        """The Tensor an op returns. It joins the graph only when grad mode is on and some
-        parent requires grad; otherwise it is a plain constant."""
+    @property
+    def data(self) -> np.ndarray:
+        """The numbers, as an ndarray (shared, not copied)."""
+        return self._data
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value if type(value) is np.ndarray else np.asarray(value)
+        # ops recorded before this moment will refuse to back-propagate through it
+        _clock.now += 1
+        self._written = _clock.now
+
+    @staticmethod
+    def from_op(data, parents: tuple, op: str, rule, args: tuple = (), saved=None) -> Tensor:
+        """The Tensor an op returns (`tinygrad_edu.ops.apply` calls this). It joins the
+        graph only when grad mode is on and some parent requires grad; otherwise it is a
+        plain constant."""
         out = _new_object(Tensor)
-        out.data = data if type(data) is np.ndarray else np.asarray(data)
+        out._data = data if type(data) is np.ndarray else np.asarray(data)
         out.grad = None
         out.label = ""
         out._retains_grad = False
-        if grad_mode.enabled:
+        out._written = 0
+        if grad_mode.threads_off == 0 or is_grad_enabled():
             for parent in parents:
                 if parent.requires_grad:
                     out.parents, out.op, out.args = parents, op, args
                     out._rule, out._saved, out.requires_grad = rule, saved, True
+                    out._stamp = _clock.now
                     return out
         out.parents, out.op, out.args = (), "", ()
         out._rule, out._saved, out.requires_grad = None, None, False
         return out
 
-    def _lift(self, other) -> Tensor:
-        """A plain number or array on the other side of an op becomes a constant Tensor
-        of our dtype, so ``x * 2`` stays float32."""
+
+    def _constant_of(self, data) -> Tensor:
+        """``data`` as a constant Tensor (the 2 in ``x * 2``)."""
+        if isinstance(data, Tensor):
+            return data
+        out = Tensor(data, dtype=data.dtype if isinstance(data, np.ndarray) and
+                     data.dtype.kind in REAL_KINDS else self._data.dtype)
+        out._constant = True
+        return out
+
+    def _operand(self, other) -> tuple[Tensor, np.dtype | None]:
+        """The other side of a binary op as a Tensor, and the result dtype a Python number
+        asks for (None: numpy's promotion decides)."""
         if isinstance(other, Tensor):
-            return other
-        return Tensor(as_array(other, self.data.dtype, who="operand"), dtype=self.data.dtype)
+            return other, None
+        if isinstance(other, Node):
+            raise TypeError(f"cannot combine a Tensor with a {type(other).__name__}")
+        if isinstance(other, (int, float, bool, np.number, np.bool_)):
+            dtype = weak_dtype(self._data.dtype, other)
+            out = Tensor(np.asarray(other, dtype=dtype), dtype=dtype)
+        elif self._data.dtype.kind == "f":  # a list or an array takes our float dtype
+            out, dtype = Tensor(as_array(other, self._data.dtype, "operand"),
+                                dtype=self._data.dtype), None
+        else:  # beside an int or bool tensor, numpy's promotion decides
+            array = np.asarray(other)
+            out, dtype = Tensor(as_array(array, array.dtype, "operand"), dtype=array.dtype), None
+        out._constant = True
+        return out, dtype
+
+    def _seed(self, weight, who: str):
+        if weight is None:
+            if self._data.size != 1:
+                raise RuntimeError(
+                    f"{who}: this tensor has shape {self.shape}, not a single number; "
+                    "reduce it first (.sum() or .mean()) or pass grad= (grad_outputs= for "
+                    f"grad()) an array of shape {self.shape}")
+            return np.ones(self._data.shape, self._data.dtype)
+        if isinstance(weight, Tensor):
+            if weight.shape != self.shape:
+                raise ValueError(f"{who}: grad has shape {weight.shape} but the tensor has "
+                                 f"shape {self.shape}")
+            return weight
+        seed = np.array(weight, dtype=self._data.dtype)
+        if seed.shape != self.shape:
+            raise ValueError(f"{who}: grad has shape {seed.shape} but the tensor has shape "
+                             f"{self.shape}")
+        return seed
+
+    def _check_unchanged(self) -> None:
+        if _clock.now == self._stamp:  # no data was assigned anywhere since this op ran
+            return
+        for parent in self.parents:
+            if parent._written > self._stamp:
+                raise RuntimeError(
+                    f"backward: {parent._describe()} (shape {parent.shape}) was changed in "
+                    f"place after {self.op!r} used it, so its gradient would be wrong; "
+                    "compute the forward pass again after changing it (or change a copy)")
 
     # ---- what a tensor is ----
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self.data.shape
+        return self._data.shape
 
     @property
     def ndim(self) -> int:
-        return self.data.ndim
+        return self._data.ndim
 
     @property
     def dtype(self) -> np.dtype:
-        return self.data.dtype
+        return self._data.dtype
 
     @property
     def size(self) -> int:
         """The number of elements (numpy's ``size``)."""
-        return self.data.size
+        return self._data.size
 
     def __len__(self) -> int:
-        if self.data.ndim == 0:
+        if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return len(self.data)
+        return len(self._data)
 
     def numpy(self) -> np.ndarray:
         """The data as an ndarray (shared, not copied)."""
-        return self.data
+        return self._data
 
     def item(self) -> float:
         """The single number in a one-element tensor."""
-        if self.data.size != 1:
+        if self._data.size != 1:
             raise ValueError(
-                f"item: tensor of shape {self.shape} has {self.data.size} elements; "
+                f"item: tensor of shape {self.shape} has {self._data.size} elements; "
                 "item() needs exactly one"
             )
-        return self.data.item()
+        return self._data.item()
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"bool: the truth value of a tensor with {self._data.size} elements is "
+                "ambiguous; use .any() or .all()")
+        return bool(self._data.item())
+
+    def any(self) -> bool:
+        """True if any element is nonzero."""
+        return bool(self._data.any())
+
+    def all(self) -> bool:
+        """True if every element is nonzero."""
+        return bool(self._data.all())
 
     def detach(self) -> Tensor:
         """The same data as a new leaf that does not require grad."""
-        return Tensor(self.data, dtype=self.data.dtype)
+        return Tensor(self._data, dtype=self._data.dtype)
 
     def retain_grad(self) -> Tensor:
         """Ask this intermediate tensor to keep its gradient after ``backward()`` (leaves
@@ -171,9 +248,117 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
         """True for an intermediate tensor that will keep its gradient (PyTorch's name)."""
         return self._retains_grad
 
+
+    # ---- arithmetic with full numpy broadcasting; numbers and arrays on either side ----
+
+    def __add__(self, other) -> Tensor: return _math.add(self, other)
+    def __radd__(self, other) -> Tensor: return _math.add(self, other, reflected=True)
+    def __sub__(self, other) -> Tensor: return _math.sub(self, other)
+    def __rsub__(self, other) -> Tensor: return _math.sub(self, other, reflected=True)
+    def __mul__(self, other) -> Tensor: return _math.mul(self, other)
+    def __rmul__(self, other) -> Tensor: return _math.mul(self, other, reflected=True)
+    def __truediv__(self, other) -> Tensor: return _math.truediv(self, other)
+    def __rtruediv__(self, other) -> Tensor: return _math.truediv(self, other, reflected=True)
+    def __pow__(self, exponent) -> Tensor: return _math.power(self, exponent)
+    def __rpow__(self, base) -> Tensor: return _math.power(self, base, reflected=True)
+    def __matmul__(self, other) -> Tensor: return _math.matmul(self, other)
+    def __rmatmul__(self, other) -> Tensor: return _math.matmul(self._operand(other)[0], self)
+    def matmul(self, other) -> Tensor: return _math.matmul(self, other)
+    def __neg__(self) -> Tensor: return _math.neg(self)
+    def __pos__(self) -> Tensor: return self
+
+    # ---- comparisons: bool tensors, no gradient ----
+
+    def _compare(self, ufunc, other) -> Tensor:
+        other = other.data if isinstance(other, Tensor) else other
+        return self._constant_of(np.asarray(ufunc(self._data, other)))
+
+    def __eq__(self, other) -> Tensor: return self._compare(np.equal, other)  # type: ignore[override]
+    def __ne__(self, other) -> Tensor: return self._compare(np.not_equal, other)  # type: ignore[override]
+    def __lt__(self, other) -> Tensor: return self._compare(np.less, other)
+    def __le__(self, other) -> Tensor: return self._compare(np.less_equal, other)
+    def __gt__(self, other) -> Tensor: return self._compare(np.greater, other)
+    def __ge__(self, other) -> Tensor: return self._compare(np.greater_equal, other)
+
+    # ---- elementwise functions (tensor_elementwise) ----
+
+    def exp(self) -> Tensor: return _elementwise.unary("exp", self)
+    def log(self) -> Tensor: return _elementwise.unary("log", self)
+    def sqrt(self) -> Tensor: return _elementwise.unary("sqrt", self)
+    def abs(self) -> Tensor: return _elementwise.unary("abs", self)
+    def __abs__(self) -> Tensor: return _elementwise.unary("abs", self)
+    def tanh(self) -> Tensor: return _elementwise.unary("tanh", self)
+    def sigmoid(self) -> Tensor: return _elementwise.unary("sigmoid", self)
+    def relu(self) -> Tensor: return _elementwise.unary("relu", self)
+    def sin(self) -> Tensor: return _elementwise.unary("sin", self)
+    def cos(self) -> Tensor: return _elementwise.unary("cos", self)
+    def log1p(self) -> Tensor: return _elementwise.unary("log1p", self)
+    def expm1(self) -> Tensor: return _elementwise.unary("expm1", self)
+    def softplus(self) -> Tensor: return _elementwise.unary("softplus", self)
+    def silu(self) -> Tensor: return _elementwise.unary("silu", self)
+    def gelu(self) -> Tensor: return _elementwise.unary("gelu", self)
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return _elementwise.leaky_relu(self, negative_slope)
+    def elu(self, alpha: float = 1.0) -> Tensor: return _elementwise.elu(self, alpha)
+    def maximum(self, other) -> Tensor: return _elementwise.maximum(self, other)
+    def minimum(self, other) -> Tensor: return _elementwise.minimum(self, other)
+    def clip(self, min=None, max=None) -> Tensor: return _elementwise.clip(self, min, max)  # noqa: A002
+    clamp = clip  # PyTorch's name
+
+    # ---- reductions over None (everything), an int or a tuple of axes (tensor_reduce) ----
+
+    def sum(self, axis=None, keepdims: bool = False) -> Tensor:
+        return _reduce.reduce_sum(self, axis, keepdims)
+    def mean(self, axis=None, keepdims: bool = False) -> Tensor:
+        return _reduce.mean(self, axis, keepdims)
+    def max(self, axis=None, keepdims: bool = False) -> Tensor:
+        return _reduce.extreme("max", np.max, self, axis, keepdims)
+    def min(self, axis=None, keepdims: bool = False) -> Tensor:
+        return _reduce.extreme("min", np.min, self, axis, keepdims)
+    def var(self, axis=None, correction: int = 1, keepdims: bool = False) -> Tensor:
+        return _reduce.var(self, axis, correction, keepdims)
+    def std(self, axis=None, correction: int = 1, keepdims: bool = False) -> Tensor:
+        """√var (a composite of var and sqrt)."""
+        return _reduce.var(self, axis, correction, keepdims).sqrt()
+    def argmax(self, axis=None, keepdims: bool = False) -> Tensor:
+        return _reduce.arg_extreme("argmax", np.argmax, self, axis, keepdims)
+    def argmin(self, axis=None, keepdims: bool = False) -> Tensor:
+        return _reduce.arg_extreme("argmin", np.argmin, self, axis, keepdims)
+    def logsumexp(self, axis=None, keepdims: bool = False) -> Tensor:
+        return _reduce.logsumexp(self, axis, keepdims)
+    def softmax(self, axis: int = -1) -> Tensor: return _reduce.softmax(self, axis)
+    def log_softmax(self, axis: int = -1) -> Tensor: return _reduce.log_softmax(self, axis)
+
+    # ---- shape and indexing (tensor_shape) ----
+
+    def reshape(self, *shape) -> Tensor: return _shape.reshape(self, *shape)
+    def flatten(self) -> Tensor: return _shape.reshape(self, -1)
+    def squeeze(self, axis=None) -> Tensor: return _shape.squeeze(self, axis)
+    def unsqueeze(self, axis: int) -> Tensor: return _shape.unsqueeze(self, axis)
+    def permute(self, *dims) -> Tensor: return _shape.permute(self, *dims)
+    def transpose(self, dim0: int, dim1: int) -> Tensor: return _shape.transpose(self, dim0, dim1)
+    swapaxes = transpose  # numpy's and PyTorch's other name for it
+    @property
+    def T(self) -> Tensor: return _shape.permute(self, *reversed(range(self._data.ndim)))
+    def expand(self, *sizes) -> Tensor: return _shape.expand(self, *sizes)
+    def flip(self, dims=None) -> Tensor: return _shape.flip(self, dims)
+    def pad(self, pad_width, value: float = 0.0) -> Tensor:
+        return _shape.pad(self, pad_width, value)
+    def __getitem__(self, index) -> Tensor: return _shape.getitem(self, index)
+    def gather(self, dim: int, index) -> Tensor: return _shape.gather(self, dim, index)
+    def split(self, split_size_or_sections, dim: int = 0) -> list[Tensor]:
+        return _shape.split(self, split_size_or_sections, dim)
+    def chunk(self, chunks: int, dim: int = 0) -> list[Tensor]:
+        return _shape.chunk(self, chunks, dim)
+    def masked_fill(self, mask, value: float) -> Tensor:
+        """``value`` where ``mask`` is True, else this tensor's element."""
+        from .tensor_functions import where
+
+        return where(mask, self._constant_of(np.asarray(value, self._data.dtype)), self)
+
     # ---- backpropagation ----
 
-    def backward(self, grad=None, retain_graph: bool = False,
+    def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False,
                  keep_all_grads: bool = False) -> None:
         """Fill ``.grad`` of the leaves this tensor depends on (and of tensors that called
         ``retain_grad()``; of every tensor in the graph with ``keep_all_grads=True``).
@@ -181,28 +366,28 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
         ``grad`` is d(final result)/d(this tensor); leave it out for a one-element tensor
         such as a loss. Leaves accumulate gradients across calls until zeroed.
         ``retain_graph=True`` keeps the saved buffers for another backward() through
-        the same graph.
+        the same graph. ``create_graph=True`` makes the gradients Tensors with a graph
+        of their own, so they can be differentiated again.
         """
         if not self.requires_grad:
             raise RuntimeError(
                 "backward: this tensor does not require grad: create an input with "
                 "Tensor(..., requires_grad=True) (and do not compute under no_grad())"
             )
-        if grad is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward: this tensor has shape {self.shape}, not a single number; "
-                    "reduce it first (.sum() or .mean()) or pass grad= an array of shape "
-                    f"{self.shape}"
-                )
-            seed = np.ones(self.data.shape, self.data.dtype)
-        else:
-            seed = np.array(grad.data if isinstance(grad, Tensor) else grad, dtype=self.data.dtype)
-            if seed.shape != self.shape:
-                raise ValueError(
-                    f"backward: grad has shape {seed.shape} but the tensor has shape {self.shape}"
-                )
-        for node in run_backward(self, seed, retain_graph, keep_all_grads):
+        seed = self._seed(grad, "backward")
+        if create_graph:
+            from .backprop import commit_graph_grads, graph_backward
+
+            order, grads = graph_backward([self], [seed], True, retain_graph is not False)
+            if keep_all_grads:
+                for node in order:
+                    if node._rule is not None:
+                        node._retains_grad = True
+            commit_graph_grads(order, grads, self)
+            return
+        if isinstance(seed, Tensor):
+            seed = seed.data
+        for node in run_backward(self, seed, bool(retain_graph), keep_all_grads):
             # numpy ufuncs turn 0-d arrays into numpy scalars, and mixing float32 with
             # float64 promotes: keep every .grad an ndarray of its own tensor's dtype
             grad = node.grad
@@ -212,10 +397,10 @@ class Tensor(ElementwiseOps, ShapeOps, Node):
     # ---- display ----
 
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, prefix="Tensor(")
+        body = np.array2string(self._data, separator=", ", precision=4, prefix="Tensor(")
         extras = []
-        if self.data.dtype != DEFAULT_DTYPE:
-            extras.append(f"dtype={self.data.dtype}")
+        if self._data.dtype != DEFAULT_DTYPE:
+            extras.append(f"dtype={self._data.dtype}")
         if self.requires_grad:
             extras.append("requires_grad=True")
         if self.label:

@@ -1,11 +1,24 @@
-"""Reductions, reshaping, indexing and softmax of `Tensor`, each forward beside its
-local derivative rule."""
+"""Shape changes and indexing of `Tensor` -- reshape, permute, transpose, expand, flip,
+pad, indexing, gather -- each one unit: its rule, declared with its math and drawing
+text, then its forward. None of them computes anything: their rules only move the
+upstream gradient back to where each element came from.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-__all__ = ["ShapeOps", "normalize_axes"]
+from .autograd import Node
+from .ops import declare
+
+if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
+    from .tensor import Tensor
+
+__all__ = ["normalize_axes", "single_axis", "expand_to", "reshape", "permute", "transpose",
+           "squeeze", "unsqueeze", "expand", "flip", "pad", "getitem", "gather", "split",
+           "chunk"]
 
 
 def normalize_axes(op: str, axis, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -32,184 +45,255 @@ def single_axis(op: str, axis, shape: tuple[int, ...]) -> int:
     return normalize_axes(op, axis, shape)[0]
 
 
-def _spread(upstream: np.ndarray, axes: tuple, keepdims: bool, shape: tuple) -> np.ndarray:
-    """Undo a reduction's shape: put back the reduced axes and broadcast along them."""
-    if not keepdims:
-        upstream = np.expand_dims(upstream, axes)
-    return np.broadcast_to(upstream, shape)
+def expand_to(x, shape: tuple):
+    """``x`` broadcast to ``shape``: a read-only numpy view, or the Tensor op `expand`."""
+    if isinstance(x, Node):
+        return x.expand(*shape) if x.shape != tuple(shape) else x
+    return np.broadcast_to(x, shape)
 
 
-# ---- local derivative rules: (node, upstream) -> one gradient per parent ----
+def _sizes(shape) -> tuple:
+    """``f(2, 3)`` or ``f((2, 3))`` -> (2, 3)."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return tuple(shape)
 
 
-def _sum_rule(node, upstream):  # d(Σ a)/da_i = 1 for every element summed
-    (a,), (axes, keepdims) = node.parents, node.args
-    return (_spread(upstream, axes, keepdims, a.data.shape),)
-
-
-def _mean_rule(node, upstream):  # d(mean a)/da_i = 1/n
-    (a,), (axes, keepdims) = node.parents, node.args
-    count = 1
-    for ax in axes:
-        count *= a.data.shape[ax]
-    return (_spread(upstream / count, axes, keepdims, a.data.shape),)
-
-
-def _extreme_rule(node, upstream):
-    """max/min: the gradient goes to the element that was picked. Tie rule: when several
-    elements share the extreme value, they share the gradient equally (a valid
-    subgradient, and the same choice as PyTorch's amax/amin)."""
-    (a,), (axes, keepdims) = node.parents, node.args
-    extreme = node.data if keepdims else np.expand_dims(node.data, axes)
-    picked = a.data == extreme
-    count = picked.sum(axis=axes, keepdims=True, dtype=upstream.dtype)  # keep float32 grads float32
-    if not keepdims:
-        upstream = np.expand_dims(upstream, axes)
-    return (picked * (upstream / count),)
-
-
-def _reshape_rule(node, upstream):  # reshaping moves no numbers: reshape the gradient back
+@declare("reshape", symbol="reshape", math="reshaping moves no numbers: ∂/∂a = 1, reshaped back",
+         local=("1, reshaped back",))
+def _reshape_rule(node, upstream):
     return (upstream.reshape(node.parents[0].data.shape),)
 
 
-def _transpose_rule(node, upstream):  # move the axes back where they came from
+def reshape(a: Tensor, *shape) -> Tensor:
+    """``reshape(2, 3)`` or ``reshape((2, 3))``; one size may be -1."""
+    shape = _sizes(shape)
+    try:
+        out = a.data.reshape(shape)
+    except (ValueError, TypeError):
+        raise ValueError(f"reshape: cannot reshape a tensor of shape {a.shape} "
+                         f"({a.data.size} elements) into {shape}") from None
+    return a.from_op(out, (a,), "reshape", _reshape_rule, (shape,))
+
+
+def squeeze(a: Tensor, axis=None) -> Tensor:
+    """Drop axes of size 1 (all of them, or the given ones)."""
+    shape = a.data.shape
+    axes = [i for i, s in enumerate(shape) if s == 1] if axis is None else \
+        normalize_axes("squeeze", axis, shape)
+    for ax in axes:
+        if shape[ax] != 1:
+            raise ValueError(f"squeeze: axis {ax} of shape {shape} has size {shape[ax]}, not 1")
+    return reshape(a, tuple(s for i, s in enumerate(shape) if i not in axes))
+
+
+def unsqueeze(a: Tensor, axis: int) -> Tensor:
+    """A new axis of size 1 at position ``axis`` (negatives count from the new end)."""
+    ndim = a.data.ndim + 1
+    if not isinstance(axis, (int, np.integer)) or not -ndim <= axis < ndim:
+        raise ValueError(f"unsqueeze: axis {axis!r} is out of range for a result of "
+                         f"{ndim} dimensions")
+    shape = list(a.data.shape)
+    shape.insert(int(axis) % ndim, 1)
+    return reshape(a, tuple(shape))
+
+
+def _permuted(x, axes: tuple):
+    return x.permute(*axes) if isinstance(x, Node) else x.transpose(axes)
+
+
+@declare("permute", symbol="permute", math="∂/∂a = 1, its axes moved back",
+         local=("1, axes moved back",))
+def _permute_rule(node, upstream):
     (axes,) = node.args
-    return (upstream.transpose(np.argsort(axes)),)
+    return (_permuted(upstream, tuple(int(i) for i in np.argsort(axes))),)
 
 
-def _getitem_rule(node, upstream):  # the gradient lands in the places that were read
-    (a,), (index, repeats_possible) = node.parents, node.args
-    grad = np.zeros_like(a.data)
-    if repeats_possible:  # integer-array indices may read one place twice: add, not overwrite
-        np.add.at(grad, index, upstream)
-    else:
-        grad[index] = upstream
-    return (grad,)
+def permute(a: Tensor, *dims) -> Tensor:
+    """Reorder all the axes: result axis i is input axis ``dims[i]`` (PyTorch's permute)."""
+    dims = _sizes(dims)
+    ndim = a.data.ndim
+    in_range = all(isinstance(ax, (int, np.integer)) and -ndim <= ax < ndim for ax in dims)
+    if not in_range or sorted(int(ax) % ndim for ax in dims) != list(range(ndim)):
+        raise ValueError(f"permute: dims {dims} are not a permutation of the {ndim} axes "
+                         f"of a tensor of shape {a.shape}")
+    dims = tuple(int(ax) % ndim for ax in dims)
+    return a.from_op(a.data.transpose(dims), (a,), "permute", _permute_rule, (dims,))
 
 
-def _softmax_rule(node, upstream):  # ds_i/dx_j = s_i(δ_ij - s_j)
-    (axis,) = node.args
-    s = node.data
-    return (s * (upstream - (upstream * s).sum(axis=axis, keepdims=True)),)
+def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
+    """Swap two axes, as PyTorch's ``transpose(dim0, dim1)`` (use `permute` for a full
+    reordering; ``.T`` reverses all axes)."""
+    ndim = a.data.ndim
+    for dim in (dim0, dim1):
+        if not isinstance(dim, (int, np.integer)) or not -max(ndim, 1) <= dim < max(ndim, 1):
+            raise ValueError(f"transpose: dim {dim!r} is out of range for a tensor of shape "
+                             f"{a.shape}")
+    if ndim == 0:
+        return permute(a)
+    order = list(range(ndim))
+    first, second = int(dim0) % ndim, int(dim1) % ndim
+    order[first], order[second] = order[second], order[first]
+    return permute(a, tuple(order))
 
 
-def _log_softmax_rule(node, upstream):  # d log s_i/dx_j = δ_ij - s_j
-    (axis,) = node.args
-    return (upstream - np.exp(node.data) * upstream.sum(axis=axis, keepdims=True),)
+@declare("expand", symbol="expand", math="∂/∂a = 1, summed over the copies",
+         local=("upstream summed over the expanded axes",))
+def _expand_rule(node, upstream):
+    from .tensor_math import unbroadcast
+
+    return (unbroadcast(upstream, node.parents[0].data.shape),)
+
+
+def expand(a: Tensor, *sizes) -> Tensor:
+    """Broadcast to a larger shape without copying (-1 keeps a size), as PyTorch."""
+    sizes = _sizes(sizes)
+    shape = a.data.shape
+    extra = len(sizes) - len(shape)
+    wanted = tuple(shape[i - extra] if size == -1 and i >= extra else size
+                   for i, size in enumerate(sizes))
+    try:
+        out = np.broadcast_to(a.data, wanted)
+    except ValueError:
+        raise ValueError(f"expand: cannot expand shape {shape} to {sizes} (only axes of "
+                         "size 1 can grow, and new axes go in front)") from None
+    return a.from_op(out, (a,), "expand", _expand_rule, (wanted,))
+
+
+def _flipped(x, axes: tuple):
+    return x.flip(axes) if isinstance(x, Node) else np.flip(x, axes)
+
+
+@declare("flip", symbol="flip", math="∂/∂a = 1, flipped back", local=("1, flipped back",))
+def _flip_rule(node, upstream):
+    return (_flipped(upstream, node.args[0]),)
+
+
+def flip(a: Tensor, dims=None) -> Tensor:
+    """Reverse the order of elements along ``dims`` (default: every axis)."""
+    axes = normalize_axes("flip", dims, a.data.shape)
+    return a.from_op(np.flip(a.data, axes), (a,), "flip", _flip_rule, (axes,))
+
+
+@declare("pad", symbol="pad", math="∂/∂a = 1 inside, the padding gets nothing",
+         local=("the upstream without its padding",))
+def _pad_rule(node, upstream):
+    (widths, _) = node.args
+    inside = tuple(slice(before, size - after) for (before, after), size in
+                   zip(widths, upstream.shape, strict=True))
+    return (upstream[inside],)
+
+
+def pad(a: Tensor, pad_width, value: float = 0.0) -> Tensor:
+    """Surround with a constant: ``pad_width`` as numpy's (an int, a (before, after)
+    pair for every axis, or one pair per axis)."""
+    try:
+        widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (a.data.ndim, 2))
+    except ValueError:
+        raise ValueError(f"pad: pad_width {pad_width!r} does not fit a tensor of shape "
+                         f"{a.shape} (give one (before, after) pair per axis)") from None
+    if (widths < 0).any():
+        raise ValueError(f"pad: pad_width must not be negative, got {pad_width!r}")
+    widths = tuple((int(before), int(after)) for before, after in widths)
+    out = np.pad(a.data, widths, constant_values=value)
+    return a.from_op(out, (a,), "pad", _pad_rule, (widths, value))
+
+
+# ---- indexing ----
 
 
 def _plain_index(index):
     """Tensors used as indices become their arrays."""
     if isinstance(index, tuple):
-        return tuple(item.data if hasattr(item, "requires_grad") else item for item in index)
-    return index.data if hasattr(index, "requires_grad") else index
+        return tuple(item.data if isinstance(item, Node) else item for item in index)
+    return index.data if isinstance(index, Node) else index
 
 
-def _has_integer_array(index) -> bool:
-    """True when the index holds an integer array or list, which may repeat positions."""
+def _is_basic(index) -> bool:
+    """Only ints, slices, None and ``...``: no position can be read twice."""
     for item in index if isinstance(index, tuple) else (index,):
-        if isinstance(item, (list, np.ndarray)) and np.asarray(item).dtype.kind in "iu":
-            return True
-    return False
+        if not (item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice))):
+            return False
+    return True
 
 
-class ShapeOps:
-    """Reductions, shape changes, indexing and softmax of `Tensor` (a mixin)."""
+@declare("index_grad", symbol="[ ]ᵀ", math="puts each gradient back at the position it was "
+         "read from (repeated positions add)", local=("upstream at the picked elements",))
+def _index_grad_rule(node, upstream):
+    (index, _, _) = node.args
+    return (upstream[index],)
 
-    __slots__ = ()
 
-    # ---- reductions over None (everything), an int or a tuple of axes ----
+def _scatter(upstream, index, shape: tuple, basic: bool):
+    """Zeros of ``shape`` with ``upstream`` added at ``index`` (an op on a Tensor)."""
+    if isinstance(upstream, Node):
+        out = _scatter(upstream.data, index, shape, basic)
+        return upstream.from_op(out, (upstream,), "index_grad", _index_grad_rule,
+                                (index, shape, basic))
+    grad = np.zeros(shape, dtype=upstream.dtype)
+    if basic:
+        grad[index] = upstream
+    else:  # integer arrays may read one place twice: add, not overwrite
+        np.add.at(grad, index, upstream)
+    return grad
 
-    def sum(self, axis=None, keepdims: bool = False):
-        axes = normalize_axes("sum", axis, self.data.shape)
-        out = self.data.sum(axis=axes, keepdims=keepdims)
-        return self._from_op(out, (self,), "sum", _sum_rule, (axes, keepdims))
 
-    def mean(self, axis=None, keepdims: bool = False):
-        axes = normalize_axes("mean", axis, self.data.shape)
-        if self.data.size == 0:
-            raise ValueError(f"mean: cannot average an empty tensor of shape {self.shape}")
-        out = self.data.mean(axis=axes, keepdims=keepdims)
-        return self._from_op(out, (self,), "mean", _mean_rule, (axes, keepdims))
+@declare("index", symbol="[ ]", math="∂a[i]/∂a = 1 at the picked elements, else 0",
+         local=("1 at the picked elements, else 0",))
+def _getitem_rule(node, upstream):
+    (a,), (index, basic) = node.parents, node.args
+    return (_scatter(upstream, index, a.data.shape, basic),)
 
-    def max(self, axis=None, keepdims: bool = False):
-        """Largest element(s); see `_extreme_rule` for where the gradient goes on ties."""
-        return self._extreme("max", np.max, axis, keepdims)
 
-    def min(self, axis=None, keepdims: bool = False):
-        """Smallest element(s); ties share the gradient equally, as for max."""
-        return self._extreme("min", np.min, axis, keepdims)
+def getitem(a: Tensor, index) -> Tensor:
+    """Slices, integers, integer arrays, lists and tuples of positions (repeated ones add
+    up in the gradient) and boolean masks, as in numpy."""
+    index = _plain_index(index)
+    try:
+        out = a.data[index]
+    except IndexError as error:
+        raise IndexError(f"index: {error} (tensor shape {a.shape})") from None
+    return a.from_op(out, (a,), "index", _getitem_rule, (index, _is_basic(index)))
 
-    def _extreme(self, op: str, reduce, axis, keepdims: bool):
-        axes = normalize_axes(op, axis, self.data.shape)
-        if any(self.data.shape[ax] == 0 for ax in axes) or self.data.size == 0:
-            raise ValueError(f"{op}: cannot reduce an empty tensor of shape {self.shape}")
-        out = reduce(self.data, axis=axes, keepdims=keepdims)
-        return self._from_op(out, (self,), op, _extreme_rule, (axes, keepdims))
 
-    # ---- shape ----
+def gather(a: Tensor, dim: int, index) -> Tensor:
+    """``out[i][j] = a[i][index[i][j]]`` for ``dim=1`` (PyTorch's gather, any rank)."""
+    dim = single_axis("gather", dim, a.data.shape)
+    index = np.asarray(_plain_index(index))
+    if index.dtype.kind not in "iu" or index.ndim != a.data.ndim:
+        raise ValueError(f"gather: index must be an integer array with {a.data.ndim} "
+                         f"dimensions, got {index.dtype} of shape {index.shape}")
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[dim] = index
+    return getitem(a, tuple(grid))
 
-    def reshape(self, *shape):
-        """``reshape(2, 3)`` or ``reshape((2, 3))``; one size may be -1."""
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        try:
-            out = self.data.reshape(shape)
-        except (ValueError, TypeError):
-            raise ValueError(
-                f"reshape: cannot reshape a tensor of shape {self.shape} "
-                f"({self.data.size} elements) into {shape}"
-            ) from None
-        return self._from_op(out, (self,), "reshape", _reshape_rule, (shape,))
 
-    def flatten(self):
-        """All elements in one axis (numpy's ravel order)."""
-        return self.reshape(-1)
+def split(a: Tensor, split_size_or_sections, dim: int = 0) -> list:
+    """Pieces along ``dim``: of ``split_size`` each (the last may be smaller), or of the
+    listed sizes (PyTorch's split)."""
+    dim = single_axis("split", dim, a.data.shape)
+    length = a.data.shape[dim]
+    if isinstance(split_size_or_sections, (int, np.integer)):
+        if split_size_or_sections <= 0:
+            raise ValueError(f"split: split_size must be positive, got {split_size_or_sections}")
+        sizes = [min(split_size_or_sections, length - start)
+                 for start in range(0, length, split_size_or_sections)]
+    else:
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != length:
+            raise ValueError(f"split: sizes {sizes} add up to {sum(sizes)}, but axis {dim} "
+                             f"has {length} elements")
+    pieces, start = [], 0
+    for size in sizes:
+        where = (slice(None),) * dim + (slice(start, start + size),)
+        pieces.append(getitem(a, where))
+        start += size
+    return pieces
 
-    def transpose(self, *axes):
-        """Permute the axes; with none given, reverse them (as numpy does)."""
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        if not axes:
-            axes = tuple(reversed(range(self.data.ndim)))
-        ndim = self.data.ndim
-        in_range = all(isinstance(ax, (int, np.integer)) and -ndim <= ax < ndim for ax in axes)
-        if not in_range or sorted(ax % ndim for ax in axes) != list(range(ndim)):
-            raise ValueError(
-                f"transpose: axes {axes} are not a permutation of the {self.data.ndim} axes "
-                f"of a tensor of shape {self.shape}"
-            )
-        axes = tuple(int(ax) % ndim for ax in axes)
-        out = self.data.transpose(axes)
-        return self._from_op(out, (self,), "transpose", _transpose_rule, (axes,))
 
-    @property
-    def T(self):
-        """The transpose (all axes reversed)."""
-        return self.transpose()
-
-    def __getitem__(self, index):
-        """Slices, integers, integer arrays (repeated positions add up in the gradient)
-        and boolean masks, as in numpy."""
-        index = _plain_index(index)
-        try:
-            out = self.data[index]
-        except IndexError as error:
-            raise IndexError(f"index: {error} (tensor shape {self.shape})") from None
-        return self._from_op(
-            out, (self,), "index", _getitem_rule, (index, _has_integer_array(index))
-        )
-
-    # ---- softmax family, stable for any logits: shift by the max before exp ----
-
-    def softmax(self, axis: int = -1):
-        axis = single_axis("softmax", axis, self.data.shape)
-        shifted = np.exp(self.data - self.data.max(axis=axis, keepdims=True))
-        out = shifted / shifted.sum(axis=axis, keepdims=True)
-        return self._from_op(out, (self,), "softmax", _softmax_rule, (axis,))
-
-    def log_softmax(self, axis: int = -1):
-        axis = single_axis("log_softmax", axis, self.data.shape)
-        shifted = self.data - self.data.max(axis=axis, keepdims=True)
-        out = shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
-        return self._from_op(out, (self,), "log_softmax", _log_softmax_rule, (axis,))
+def chunk(a: Tensor, chunks: int, dim: int = 0) -> list:
+    """``chunks`` pieces along ``dim`` of equal size (the last may be smaller)."""
+    if chunks <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
+    length = a.data.shape[single_axis("chunk", dim, a.data.shape)]
+    return split(a, max(1, -(-length // chunks)), dim)

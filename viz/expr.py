@@ -2,7 +2,8 @@
 
 The text is parsed with `ast` and every piece of the tree is checked against a short
 whitelist *before anything is computed*: numbers, names, ``+ - * / **``, unary ``-``,
-and calls of exp, log, tanh, sigmoid, relu, leaky_relu, elu. Nothing is ever passed to
+and calls of exp, log, tanh, sigmoid, relu, leaky_relu, elu, abs, sqrt, sin, cos, max,
+min. Nothing is ever passed to
 ``eval`` or ``exec``; we walk the tree ourselves and call `Value`'s own ops. Anything
 else -- attribute access, indexing, ``__dunder__`` names, other calls, strings,
 lambdas -- is refused with one line that points at the column of the problem.
@@ -19,9 +20,12 @@ from tinygrad_edu.scalar import Value
 __all__ = ["ExpressionError", "Program", "parse_expression", "evaluate", "build_graph",
            "FUNCTIONS"]
 
-# function name -> (fewest, most) arguments; the optional second one is a constant
+# function name -> (fewest, most) arguments; the optional second one is a constant,
+# except for the functions of two inputs, max(a, b) and min(a, b) (the max gate)
 FUNCTIONS = {"exp": (1, 1), "log": (1, 1), "tanh": (1, 1), "sigmoid": (1, 1),
-             "relu": (1, 1), "leaky_relu": (1, 2), "elu": (1, 2)}
+             "relu": (1, 1), "leaky_relu": (1, 2), "elu": (1, 2), "abs": (1, 1),
+             "sqrt": (1, 1), "sin": (1, 1), "cos": (1, 1), "max": (2, 2), "min": (2, 2)}
+TWO_INPUTS = {"max", "min"}
 OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 MAX_LENGTH = 2000
 MAX_DEPTH = 200
@@ -102,6 +106,9 @@ def _check(text: str, node: ast.AST, depth: int = 0) -> None:
         _check_name(text, node, node.id)
         return
     if isinstance(node, ast.BinOp):
+        if isinstance(node.op, ast.BitXor):  # x^2 means x² on paper, not in Python
+            raise _refuse(text, node, "`^` is not a power here: did you mean `**`?",
+                          hint="write x**2 for x²")
         if type(node.op) not in OPERATORS:
             raise _refuse(text, node, f"the operator {type(node.op).__name__} is not allowed "
                                       "(only + - * / **)")
@@ -139,7 +146,7 @@ def _check_call(text: str, node: ast.Call, depth: int) -> None:
         raise _refuse(text, node, f"{name} takes {wanted} argument(s), got {len(node.args)}")
     for argument in node.args:
         _check(text, argument, depth + 1)
-    if len(node.args) == 2 and _constant(node.args[1]) is None:
+    if len(node.args) == 2 and name not in TWO_INPUTS and _constant(node.args[1]) is None:
         raise _refuse(text, node.args[1], f"{name}: the second argument must be a number")
 
 
@@ -209,6 +216,10 @@ def _evaluate(text: str, node: ast.AST, env: dict[str, Value], decompose: bool) 
                     ast.Div: left.__truediv__, ast.Pow: left.__pow__}[type(node.op)](right)
         name, arguments = node.func.id, node.args
         operand = _evaluate(text, arguments[0], env, decompose)
+        if name in TWO_INPUTS:  # max(a, b), min(a, b): both sides are inputs
+            return getattr(operand, name)(_evaluate(text, arguments[1], env, decompose))
+        if name == "abs":
+            return abs(operand)
         setting = [_constant(arguments[1])] if len(arguments) == 2 else []
         if name == "sigmoid":
             return operand.sigmoid(decompose=decompose)

@@ -107,8 +107,8 @@ def _local_grads(node: Node, upstream) -> tuple[list, list]:
     op's own rule. A rule that cannot run again (freed buffers) gives ``None``s."""
     count = len(node.parents)
     try:  # (a Value's rules need no saved buffers; a Tensor's may have been freed)
-        downstream = list(node._rule(node, upstream))
-        local = list(node._rule(node, 1.0)) if isinstance(upstream, float) else [None] * count
+        downstream = list(node.local_grads(upstream))
+        local = list(node.local_grads(1.0)) if isinstance(upstream, float) else [None] * count
     except Exception:  # a rule we cannot re-run here: explain in symbols only
         return [None] * count, [None] * count
     return local, downstream

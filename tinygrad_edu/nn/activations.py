@@ -70,13 +70,17 @@ class PReLU(Module):
     """Parametric ReLU (He et al. 2015): a leaky ReLU whose negative slope a is learned.
 
     y = x where x > 0, a · x elsewhere;  ∂y/∂a = x where x ≤ 0, else 0.
-    ``num_parameters=1`` shares one slope; otherwise one per channel (the last axis).
-    The slope starts at ``init`` = 0.25, as in PyTorch.
+    ``num_parameters=1`` shares one slope; otherwise one per channel, and the channels
+    are on axis 1 as in PyTorch: C of an (N, C) batch or of an (N, C, L) sequence.
+    (Version 0.1.0 put the channels on the last axis; on an (N, C) batch the
+    two are the same.) The slope starts at ``init`` = 0.25, as in PyTorch.
     """
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype=None) -> None:
         super().__init__()
         self.num_parameters = num_parameters
+        if num_parameters < 1:
+            raise ValueError(f"PReLU: num_parameters must be at least 1, got {num_parameters}")
         self.weight = Parameter(np.full(num_parameters, init), dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import no_grad
+from .. import ops
+from ..autograd import Node, no_grad
 from ..tensor import Tensor
-from ..tensor_math import unbroadcast
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -29,17 +29,22 @@ __all__ = [
 # ---- linear: y = x Wᵀ + b, one fused node ----
 
 
+@ops.declare("linear", symbol="x Wᵀ + b",
+             math="y = x Wᵀ + b: ∂L/∂x = upstream · W, ∂L/∂W = upstreamᵀ · x, ∂L/∂b = Σ upstream",
+             local=("upstream @ {1}", "upstreamᵀ @ {0}", "Σ_rows upstream"))
 def _linear_rule(node, upstream):
     """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream."""
     x, weight = node.parents[0], node.parents[1]
-    out_features, in_features = weight.data.shape
+    out_features, in_features = weight.shape
     rows = upstream.reshape(-1, out_features)  # a batch of any rank, as rows (a free view)
     grad_x = (upstream @ weight.data) if x.requires_grad else None
     grad_weight = None
     if weight.requires_grad:
-        # in the weight's own memory layout (see Linear), so the update is one plain loop
-        grad_weight = np.matmul(rows.T, x.data.reshape(-1, in_features),
-                                out=np.empty_like(weight.data))
+        inputs = x.data.reshape(-1, in_features)
+        if isinstance(upstream, Node):  # create_graph: the same product, as a Tensor op
+            grad_weight = rows.T @ inputs
+        else:  # in the weight's own memory layout (see Linear): the update is one plain loop
+            grad_weight = np.matmul(rows.T, inputs, out=np.empty_like(weight.data))
     if len(node.parents) == 2:
         return grad_x, grad_weight
     bias = node.parents[2]
@@ -63,9 +68,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             f"{weight.shape}: the input's last axis must have in_features = {weight.shape[1]}"
         ) from None
     if bias is None:
-        return input._from_op(out, (input, weight), "linear", _linear_rule)
+        return ops.apply(_linear_rule, out, (input, weight))
     out += bias.data  # in place: one array fewer than `out + bias`
-    return input._from_op(out, (input, weight, bias), "linear", _linear_rule)
+    return ops.apply(_linear_rule, out, (input, weight, bias))
 
 
 # ---- activations (the Tensor methods, under PyTorch's function names) ----
@@ -96,26 +101,57 @@ def elu(input: Tensor, alpha: float = 1.0) -> Tensor:
     return input.elu(alpha)
 
 
+def _channel_shape(who: str, input_shape: tuple, slopes_shape: tuple) -> tuple:
+    """The shape that puts the slopes on axis 1 (the channels, as in PyTorch):
+    (1, C, 1, ..., 1); () for a single shared slope."""
+    size = int(np.prod(slopes_shape))
+    if size == 1:
+        return ()
+    channels = input_shape[1] if len(input_shape) >= 2 else 1
+    if len(slopes_shape) != 1 or channels != size:
+        raise ValueError(
+            f"{who}: {size} slopes but the input of shape {input_shape} has {channels} "
+            "channels on axis 1; use num_parameters=1 or put the channels on axis 1"
+        )
+    return (1, size) + (1,) * (len(input_shape) - 2)
+
+
+@ops.declare("prelu", symbol="PReLU", math="∂y/∂x = 1 if x > 0 else a,  ∂y/∂a = 0 if x > 0 else x",
+             local=("1 if {0} > 0 else {1}", "0 if {0} > 0 else {0}"))
 def _prelu_rule(node, upstream):
-    """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over the batch)."""
+    """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over all
+    but the channel axis). The masks are constants, so the same arithmetic runs on
+    arrays and, for create_graph, on Tensors."""
     x, slope = node.parents
-    positive = x.data > 0
-    grad_x = np.where(positive, upstream, upstream * slope.data) if x.requires_grad else None
-    grad_slope = None
+    view = _channel_shape("prelu", x.shape, slope.shape)
+    raw = ops.data_of(x.data)
+    positive = (raw > 0).astype(raw.dtype)
+    negative = 1 - positive
+    grad_x = grad_slope = None
+    if x.requires_grad:
+        slopes = slope.data.reshape(*view) if view else slope.data
+        grad_x = upstream * positive + upstream * negative * slopes
     if slope.requires_grad:
-        grad_slope = unbroadcast(np.where(positive, 0, upstream * x.data), slope.data.shape)
+        per_element = upstream * x.data * negative
+        if view:
+            axes = tuple(i for i, n in enumerate(view) if n == 1)
+            grad_slope = per_element.sum(axis=axes).reshape(*slope.shape)
+        else:
+            grad_slope = per_element.sum().reshape(*slope.shape)
     return grad_x, grad_slope
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """Leaky ReLU whose slope ``weight`` is learned: x where x > 0, a · x elsewhere.
 
-    ``weight`` has one slope, or one per channel; channels are on the last axis
-    (axis 1 of an (N, C) batch).
+    ``weight`` has one slope for every element, or one per channel; as in PyTorch the
+    channels are on axis 1: C of an (N, C) batch, of an (N, C, L) sequence, ...
     """
-    x, slope = input.data, weight.data
-    out = np.where(x > 0, x, x * slope)
-    return input._from_op(out, (input, weight), "prelu", _prelu_rule)
+    x = input.data
+    view = _channel_shape("prelu", input.shape, weight.shape)
+    slopes = weight.data.reshape(view)
+    out = np.where(x > 0, x, x * slopes)
+    return ops.apply(_prelu_rule, out, (input, weight))
 
 
 def _axis_argument(axis, dim):

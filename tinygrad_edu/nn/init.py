@@ -77,11 +77,15 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Samples of N(mean, std²). ``std=0.01`` is the lecture's "small random numbers"."""
+    if not std >= 0:  # also refuses NaN
+        raise ValueError(f"init.normal_: std must be 0 or more, got {std}")
     return _fill(tensor, mean + _normal(tensor.shape, std, generator))
 
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Samples of U(a, b)."""
+    if not a <= b:  # also refuses NaN
+        raise ValueError(f"init.uniform_: needs a <= b (the interval [a, b]), got a={a}, b={b}")
     return _fill(tensor, _uniform(tensor.shape, a, b, generator))
 
 

@@ -41,8 +41,10 @@ class Linear(Module):
         self.in_features = in_features
         self.out_features = out_features
         dtype = np.float32 if dtype is None else dtype
-        self.weight = Parameter(np.zeros((out_features, in_features), dtype, order="F"))
-        self.bias = Parameter(np.zeros(out_features, dtype)) if bias else None
+        # dtype= given to Parameter too: Tensor turns any other dtype into float32
+        self.weight = Parameter(np.zeros((out_features, in_features), dtype, order="F"),
+                                dtype=dtype)
+        self.bias = Parameter(np.zeros(out_features, dtype), dtype=dtype) if bias else None
         init_weight_and_bias(self.weight, self.bias, init, generator)
 
     def forward(self, x: Tensor) -> Tensor:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import ops
+from ..autograd import Node
 from ..tensor import Tensor
-from ..tensor_functions import cross_entropy as _fused_cross_entropy
+from ..tensor_losses import cross_entropy
 
 __all__ = [
     "cross_entropy", "nll_loss", "mse_loss", "binary_cross_entropy",
@@ -47,18 +49,8 @@ def _as_target(who: str, target, input: Tensor) -> np.ndarray:
 
 
 # ---- multi-class ----
-
-
-def cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tensor:
-    """Softmax cross-entropy: L = -log softmax(logits)[target], from raw logits.
-
-    ``target``: N class indices, or rows of class probabilities / one-hot rows of the
-    logits' shape (integer one-hot rows are accepted too). Fused and stable: one node
-    whose gradient is softmax(logits) - one_hot(target).
-    """
-    if type(target) is np.ndarray and target.ndim == 2 and target.dtype.kind in "biu":
-        target = target.astype(input.data.dtype)  # an integer one-hot matrix
-    return _fused_cross_entropy(input, target, reduction)
+# cross_entropy is the package's one softmax cross-entropy (tinygrad_edu.tensor_losses),
+# imported above: F.cross_entropy is tinygrad_edu.cross_entropy.
 
 
 def nll_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -95,14 +87,39 @@ _LOG_FLOOR = -100.0
 _EPSILON = 1e-12
 
 
+def _learned_target(target) -> Tensor | None:
+    """The target itself when it is a Tensor that wants a gradient (a soft label being
+    learned, a GAN's target); otherwise None: a plain array of numbers."""
+    return target if isinstance(target, Tensor) and target.requires_grad else None
+
+
+def _targets_of(node):
+    """The target as a rule needs it: the learned target parent when there is one (its
+    Tensor under create_graph), else the saved array."""
+    return node.parents[1].data if len(node.parents) == 2 else node.saved[0]
+
+
+@ops.declare("binary_cross_entropy", symbol="BCE",
+             math="∂L/∂p = (p - t) / (p (1 - p)),  ∂L/∂t = log(1 - p) - log p",
+             local=("({0} - {1}) / ({0} (1 - {0}))", "log(1 - {0}) - log {0}"))
 def _bce_rule(node, upstream):
-    """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0."""
-    (probabilities,) = node.parents
+    """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0 in the
+    ordinary pass; ∂L/∂t = log(1 - p) - log p (logs floored at -100, as the loss)."""
+    probabilities = node.parents[0]
     (reduction,) = node.args
-    (target,) = node._saved
-    p = probabilities.data
+    p, target = probabilities.data, _targets_of(node)
+    scale = _scale_upstream(upstream, reduction, int(np.prod(probabilities.shape)))
+    learned = len(node.parents) == 2
+    if isinstance(upstream, Node):  # create_graph: the same math as Tensor ops
+        grad_p = scale * (p - target) / (p * (1 - p))
+        grad_t = scale * (ops.log(1 - p) - ops.log(p)) if learned else None
+        return (grad_p, grad_t) if learned else (grad_p,)
+    _, log_p, log_not_p = node.saved
     grad = (p - target) / np.maximum(p * (1 - p), _EPSILON)
-    return ((_scale_upstream(upstream, reduction, p.size) * grad).astype(p.dtype, copy=False),)
+    grad_p = (scale * grad).astype(p.dtype, copy=False)
+    if not learned:
+        return (grad_p,)
+    return grad_p, (scale * (log_not_p - log_p)).astype(p.dtype, copy=False)
 
 
 def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -110,8 +127,10 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
 
     Prefer `binary_cross_entropy_with_logits` on raw scores: a sigmoid that rounds to
     exactly 0 or 1 makes this one lose information (log is floored at -100, as PyTorch).
+    A target Tensor with ``requires_grad=True`` gets ∂L/∂t = log(1 - p) - log p.
     """
     _check_reduction("binary_cross_entropy", reduction)
+    learned = _learned_target(target)
     target = _as_target("binary_cross_entropy", target, input)
     p = input.data
     if np.any((p < 0) | (p > 1)):
@@ -122,19 +141,23 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
         log_not_p = np.maximum(np.log1p(-p), _LOG_FLOOR)
     per_element = -(target * log_p + (1 - target) * log_not_p)
     out = _reduce(per_element, reduction)
-    return input._from_op(out, (input,), "binary_cross_entropy", _bce_rule, (reduction,), (target,))
+    parents = (input,) if learned is None else (input, learned)
+    return ops.apply(_bce_rule, out, parents, (reduction,), (target, log_p, log_not_p))
 
 
+@ops.declare("binary_cross_entropy_with_logits", symbol="BCE(σ)",
+             math="∂L/∂x = σ(x) - t,  ∂L/∂t = -x",
+             local=("σ({0}) - {1}", "-{0}"))
 def _bce_logits_rule(node, upstream):
-    """∂L/∂x = σ(x) - t."""
-    (logits,) = node.parents
+    """∂L/∂x = σ(x) - t;  ∂L/∂t = -x (the same arithmetic on arrays and Tensors)."""
+    logits = node.parents[0]
     (reduction,) = node.args
-    (target,) = node._saved
-    x = logits.data
-    small = np.exp(-np.abs(x))
-    sigma = np.where(x >= 0, 1, small) / (1 + small)  # σ(x) without overflow
-    grad = (sigma - target) * _scale_upstream(upstream, reduction, x.size)
-    return (grad.astype(x.dtype, copy=False),)
+    x, target = logits.data, _targets_of(node)
+    scale = _scale_upstream(upstream, reduction, int(np.prod(logits.shape)))
+    grad_x = (ops.sigmoid(x) - target) * scale
+    if len(node.parents) == 1:
+        return (grad_x,)
+    return grad_x, -x * scale
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -143,12 +166,13 @@ def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "me
         L = -[t log σ(x) + (1 - t) log(1 - σ(x))] = max(x, 0) - x t + log(1 + e^-|x|)
 
     The right-hand form never exponentiates a large positive number, so any x is fine.
+    A target Tensor with ``requires_grad=True`` gets ∂L/∂t = -x.
     """
     _check_reduction("binary_cross_entropy_with_logits", reduction)
+    learned = _learned_target(target)
     target = _as_target("binary_cross_entropy_with_logits", target, input)
     x = input.data
     per_element = np.maximum(x, 0) - x * target + np.log1p(np.exp(-np.abs(x)))
     out = _reduce(per_element, reduction)
-    return input._from_op(
-        out, (input,), "binary_cross_entropy_with_logits", _bce_logits_rule, (reduction,), (target,)
-    )
+    parents = (input,) if learned is None else (input, learned)
+    return ops.apply(_bce_logits_rule, out, parents, (reduction,), (target,))

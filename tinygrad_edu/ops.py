@@ -1,0 +1,205 @@
+"""Declaring ops: the one place an op's rule, math and drawing text are written down.
+
+Every op of both engines -- and any op a learner writes -- is a forward computation
+plus a local-derivative rule ``rule(node, upstream)`` that returns one gradient per
+parent. `declare` registers the rule with its one-line math, the symbol a drawing puts
+in the op's circle and one derivative template per parent; `apply` makes the op's
+result node. The registry is read by `viz` and by `spec_of`; it costs nothing when ops
+run (`declare` returns the rule unchanged).
+
+A rule is written once for two passes. In the ordinary backward pass ``node.data`` and
+``node.parents[i].data`` are plain floats/arrays; with ``create_graph=True`` they are the
+Values/Tensors themselves (see `backprop`), so the same arithmetic builds the graph of
+the gradient. Use the helpers below (`exp`, `sigmoid`, `where`, ...) for functions:
+they work on both.
+
+Writing your own op, e.g. softplus(x) = ln(1 + eˣ), whose derivative is σ(x):
+
+>>> import numpy as np
+>>> from tinygrad_edu import Tensor, gradcheck, ops
+>>> @ops.declare("softplus", symbol="softplus", math="d/dx softplus(x) = σ(x)",
+...              local=("σ({0})",))
+... def softplus_rule(node, upstream):
+...     (x,) = node.parents
+...     return (upstream * ops.sigmoid(x.data),)
+>>> def softplus(x):
+...     return ops.apply(softplus_rule, np.logaddexp(0.0, x.data), (x,))
+>>> x = Tensor([-1.0, 0.0, 2.0], requires_grad=True, dtype=np.float64)
+>>> softplus(x).sum().backward()
+>>> np.round(x.grad, 4)
+array([0.2689, 0.5   , 0.8808])
+>>> gradcheck(lambda t: softplus(t), x)
+True
+>>> ops.spec_of(softplus(x)).local[0].format("x")
+'σ(x)'
+"""
+
+from __future__ import annotations
+
+import math as _math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from .autograd import Node
+
+__all__ = ["OpSpec", "declare", "apply", "spec_of", "specs", "exp", "log", "tanh",
+           "sigmoid", "sign", "where", "data_of", "sqrt", "cos", "sin"]
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """What is known about one op besides its forward computation.
+
+    ``local`` has one template per parent, in the graph's own names:
+    ``template.format(*parent_names, out=out_name, args=node.args)``.
+    ``differentiable`` says the rule also runs on Values/Tensors (``create_graph``);
+    ``variadic`` that the op takes any number of parents (cat, stack), all described
+    by the one template in ``local``.
+    """
+
+    name: str
+    symbol: str
+    math: str
+    local: tuple[str, ...]
+    rule: Callable
+    differentiable: bool = True
+    variadic: bool = False
+
+    def local_text(self, slot: int, parent_names: list[str], out: str, args: tuple = ()) -> str:
+        """The local derivative with respect to parent ``slot``, in the graph's names."""
+        template = self.local[-1] if self.variadic else self.local[slot]
+        return template.format(*parent_names, out=out, args=args)
+
+
+_BY_RULE: dict[Callable, OpSpec] = {}
+_BY_NAME: dict[str, OpSpec] = {}
+
+
+def declare(name: str, *, symbol: str, math: str, local: tuple[str, ...],
+            differentiable: bool = True, variadic: bool = False
+            ) -> Callable[[Callable], Callable]:
+    """Register a rule ``rule(node, upstream) -> one gradient per parent`` as the rule
+    of op ``name``; returns the rule unchanged (a decorator)."""
+    if isinstance(local, str):
+        local = (local,)
+
+    def register(rule: Callable) -> Callable:
+        spec = OpSpec(name, symbol, math, tuple(local), rule, differentiable, variadic)
+        _BY_RULE[rule] = spec
+        _BY_NAME.setdefault(name, spec)
+        return rule
+
+    return register
+
+
+def spec_of(node: Node) -> OpSpec | None:
+    """The declaration of the op that made ``node``; None for a leaf or an undeclared op.
+    An op whose name carries a parameter ("**2") maps to its family ("**n")."""
+    rule = getattr(node, "_rule", None)
+    if rule is None:
+        return None
+    spec = _BY_RULE.get(rule)
+    if spec is None and node.op:
+        spec = _BY_NAME.get(node.op) or (_BY_NAME.get("**n") if node.op.startswith("**")
+                                          else None)
+    return spec
+
+
+def specs() -> list[OpSpec]:
+    """Every declared op, in the order they were declared."""
+    return list(_BY_RULE.values())
+
+
+def apply(rule: Callable, data, parents: tuple, args: tuple = (), saved=None) -> Node:
+    """The result node of a declared op: ``data`` computed by the forward, ``parents``
+    the Values/Tensors it was computed from (numbers become constants), ``args`` the
+    op's settings and ``saved`` anything else its rule needs (read as ``node.saved``).
+    Under ``no_grad()`` (or when no parent requires grad) the result is a plain leaf."""
+    spec = _BY_RULE.get(rule)
+    if spec is None:
+        raise ValueError(f"apply: {getattr(rule, '__name__', rule)!r} is not a declared rule; "
+                         "decorate it with @ops.declare(name, symbol=, math=, local=)")
+    if type(parents) is not tuple:
+        parents = tuple(parents)
+    for parent in parents:  # the common case: every parent is a Value/Tensor already
+        if not isinstance(parent, Node):
+            break
+    else:
+        return parents[0].from_op(data, parents, spec.name, rule, args, saved)
+    first = next((p for p in parents if isinstance(p, Node)), None)
+    if first is None:
+        raise TypeError(f"apply: {spec.name}: at least one parent must be a Value or Tensor")
+    parents = tuple(p if isinstance(p, Node) else first._constant_of(p) for p in parents)
+    return first.from_op(data, parents, spec.name, rule, args, saved)
+
+
+# ---- helpers a rule can call on floats, arrays, Values and Tensors alike ----
+
+
+def _unary(name: str, scalar: Callable, array: Callable) -> Callable:
+    def function(x):
+        if isinstance(x, Node):
+            return getattr(x, name)()
+        if type(x) is float or type(x) is int:
+            return scalar(x)
+        return array(x)
+
+    function.__name__ = name
+    function.__doc__ = f"{name}(x) of a float, an array, a Value or a Tensor."
+    return function
+
+
+def _scalar_sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + _math.exp(-x))
+    e = _math.exp(x)
+    return e / (1.0 + e)
+
+
+def _array_sigmoid(x):
+    small = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, small) / (1 + small)
+
+
+def _scalar_exp(x: float) -> float:
+    try:
+        return _math.exp(x)
+    except OverflowError:
+        return _math.inf
+
+
+exp = _unary("exp", _scalar_exp, np.exp)
+log = _unary("log", _math.log, np.log)
+tanh = _unary("tanh", _math.tanh, np.tanh)
+sqrt = _unary("sqrt", _math.sqrt, np.sqrt)
+sin = _unary("sin", _math.sin, np.sin)
+cos = _unary("cos", _math.cos, np.cos)
+sigmoid = _unary("sigmoid", _scalar_sigmoid, _array_sigmoid)
+
+
+def data_of(x):
+    """The float/array inside ``x`` (``x`` itself when it is one already): for masks and
+    conditions, which are constants in either pass."""
+    return x.data if isinstance(x, Node) else x
+
+
+def sign(x):
+    """-1, 0 or 1 (a constant: the derivative of sign is 0 wherever it exists)."""
+    if isinstance(x, Node):
+        x = x.data
+    if type(x) is float:
+        return float((x > 0) - (x < 0))
+    return np.sign(x)
+
+
+def where(condition, x, y):
+    """``x`` where ``condition`` holds, else ``y``; for arrays or Tensors."""
+    if isinstance(condition, Node):
+        condition = condition.data
+    if isinstance(x, Node) or isinstance(y, Node):
+        from .tensor_functions import where as tensor_where
+
+        return tensor_where(condition, x, y)
+    return np.where(condition, x, y)
