@@ -5,7 +5,8 @@ Reads the engine's graphs and never changes them (the engine never imports viz).
 * `draw(root)`        -> graphviz.Digraph: values in blue, gradients in red, op symbols
 * `render(d, path)`   -> SVG / PNG / PDF / DOT, through `dot` or graphviz-pure
 * `steps(root)`       -> the forward and backward passes as a list of explained steps
-* `html(root, path)`  -> a self-contained step-through page (buttons, ←/→, slider)
+* `html(root, path)`  -> the explorer: one offline page to step through, check, practise
+* `show(root)`        -> the explorer inline in a notebook, in its own frame
 * `build_graph(text, values)` -> a toy expression ("g = w*x; f = g + b") as a Value graph
 * `viz.plots`         -> matplotlib figures for the experiments (imported on its own)
 """
@@ -15,9 +16,10 @@ from .dot import Drawing, draw
 from .expr import ExpressionError, build_graph, parse_expression
 from .graph import to_networkx
 from .html import html, html_page
+from .notebook import Explorer, show
 from .render import RenderError, render, svg_text
 from .steps import Step, format_steps, steps
 
 __all__ = ["draw", "Drawing", "render", "svg_text", "RenderError", "to_networkx", "steps",
-           "Step", "format_steps", "html", "html_page", "build_graph", "parse_expression",
-           "ExpressionError", "demo_outputs", "DemoOutputs"]
+           "Step", "format_steps", "html", "html_page", "show", "Explorer", "build_graph",
+           "parse_expression", "ExpressionError", "demo_outputs", "DemoOutputs"]

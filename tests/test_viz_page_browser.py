@@ -1,0 +1,307 @@
+"""The explorer page in a real headless chromium (Debian's, driven by playwright).
+
+In CI (CI=true) these must run: `.ci/run` installs chromium when it is missing.
+Elsewhere they skip without one. Every page is checked for console errors and for any
+network request (the page must make none); screenshots go to each test's tmp folder.
+"""
+
+import os
+import random
+import shutil
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+import tinygrad_edu.nn as nn
+import tinygrad_edu.nn.functional as F
+import viz
+from tinygrad_edu import Tensor, Value
+from viz.demo import lecture_fwb, lecture_sigmoid
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # the [browser] extra is not installed
+    sync_playwright = None
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    missing = ("chromium is not installed (apt-get install chromium)" if chromium is None
+               else "playwright is not installed (pip install -e '.[browser]')"
+               if sync_playwright is None else None)
+    if missing and os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the browser tests, but {missing}")
+    if missing:
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Opened:
+    page: object
+    uri: str
+    errors: list = field(default_factory=list)
+    requests: list = field(default_factory=list)
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open a page file at 1400×900; after the test: no error, no request but the file."""
+    opened = []
+
+    def opener(path, width=1400, height=900):
+        page = browser.new_page(viewport={"width": width, "height": height})
+        result = Opened(page, path.as_uri())
+        page.on("pageerror", lambda error: result.errors.append(str(error)))
+        page.on("console", lambda m: m.type == "error" and result.errors.append(m.text))
+        page.on("request", lambda request: result.requests.append(request.url))
+        page.goto(result.uri)
+        opened.append(result)
+        return result
+
+    yield opener
+    for result in opened:
+        assert result.errors == []
+        assert result.requests == [result.uri]
+        result.page.close()
+
+
+def state(page) -> dict:
+    return page.evaluate("""() => {
+        const current = document.querySelector('#tg-graph .tg-current');
+        return {
+            step: Number(document.body.dataset.step),
+            current: current && current.id,
+            counter: document.querySelector('[role=status]').textContent,
+            text: document.getElementById('tg-text').textContent,
+            scale: Number(document.getElementById('tg-graph').dataset.scale),
+            shownGrads: Array.from(document.querySelectorAll('#tg-graph g.value text'))
+                .filter(t => t.getAttribute('fill') === '#c0392b'
+                             && getComputedStyle(t).visibility !== 'hidden')
+                .map(t => t.textContent)};
+    }""")
+
+
+def current_text_heights(page) -> dict:
+    """The smallest on-screen height of the current node's texts, and whether the node
+    lies inside the graph's box (the view follows the step)."""
+    return page.evaluate("""() => {
+        const node = document.querySelector('#tg-graph .tg-current');
+        const box = document.getElementById('tg-graph').getBoundingClientRect();
+        const r = node.getBoundingClientRect();
+        const heights = Array.from(node.querySelectorAll('text'))
+            .filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect().height);
+        return {least: Math.min(...heights), inside: r.left >= box.left && r.right <= box.right
+                && r.top >= box.top && r.bottom <= box.bottom};
+    }""")
+
+
+def scalar_mlp() -> Value:
+    """A 2-3-2-1 tanh MLP on scalars, squared error, after backward (seeded)."""
+    rng = random.Random(0)
+    layer = [Value(0.5, label="x1"), Value(-1.5, label="x2")]
+    for size in (3, 2, 1):
+        layer = [sum((Value(rng.uniform(-1, 1)) * v for v in layer), Value(rng.uniform(-1, 1)))
+                 .tanh() for _ in range(size)]
+    loss = (layer[0] - 1.0) ** 2
+    loss.label = "loss"
+    loss.backward(retain_graph=True)
+    return loss
+
+
+def tensor_xor():
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+    x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    y = np.array([[0], [1], [1], [0]], dtype=np.float32)
+    loss = F.binary_cross_entropy(model(Tensor(x)), y)
+    loss.backward(keep_all_grads=True)
+    return loss, model
+
+
+def test_stepping_and_jumping(open_page, tmp_path):
+    opened = open_page(viz.html(lecture_fwb(), tmp_path / "fwb steps.html"))
+    page = opened.page
+    first = state(page)
+    assert first["step"] == 0 and first["current"] == "n0" and first["counter"] == "Step 1 / 8"
+    assert first["shownGrads"] == []  # no gradient before the backward pass
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    assert state(page)["current"] == "n2" and "w × x" in state(page)["text"]
+    page.keyboard.press("ArrowLeft")
+    assert state(page)["step"] == 1
+    page.get_by_role("button", name="Next", exact=True).click()
+    page.get_by_role("button", name="Previous", exact=True).click()
+    assert state(page)["step"] == 1
+    page.keyboard.press("End")
+    last = state(page)
+    assert last["step"] == 7 and last["counter"] == "Step 8 / 8"
+    assert sorted(last["shownGrads"]) == sorted(["5", "-2", "1", "1", "1"])  # every gradient
+    page.get_by_role("button", name="Next", exact=True).click()  # past the end: stays
+    assert state(page)["step"] == 7
+    page.keyboard.press("Home")
+    assert state(page)["step"] == 0
+    page.get_by_role("button", name="Last", exact=True).click()
+    assert state(page)["step"] == 7
+    page.get_by_role("button", name="First", exact=True).click()
+    assert state(page)["step"] == 0
+    page.locator("#tg-list li button").nth(5).click()  # the step list: the backward seed
+    assert state(page)["step"] == 5 and state(page)["shownGrads"] == ["1"]
+    page.locator("#tg-graph g#n3").click()  # a click on b: its forward step, then its next
+    assert state(page)["current"] == "n3"
+    page.screenshot(path=tmp_path / "fwb-middle.png")
+
+
+def test_play_and_speed(open_page, tmp_path):
+    page = open_page(viz.html(lecture_fwb(), tmp_path / "fwb.html")).page
+    page.select_option("#tg-speed", "4")
+    page.get_by_role("button", name="Play", exact=True).click()
+    assert page.get_by_role("button", name="Pause", exact=True).is_visible()
+    page.wait_for_function("() => document.body.dataset.step === '7'", timeout=10_000)
+    page.get_by_role("button", name="Play", exact=True).wait_for()  # stops at the end
+
+
+@pytest.mark.parametrize("which", ["sigmoid", "mlp", "xor"])
+def test_current_node_text_is_readable(open_page, tmp_path, which):
+    modules = None
+    if which == "sigmoid":
+        root = lecture_sigmoid()
+    elif which == "mlp":
+        root = scalar_mlp()
+    else:
+        root, modules = tensor_xor()
+    page = open_page(viz.html(root, tmp_path / f"{which}.html", modules=modules)).page
+    total = int(state(page)["counter"].split("/")[1])
+    for name, key in (("start", "Home"), ("middle", None), ("end", "End")):
+        if key:
+            page.keyboard.press(key)
+        else:
+            page.locator("#tg-slider").fill(str(total // 2))
+        assert state(page)["scale"] == 1  # natural size: one SVG unit is one CSS pixel
+        measured = current_text_heights(page)
+        assert measured["least"] >= 11, (name, measured)
+        assert measured["inside"], name  # the view brought the current node into view
+        page.screenshot(path=tmp_path / f"{which}-{name}.png")
+
+
+def test_zoom_buttons_keys_wheel_and_fit(open_page, tmp_path):
+    page = open_page(viz.html(scalar_mlp(), tmp_path / "mlp.html")).page
+    assert state(page)["scale"] == 1
+    page.get_by_role("button", name="Zoom in", exact=True).click()
+    assert state(page)["scale"] == pytest.approx(1.25)
+    page.get_by_role("button", name="Zoom out", exact=True).click()
+    page.get_by_role("button", name="Zoom out", exact=True).click()
+    assert state(page)["scale"] == pytest.approx(0.8)
+    page.get_by_role("button", name="100%", exact=True).click()
+    assert state(page)["scale"] == 1
+    page.keyboard.press("+")
+    assert state(page)["scale"] == pytest.approx(1.25)
+    page.keyboard.press("-")
+    page.keyboard.press("-")
+    assert state(page)["scale"] < 1
+    page.mouse.move(500, 400)
+    page.mouse.wheel(0, -300)  # wheel up zooms in
+    zoomed = state(page)["scale"]
+    assert zoomed > 0.8
+    page.get_by_role("button", name="Fit", exact=True).click()
+    fitted = page.evaluate("""() => {
+        const svg = document.querySelector('#tg-graph svg').getBoundingClientRect();
+        const box = document.getElementById('tg-graph').getBoundingClientRect();
+        return [svg.left >= box.left, svg.right <= box.right + 1, svg.top >= box.top,
+                svg.bottom <= box.bottom + 1];
+    }""")
+    assert fitted == [True, True, True, True]  # the whole drawing is on screen
+    before = page.evaluate("() => document.getElementById('tg-canvas').style.transform")
+    page.mouse.move(600, 400)
+    page.mouse.down()
+    page.mouse.move(700, 450, steps=5)
+    page.mouse.up()  # a drag pans the drawing
+    assert page.evaluate("() => document.getElementById('tg-canvas').style.transform") != before
+
+
+def test_narrow_window_puts_the_panel_below_and_it_collapses(open_page, tmp_path):
+    page = open_page(viz.html(lecture_fwb(), tmp_path / "fwb.html"), width=700, height=900).page
+    graph = page.locator("#tg-graph").bounding_box()
+    panel = page.locator("#tg-panel").bounding_box()
+    assert panel["y"] >= graph["y"] + graph["height"] - 1
+    page.get_by_role("button", name="Steps", exact=True).click()
+    assert not page.locator("#tg-panel").is_visible()
+    page.get_by_role("button", name="Steps", exact=True).click()
+    assert page.locator("#tg-panel").is_visible()
+
+
+HOSTILE = ["</script><b>x", "<!--<script>", "q\"u'o`te", "line\u2028sep\u2029end", "a&amp;b"]
+
+
+def test_hostile_labels_are_shown_as_text_and_the_page_still_works(open_page, tmp_path):
+    leaves = [Value(float(i + 1), label=label) for i, label in enumerate(HOSTILE)]
+    total = leaves[0]
+    for leaf in leaves[1:]:
+        total = total * leaf
+    total.label = "<!--<script>alert(1)</script>"
+    total.backward(retain_graph=True)
+    path = viz.html(total, tmp_path / "hostile.html", title="</title><script>alert(2)</script>")
+    page = open_page(path).page
+    assert page.title() == "</title><script>alert(2)</script>"
+    page.keyboard.press("End")
+    assert state(page)["step"] > 5  # the script ran and stepped
+    listed = page.locator("#tg-list").inner_text()
+    drawn = page.locator("#tg-graph").inner_text()
+    for label in ("</script><b>x", "<!--<script>", "q\"u'o`te"):
+        assert label in listed or label in drawn
+    assert page.evaluate("() => document.querySelectorAll('b, script:not([type])').length") == 1
+
+
+def test_korean_page_has_no_missing_glyphs(open_page, tmp_path):
+    page = open_page(viz.html(lecture_fwb(), tmp_path / "ko.html", lang="ko")).page
+    assert page.evaluate("() => document.documentElement.lang") == "ko"
+    page.keyboard.press("End")
+    session = page.context.new_cdp_session(page)
+    session.send("DOM.enable")
+    session.send("CSS.enable")
+    document = session.send("DOM.getDocument")
+    used = []
+    for selector in ("#tg-title", "#tg-text", "#tg-next", "h1"):
+        node = session.send("DOM.querySelector", {"nodeId": document["root"]["nodeId"],
+                                                  "selector": selector})
+        fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+        used.extend(font["familyName"] for font in fonts)
+    # Hangul came from a CJK font; no glyph fell to the last-resort (tofu) font
+    assert any("CJK" in family for family in used), used
+    assert not any("Last Resort" in family for family in used), used
+    stack = page.evaluate("() => getComputedStyle(document.body).fontFamily")
+    for family in ("Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic"):
+        assert family in stack
+    page.screenshot(path=tmp_path / "ko-end.png")
+
+
+def test_notebook_frame_keeps_its_styles_and_keys_to_itself(open_page, tmp_path):
+    shown = viz.show(lecture_fwb())
+    host = tmp_path / "notebook.html"
+    host.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'>"
+                    "<style>button { color: rgb(1, 2, 3); }</style></head><body>"
+                    "<button id='host'>host</button><div id='keys'>0</div>"
+                    + shown._repr_html_() + "</body></html>", encoding="utf-8")
+    page = open_page(host).page
+    page.evaluate("""() => document.addEventListener('keydown', () => {
+        const keys = document.getElementById('keys');
+        keys.textContent = Number(keys.textContent) + 1; })""")
+    frame = page.frame_locator("iframe")
+    frame.locator("#tg-counter").wait_for()
+    assert frame.locator("#tg-counter").inner_text() == "Step 1 / 8"
+    frame.locator("#tg-graph").click(position={"x": 5, "y": 5})
+    page.keyboard.press("ArrowRight")  # goes to the frame, never to the notebook
+    assert frame.locator("#tg-counter").inner_text() == "Step 2 / 8"
+    assert page.locator("#keys").inner_text() == "0"
+    host_style = page.evaluate("""() => [getComputedStyle(document.body).margin,
+                                        getComputedStyle(document.getElementById('host')).color]""")
+    assert host_style == ["8px", "rgb(1, 2, 3)"]  # the page's own CSS never left the frame
+    assert frame.locator("#tg-next").evaluate("b => getComputedStyle(b).color") != "rgb(1, 2, 3)"

@@ -1,0 +1,343 @@
+// The explorer: steps through the forward and backward passes of one graph.
+// Its data are two inert JSON blocks: the explorer document (viz.explorer_document) in
+// <script id="tg-doc"> and the page's own words and settings in <script id="tg-config">.
+// Every piece of text goes into the page through textContent, never as markup.
+var $ = function (id) { return document.getElementById(id); };
+var readJson = function (id) { return JSON.parse($(id).textContent); };
+var config = readJson('tg-config'), doc = readJson('tg-doc'), words = config.words;
+var format = function (template, values) {
+  return template.replace(/\{(\w+)\}/g, function (all, key) {
+    return key in values ? values[key] : all;
+  });
+};
+
+var box = $('tg-graph'), canvas = $('tg-canvas');
+var view = PanZoom(box, canvas);
+var svgs = { main: canvas.querySelector('svg') };  // drawings of the views seen so far
+var viewName = 'main', steps = [], alias = {}, current = 0;
+var texts = [];      // {element, node, kind: 'value' | 'grad', original}
+var valueAt = {}, gradAt = {}, overrides = {};
+var edgesOf = {};    // op id -> the edge elements that touch it
+var practice = { on: !!config.practice, level: 1, done: {}, right: 0, asked: 0 };
+var timer = null;
+
+// ---- views: the whole graph, or one folded group expanded --------------------------
+function drawingOf(name) {
+  if (!svgs[name]) {  // parsed as XML: markup in it can never run as script
+    var parsed = new DOMParser().parseFromString(doc.views[name].svg, 'image/svg+xml');
+    svgs[name] = document.importNode(parsed.documentElement, true);
+  }
+  var svg = svgs[name], box = svg.viewBox.baseVal;
+  if (box && box.width) {  // natural size: one SVG unit is one CSS pixel
+    svg.setAttribute('width', box.width);
+    svg.setAttribute('height', box.height);
+  }
+  return svg;
+}
+
+function loadView(name) {
+  var spec = doc.views[name];
+  viewName = name;
+  canvas.replaceChildren(drawingOf(name));
+  steps = spec.steps || [];
+  alias = spec.alias || {};
+  texts = []; valueAt = {}; gradAt = {}; overrides = {}; edgesOf = {};
+  canvas.querySelectorAll('g.value').forEach(function (node) {
+    node.querySelectorAll('text').forEach(function (text) {
+      var fill = (text.getAttribute('fill') || '').toLowerCase();
+      var kind = fill === config.value_colour ? 'value' : fill === config.grad_colour ? 'grad' : null;
+      if (kind) texts.push({ element: text, node: node.id, kind: kind, original: text.textContent });
+    });
+  });
+  canvas.querySelectorAll('g.edge').forEach(function (edge) {
+    var title = edge.querySelector('title');
+    (title ? title.textContent.split('->') : []).forEach(function (end) {
+      (edgesOf[end] = edgesOf[end] || []).push(edge);
+    });
+  });
+  steps.forEach(function (step, k) {
+    (step.values || []).forEach(function (id) { if (!(id in valueAt)) valueAt[id] = k; });
+    (step.grads || []).forEach(function (id) { if (!(id in gradAt)) gradAt[id] = k; });
+    Object.keys(step.show || {}).forEach(function (id) {
+      Object.keys(step.show[id]).forEach(function (kind) {
+        (overrides[id + ' ' + kind] = overrides[id + ' ' + kind] || []).push([k, step.show[id][kind]]);
+      });
+    });
+  });
+  $('tg-back').hidden = !spec.parent;
+  $('tg-slider').max = Math.max(0, steps.length - 1);
+  buildList();
+  paintColours();
+  paintChecks();
+  view.reset();
+  show(0);
+}
+
+function buildList() {
+  var list = $('tg-list');
+  list.replaceChildren();
+  steps.forEach(function (step, k) {
+    var item = document.createElement('li'), button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = step.title;
+    button.className = 'tg-phase-' + step.phase;
+    button.addEventListener('click', function () { show(k); });
+    item.appendChild(button);
+    list.appendChild(item);
+  });
+}
+
+// ---- practice: questions hide what they ask about until answered --------------------
+function questionsOf(step) {
+  var p = step && step.practice;
+  if (!p || !practice.on) return [];
+  return (p.questions || []).filter(function (q) { return (q.level || 1) <= practice.level; });
+}
+function pending(k) { return questionsOf(steps[k]).length > (practice.done[viewName + k] || 0); }
+function shownLines(step, k) {
+  if (!pending(k)) return step.lines;
+  var p = step.practice;
+  return (practice.level > 1 && p.masked_hard) || p.masked || step.lines;
+}
+
+function showPractice(k) {
+  var form = $('tg-practice'), questions = questionsOf(steps[k]);
+  form.hidden = !practice.on;
+  document.body.classList.toggle('tg-practising', practice.on);
+  if (!practice.on) return;
+  var asked = practice.done[viewName + k] || 0;
+  var open = asked < questions.length;
+  $('tg-question').textContent = open ? questions[asked].prompt
+    : questions.length ? words.all_answered : words.no_question;
+  $('tg-answer').disabled = $('tg-check').disabled = !open;
+  $('tg-score').textContent = format(words.score, { right: practice.right, asked: practice.asked });
+}
+
+function check(event) {
+  event.preventDefault();
+  var k = current, questions = questionsOf(steps[k]), asked = practice.done[viewName + k] || 0;
+  if (asked >= questions.length) return;
+  var question = questions[asked], given = parseAnswer($('tg-answer').value);
+  var feedback = $('tg-feedback');
+  if (isNaN(given)) {  // not counted: say what can be typed
+    feedback.textContent = words.not_a_number;
+    feedback.className = 'tg-wrong';
+    return;
+  }
+  var right = isClose(given, question.answer);
+  practice.asked += 1;
+  if (right) practice.right += 1;
+  practice.done[viewName + k] = asked + 1;
+  feedback.textContent = (right ? words.right : words.wrong) + ' ' + question.worked;
+  feedback.className = right ? 'tg-right' : 'tg-wrong';
+  $('tg-answer').value = '';
+  show(k, true);
+  if (!$('tg-answer').disabled) $('tg-answer').focus();
+}
+
+// ---- one step ------------------------------------------------------------------------
+function shape(id) { return document.getElementById(alias[id] || id); }
+function latest(id, kind) {
+  var list = overrides[id + ' ' + kind], found;
+  (list || []).forEach(function (pair) { if (pair[0] <= current) found = pair[1]; });
+  return found;
+}
+
+function show(k, keepFeedback) {
+  if (!steps.length) return;
+  current = Math.max(0, Math.min(steps.length - 1, k));
+  var step = steps[current], asking = pending(current);
+  var askAbout = {};
+  if (asking) (step.phase === 'forward' ? step.values : step.grads || []).forEach(function (id) {
+    askAbout[id + ' ' + (step.phase === 'forward' ? 'value' : 'grad')] = true;
+  });
+  texts.forEach(function (t) {
+    var at = (t.kind === 'value' ? valueAt : gradAt)[t.node], override = latest(t.node, t.kind);
+    var visible = (at !== undefined && at <= current) || override !== undefined;
+    var ask = visible && askAbout[t.node + ' ' + t.kind];
+    t.element.textContent = ask ? '?' : override !== undefined ? override : t.original;
+    t.element.classList.toggle('tg-hidden', !visible);
+    t.element.classList.toggle('tg-ask', !!ask);
+  });
+  canvas.querySelectorAll('.tg-current, .tg-current-op, .tg-receives, .tg-edge').forEach(
+    function (e) { e.classList.remove('tg-current', 'tg-current-op', 'tg-receives', 'tg-edge'); });
+  var node = shape(step.node), number = step.node.replace(/^n/, '');
+  var op = shape('op' + number);
+  if (node) node.classList.add('tg-current');
+  if (op && op !== node) op.classList.add('tg-current-op');
+  if (step.phase !== 'forward') (step.receives || step.grads || []).forEach(function (id) {
+    var target = shape(id);
+    if (target && target !== node) target.classList.add('tg-receives');
+  });
+  var edges = step.edges ? step.edges.map(function (id) { return document.getElementById(id); })
+                         : edgesOf['op' + number] || [];
+  edges.forEach(function (e) { if (e) e.classList.add('tg-edge'); });
+
+  $('tg-title').textContent = step.title;
+  $('tg-title').className = 'tg-phase-' + step.phase;
+  $('tg-text').textContent = shownLines(step, current).join('\n');
+  var counter = format(words.counter, { k: current + 1, n: steps.length });
+  if (step.pass && step.pass > 1) counter += ' · ' + format(words.pass, { pass: step.pass });
+  $('tg-counter').textContent = counter;
+  $('tg-slider').value = current;
+  document.body.setAttribute('data-step', current);
+  document.querySelectorAll('#tg-list li').forEach(function (item, i) {
+    if (i === current) {
+      item.setAttribute('aria-current', 'step');
+      var list = $('tg-list-box');  // scroll the list only, never the page
+      if (item.offsetTop < list.scrollTop || item.offsetTop > list.scrollTop + list.clientHeight - 20)
+        list.scrollTop = item.offsetTop - list.clientHeight / 2;
+    } else item.removeAttribute('aria-current');
+  });
+  if (!keepFeedback) $('tg-feedback').textContent = '';
+  showPractice(current);
+  view.bring([node, op]);
+}
+
+// ---- overlays: colour by log|grad|, and the numerical gradient check ------------------
+var RAMP = [[247, 247, 247], [253, 212, 158], [252, 141, 89], [239, 101, 72]];
+function rampColour(t) {
+  var x = Math.max(0, Math.min(1, t)) * (RAMP.length - 1), i = Math.min(RAMP.length - 2, Math.floor(x));
+  var f = x - i, c = RAMP[i].map(function (v, j) { return Math.round(v + (RAMP[i + 1][j] - v) * f); });
+  return 'rgb(' + c.join(',') + ')';
+}
+function nodesWith(key) {
+  return Object.keys(doc.nodes || {}).filter(function (id) {
+    var info = doc.nodes[id];
+    return info[key] !== undefined && info[key] !== null && document.getElementById(id);
+  });
+}
+function paintColours() {
+  canvas.querySelectorAll('.tg-dead-mark').forEach(function (e) { e.remove(); });
+  canvas.querySelectorAll('[data-tg-fill]').forEach(function (e) {
+    e.style.fill = ''; e.removeAttribute('data-tg-fill');
+  });
+  var on = $('tg-colour').checked, ids = nodesWith('grad_abs');
+  $('tg-scale').hidden = !on;
+  if (!on) return;
+  var logs = ids.map(function (id) { return doc.nodes[id].grad_abs; })
+    .filter(function (g) { return g > 0; }).map(Math.log10);
+  var low = Math.min.apply(null, logs), high = Math.max.apply(null, logs);
+  $('tg-scale-low').textContent = logs.length ? formatNumber(Math.pow(10, low)) : '';
+  $('tg-scale-high').textContent = logs.length ? formatNumber(Math.pow(10, high)) : '';
+  ids.forEach(function (id) {
+    var info = doc.nodes[id], g = document.getElementById(id);
+    var cell = g.querySelector('polygon:not([fill="none"])');
+    if (!cell) return;
+    var dead = info.dead || info.grad_abs === 0;
+    cell.setAttribute('data-tg-fill', '1');
+    cell.style.fill = dead ? '#cfcfcf'
+      : rampColour(high > low ? (Math.log10(info.grad_abs) - low) / (high - low) : 1);
+    if (dead) {
+      var b = g.getBBox(), mark = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+      mark.setAttribute('class', 'tg-dead-mark');
+      mark.setAttribute('x', b.x + b.width + 3);
+      mark.setAttribute('y', b.y + 10);
+      mark.textContent = '✕ ' + words.dead;
+      g.parentNode.appendChild(mark);
+    }
+  });
+}
+function paintChecks() {
+  canvas.querySelectorAll('.tg-check').forEach(function (e) { e.remove(); });
+  var on = $('tg-gradcheck').checked, ids = nodesWith('check'), bad = [];
+  var summary = $('tg-check-summary');
+  summary.hidden = !on;
+  if (!on) return;
+  ids.forEach(function (id) {
+    var c = doc.nodes[id].check, g = document.getElementById(id), b = g.getBBox();
+    var mark = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+    var rect = document.createElementNS('http://www.w3.org/2000/svg', 'rect');
+    var text = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+    mark.setAttribute('class', 'tg-check' + (c.ok ? '' : ' tg-check-bad'));
+    mark.setAttribute('data-node', id);
+    text.setAttribute('class', 'tg-check-text');
+    text.textContent = format(c.ok ? words.check_ok : words.check_bad,
+                              { numeric: formatNumber(c.numeric), backprop: formatNumber(c.backprop) });
+    text.setAttribute('x', b.x + 3);
+    text.setAttribute('y', b.y - 5);
+    rect.setAttribute('class', 'tg-check-box');
+    mark.appendChild(rect);
+    mark.appendChild(text);
+    g.parentNode.appendChild(mark);
+    var t = text.getBBox();
+    rect.setAttribute('x', t.x - 2); rect.setAttribute('y', t.y - 1);
+    rect.setAttribute('width', t.width + 4); rect.setAttribute('height', t.height + 2);
+    if (!c.ok) bad.push(doc.nodes[id].name || id);
+  });
+  summary.textContent = bad.length ? format(words.check_some_bad, { count: bad.length, total: ids.length,
+                                                                    names: bad.join(', ') })
+                                   : format(words.check_all_ok, { total: ids.length });
+}
+
+// ---- wiring ----------------------------------------------------------------------------
+function jumpToNode(id) {
+  var matches = [];
+  steps.forEach(function (step, k) { if (step.node === id || alias[step.node] === id) matches.push(k); });
+  if (!matches.length) return;
+  var next = matches.filter(function (k) { return k > current; })[0];
+  show(next === undefined ? matches[0] : next);
+}
+view.onClick(function (target) {
+  var node = target.closest && target.closest('g.node');
+  if (!node) return;
+  if (node.classList.contains('group') && doc.views[node.id]) { loadView(node.id); return; }
+  jumpToNode(node.id.replace(/^op/, 'n'));
+});
+
+function setPlaying(on) {
+  clearInterval(timer);
+  timer = null;
+  if (on) timer = setInterval(function () {
+    if (current >= steps.length - 1) { setPlaying(false); return; }
+    show(current + 1);
+  }, 1000 / Number($('tg-speed').value));
+  $('tg-play').textContent = on ? words.pause_text : words.play_text;
+  $('tg-play').setAttribute('aria-label', on ? words.pause : words.play);
+  $('tg-play').setAttribute('aria-pressed', on ? 'true' : 'false');
+}
+
+var click = function (id, action) { $(id).addEventListener('click', action); };
+click('tg-first', function () { show(0); });
+click('tg-prev', function () { show(current - 1); });
+click('tg-next', function () { show(current + 1); });
+click('tg-last', function () { show(steps.length - 1); });
+click('tg-play', function () { setPlaying(timer === null); });
+click('tg-zoom-in', view.zoomIn);
+click('tg-zoom-out', view.zoomOut);
+click('tg-fit', view.fit);
+click('tg-actual', function () { view.actual(); show(current); });
+click('tg-back', function () { loadView(doc.views[viewName].parent); });
+click('tg-panel-toggle', function () {
+  var hidden = $('tg-main').classList.toggle('tg-panel-hidden');
+  $('tg-panel-toggle').setAttribute('aria-expanded', hidden ? 'false' : 'true');
+});
+$('tg-speed').addEventListener('change', function () { if (timer !== null) setPlaying(true); });
+$('tg-slider').addEventListener('input', function () { show(parseInt($('tg-slider').value, 10)); });
+$('tg-practice').addEventListener('submit', check);
+$('tg-practice-on').checked = practice.on;
+$('tg-practice-on').addEventListener('change', function () {
+  practice.on = $('tg-practice-on').checked;
+  show(current);
+});
+$('tg-level').addEventListener('change', function () {
+  practice.level = Number($('tg-level').value);
+  show(current);
+});
+$('tg-colour').addEventListener('change', paintColours);
+$('tg-gradcheck').addEventListener('change', paintChecks);
+
+document.addEventListener('keydown', function (event) {
+  var tag = (event.target.tagName || '').toLowerCase();
+  if (tag === 'input' || tag === 'select' || tag === 'textarea' || event.ctrlKey ||
+      event.metaKey || event.altKey) return;  // typing an answer, or a browser shortcut
+  var actions = {
+    ArrowRight: function () { show(current + 1); }, ArrowLeft: function () { show(current - 1); },
+    Home: function () { show(0); }, End: function () { show(steps.length - 1); },
+    '+': view.zoomIn, '=': view.zoomIn, '-': view.zoomOut, '0': view.actual,
+  };
+  if (actions[event.key]) { actions[event.key](); event.preventDefault(); }
+});
+
+$('tg-note').textContent = doc.note || '';
+loadView('main');
