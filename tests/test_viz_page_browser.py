@@ -18,6 +18,7 @@ import tinygrad_edu.nn.functional as F
 import viz
 from tinygrad_edu import Tensor, Value
 from viz.demo import lecture_fwb, lecture_sigmoid
+from viz.html import page_from_document
 
 try:
     from playwright.sync_api import sync_playwright
@@ -305,3 +306,147 @@ def test_notebook_frame_keeps_its_styles_and_keys_to_itself(open_page, tmp_path)
                                         getComputedStyle(document.getElementById('host')).color]""")
     assert host_style == ["8px", "rgb(1, 2, 3)"]  # the page's own CSS never left the frame
     assert frame.locator("#tg-next").evaluate("b => getComputedStyle(b).color") != "rgb(1, 2, 3)"
+
+
+def fwb_document() -> dict:
+    """A hand-written explorer document for f = w*x + b (w=-2, x=5, b=3) with practice
+    questions, a gradient check (x's deliberately wrong), colour data and a second pass:
+    the page's side of the contract, independent of how the document is built."""
+    f = lecture_fwb()
+    svg = viz.svg_text(viz.draw(f))
+
+    def step(phase, node, title, lines, values=(), grads=(), show=None, practice=None, run=1):
+        return {"phase": phase, "pass": run, "node": node, "title": title, "lines": lines,
+                "values": list(values), "grads": list(grads), "show": show or {},
+                "practice": practice}
+
+    def ask(prompt, answer, worked, level=1):
+        return {"prompt": prompt, "answer": answer, "worked": worked, "level": level}
+
+    steps = [
+        step("forward", "n0", "Forward: w", ["w = -2  (an input)"], values=["n0"]),
+        step("forward", "n1", "Forward: x", ["x = 5  (an input)"], values=["n1"]),
+        step("forward", "n2", "Forward: g", ["g = w × x = (-2) × 5 = -10"], values=["n2"],
+             practice={"questions": [ask("g = ?", -10, "g = (-2) × 5 = -10")],
+                       "masked": ["g = w × x = (-2) × 5 = ?"]}),
+        step("forward", "n3", "Forward: b", ["b = 3  (an input)"], values=["n3"]),
+        step("forward", "n4", "Forward: f", ["f = g + b = -10 + 3 = -7"], values=["n4"]),
+        step("backward", "n4", "Backward: start at f", ["∂f/∂f = 1"], grads=["n4"],
+             show={"n4": {"grad": "1"}}),
+        step("backward", "n4", "Backward through + at f into g, b",
+             ["∂f/∂g = 1 × 1 = 1", "∂f/∂b = 1 × 1 = 1"], grads=["n2", "n3"],
+             show={"n2": {"grad": "1"}, "n3": {"grad": "1"}},
+             practice={"questions": [ask("∂f/∂g = ?", 1, "∂f/∂g = 1 × 1 = 1"),
+                                     ask("∂f/∂b = ?", 1, "∂f/∂b = 1 × 1 = 1")],
+                       "masked": ["∂f/∂g = 1 × 1 = ?", "∂f/∂b = 1 × 1 = ?"]}),
+        step("backward", "n2", "Backward through × at g into w, x",
+             ["local ∂g/∂w = x = 5", "∂f/∂w = 1 × 5 = 5",
+              "local ∂g/∂x = w = -2", "∂f/∂x = 1 × (-2) = -2"], grads=["n0", "n1"],
+             show={"n0": {"grad": "5"}, "n1": {"grad": "-2"}},
+             practice={"questions": [ask("∂g/∂w = ?", 5, "∂g/∂w = x = 5", 2),
+                                     ask("∂f/∂w = ?", 5, "∂f/∂w = 1 × 5 = 5"),
+                                     ask("∂g/∂x = ?", -2, "∂g/∂x = w = -2", 2),
+                                     ask("∂f/∂x = ?", -2, "∂f/∂x = 1 × (-2) = -2")],
+                       "masked": ["local ∂g/∂w = x = 5", "∂f/∂w = 1 × 5 = ?",
+                                  "local ∂g/∂x = w = -2", "∂f/∂x = 1 × (-2) = ?"],
+                       "masked_hard": ["local ∂g/∂w = x = ?", "∂f/∂w = 1 × ? = ?",
+                                       "local ∂g/∂x = w = ?", "∂f/∂x = 1 × ? = ?"]}),
+        step("second-pass", "n4", "Second backward: start at f", ["f's gradient starts at 1"],
+             show={"n4": {"grad": "1"}, "n2": {"grad": "0"}}, run=2),
+        step("second-pass", "n4", "Second backward through +", ["∂f/∂g = 1"],
+             show={"n2": {"grad": "1"}, "n3": {"grad": "2"}}, run=2),
+        step("second-pass", "n2", "Second backward through ×",
+             ["w had 5 and gets 5 more: 5 + 5 = 10 (no zero_grad())"],
+             show={"n0": {"grad": "10"}, "n1": {"grad": "-4"}}, run=2),
+    ]
+
+    def node(name, kind, value, grad, check=None, dead=False):
+        return {"name": name, "kind": kind, "value": value, "grad": grad,
+                "grad_abs": 0.0 if dead else abs(grad), "dead": dead, "check": check}
+
+    nodes = {"n0": node("w", "input", -2, 5, {"numeric": 5.0, "backprop": 5, "ok": True}),
+             "n1": node("x", "input", 5, -2, {"numeric": -2.0, "backprop": -2.5, "ok": False}),
+             "n2": node("g", "intermediate", -10, 1), "n3": node("b", "input", 3, 0, dead=True),
+             "n4": node("f", "output", -7, 1)}
+    return {"version": 1, "lang": "en", "title": "f = w*x + b", "root": "n4",
+            "note": "A second backward pass without zero_grad(): leaves accumulate.",
+            "nodes": nodes, "views": {"main": {"svg": svg, "alias": {}, "parent": None,
+                                               "groups": [], "steps": steps}}}
+
+
+def grad_text(page, node_id):
+    return page.evaluate("""id => Array.from(document.querySelectorAll('#' + id + ' text'))
+        .filter(t => t.getAttribute('fill') === '#c0392b').map(t =>
+            getComputedStyle(t).visibility === 'hidden' ? null : t.textContent)[0]""", node_id)
+
+
+def test_practice_accepts_right_answers_explains_wrong_ones_and_keeps_score(open_page, tmp_path):
+    path = tmp_path / "practice.html"
+    path.write_text(page_from_document(fwb_document(), practice=True), encoding="utf-8")
+    page = open_page(path).page
+    answer, check = page.get_by_label("Answer", exact=True), page.locator("#tg-check")
+    assert page.get_by_label("Practice").is_checked()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # forward through ×: the value of g is asked
+    assert state(page)["text"] == "g = w × x = (-2) × 5 = ?"
+    assert page.evaluate("() => document.querySelector('#n2 text.tg-ask').textContent") == "?"
+    answer.fill("-10")
+    check.click()
+    assert page.locator("#tg-feedback").inner_text().startswith("Right!")
+    assert state(page)["text"] == "g = w × x = (-2) × 5 = -10"  # revealed once answered
+    answer.press("Escape")
+    page.locator("#tg-list li button").nth(6).click()  # backward through +
+    assert grad_text(page, "n2") == "?"  # the drawing does not give the answer away
+    answer.fill("2")  # wrong: the worked line is shown
+    check.click()
+    assert "Not quite" in page.locator("#tg-feedback").inner_text()
+    assert "∂f/∂g = 1 × 1 = 1" in page.locator("#tg-feedback").inner_text()
+    answer.fill("one")  # not a number: said so, not counted
+    check.click()
+    assert "fraction" in page.locator("#tg-feedback").inner_text()
+    answer.fill("3/3")  # a fraction
+    check.click()
+    assert page.locator("#tg-score").inner_text() == "Score: 2 / 3"
+    assert grad_text(page, "n2") == "1" and grad_text(page, "n3") == "1"
+    page.select_option("#tg-level", "2")  # harder: the local derivatives are asked too
+    page.locator("#tg-list li button").nth(7).click()
+    assert state(page)["text"].startswith("local ∂g/∂w = x = ?")
+    assert page.locator("#tg-question").inner_text() == "∂g/∂w = ?"
+    for typed in ("5", "5", "−2", "-4/2"):  # typographic minus, and a fraction
+        answer.fill(typed)
+        answer.press("Enter")
+    assert page.locator("#tg-score").inner_text() == "Score: 6 / 7"
+    assert "∂f/∂x = 1 × (-2) = -2" in state(page)["text"]
+    page.screenshot(path=tmp_path / "practice-end.png")
+    page.get_by_label("Practice").uncheck()  # the toggle: watching again
+    assert not page.locator("#tg-practice").is_visible()
+
+
+def test_second_pass_gradient_check_and_colour_overlays(open_page, tmp_path):
+    path = tmp_path / "overlays.html"
+    path.write_text(page_from_document(fwb_document()), encoding="utf-8")
+    page = open_page(path).page
+    assert "leaves accumulate" in page.locator("#tg-note").inner_text()
+    page.locator("#tg-list li button").nth(7).click()
+    assert grad_text(page, "n0") == "5"
+    page.keyboard.press("End")  # the second pass without zero_grad(): w goes 5 -> 10
+    assert grad_text(page, "n0") == "10" and grad_text(page, "n1") == "-4"
+    assert "pass 2" in state(page)["counter"]
+    page.get_by_label("Gradient check").check()
+    marks = page.evaluate("""() => Array.from(document.querySelectorAll('.tg-check')).map(
+        g => [g.dataset.node, g.classList.contains('tg-check-bad'), g.textContent])""")
+    assert sorted(marks) == [["n0", False, "numeric 5= backprop 5 ✓"],
+                             ["n1", True, "numeric -2≠ backprop -2.5 ✗"]]
+    bad = page.evaluate("() => getComputedStyle(document.querySelector('.tg-check-bad text')).fill")
+    assert bad == "rgb(192, 57, 43)"  # the mismatch in red
+    assert "1 of 2 leaves disagree: x" in page.locator("#tg-check-summary").inner_text()
+    page.get_by_label("Colour by |grad|").check()
+    fills = page.evaluate("""() => Object.fromEntries(['n0', 'n1', 'n2', 'n3'].map(id => {
+        const cell = document.querySelector('#' + id + ' polygon:not([fill="none"])');
+        return [id, getComputedStyle(cell).fill]; }))""")
+    assert fills["n3"] == "rgb(207, 207, 207)"  # dead: grey, and marked
+    assert fills["n0"] != fills["n2"]  # |grad| 5 and 1 get different colours
+    assert page.locator(".tg-dead-mark").count() == 1
+    page.screenshot(path=tmp_path / "overlays.png")
+    page.get_by_label("Colour by |grad|").uncheck()
+    assert page.locator(".tg-dead-mark").count() == 0

@@ -252,17 +252,25 @@ function paintChecks() {
     mark.setAttribute('class', 'tg-check' + (c.ok ? '' : ' tg-check-bad'));
     mark.setAttribute('data-node', id);
     text.setAttribute('class', 'tg-check-text');
-    text.textContent = format(c.ok ? words.check_ok : words.check_bad,
-                              { numeric: formatNumber(c.numeric), backprop: formatNumber(c.backprop) });
-    text.setAttribute('x', b.x + 3);
-    text.setAttribute('y', b.y - 5);
+    text.setAttribute('text-anchor', 'end');  // left of the leaf: in a drawing that runs
+    var lines = format(c.ok ? words.check_ok : words.check_bad,  // left to right, leaves
+                       { numeric: formatNumber(c.numeric),       // have nothing there
+                         backprop: formatNumber(c.backprop) }).split('\n');
+    lines.forEach(function (line, i) {
+      var span = document.createElementNS('http://www.w3.org/2000/svg', 'tspan');
+      span.setAttribute('x', b.x - 6);
+      span.setAttribute('dy', i ? '1.2em' : 0);
+      span.textContent = line;
+      text.appendChild(span);
+    });
+    text.setAttribute('y', b.y + 12);
     rect.setAttribute('class', 'tg-check-box');
     mark.appendChild(rect);
     mark.appendChild(text);
     g.parentNode.appendChild(mark);
     var t = text.getBBox();
-    rect.setAttribute('x', t.x - 2); rect.setAttribute('y', t.y - 1);
-    rect.setAttribute('width', t.width + 4); rect.setAttribute('height', t.height + 2);
+    rect.setAttribute('x', t.x - 3); rect.setAttribute('y', t.y - 2);
+    rect.setAttribute('width', t.width + 6); rect.setAttribute('height', t.height + 4);
     if (!c.ok) bad.push(doc.nodes[id].name || id);
   });
   summary.textContent = bad.length ? format(words.check_some_bad, { count: bad.length, total: ids.length,
