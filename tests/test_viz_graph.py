@@ -9,7 +9,8 @@ import viz
 from tinygrad_edu import Tensor, Value, topo_order
 from viz.collapse import collapse
 from viz.demo import lecture_fwb as lecture_graph
-from viz.graph import op_symbol, to_networkx
+from viz.graph import to_networkx
+from viz.opinfo import op_symbol
 
 
 def scalar_chain(nodes: int) -> Value:
@@ -59,10 +60,14 @@ def test_viz_only_reads_the_graph(tmp_path):
 
 
 def test_op_symbols_are_the_blackboard_ones():
-    assert [op_symbol(op) for op in ["*", "+", "exp", "1/x", "sigmoid", "relu", "@", "sum"]] == [
-        "×", "+", "exp", "1/x", "σ", "ReLU", "@", "Σ"]
-    assert op_symbol("**2", (2.0,)) == "x²"
-    assert op_symbol("leaky_relu", (0.1,)) == "LeakyReLU(0.1)"
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    made = [a * b, a + b, a.exp(), a.reciprocal(), a.sigmoid(), a.relu()]
+    assert [op_symbol(node) for node in made] == ["×", "+", "exp", "1/x", "σ", "ReLU"]
+    assert op_symbol(a ** 2) == "x²"
+    assert op_symbol(a.leaky_relu(0.1)) == "LeakyReLU(0.1)"
+    t = Tensor(np.ones((2, 3)), requires_grad=True)
+    assert [op_symbol(t @ t.T), op_symbol(t.sum()), op_symbol(t.sum(axis=0))] == [
+        "@", "Σ", "Σ axis=0"]
 
 
 def test_tensor_graph_shows_shapes_dtype_and_small_data():
@@ -155,8 +160,8 @@ def test_nn_layers_appear_as_labelled_clusters():
         if attributes.get("module") is not None:
             by_module.setdefault(attributes["module"], []).append(vertex)
     assert sorted(by_module) == ["0", "2"]
-    names = {graph.nodes[v].get("parameter_name") for v in by_module["0"]}
-    assert {"weight", "bias"} <= names
+    names = {graph.nodes[v].get("name") for v in by_module["0"]}
+    assert {"0.weight", "0.bias"} <= names  # one name per thing: the path in the model
     assert graph.nodes["n0"].get("module") is None  # the input is no layer's
     source = viz.draw(loss, modules=model).source
     assert 'label="0: Linear"' in source and 'label="2: Linear"' in source

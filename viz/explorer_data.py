@@ -1,0 +1,259 @@
+"""The explorer document: everything the backprop explorer page shows, as JSON-able data.
+
+`explorer_document(root, ...)` reads the graph (never changes it) and returns a dict;
+`viz.html` renders it. Schema (version 1)::
+
+    {"version": 1, "lang": "en" | "ko", "title": str, "root": "n<i>",
+     "engine": "value" | "tensor",
+     "state": "forward-only" | "backward" | "released",
+     "forward_only": bool,             # backward() has not run: no backward steps at all
+     "note": str | None,               # the first of `notes`, for a one-line banner
+     "notes": [{"kind": "forward-only" | "released" | "folded" | "accumulated"
+                        | "check-skipped", "text": str}],
+     "passes": 1 | 2, "practice": bool, "show_constants": bool,
+     "words": {key: str},              # the page's words in `lang` (viz.wording)
+     "views": {"main": view, "<group id>": view, ...},
+     "nodes": {"n<i>": node, ...}}     # every node drawn in some view
+
+    view = {"svg": str,                # the drawing; ids: value "n<i>", op "op<i>", group
+                                       #   "g<i>", edge "e_<from>_<to>_<slot>"
+            "alias": {id: group id},   # hidden node or op -> the box that holds it
+            "parent": None | "main",   # the view to go back to when a group is collapsed
+            "groups": [group ids],     # boxes of this view that have a view of their own
+            "steps": [step]}           # only steps about what this view shows
+
+    node = {"name", "kind": "parameter" | "input" | "constant" | "intermediate" | "output",
+            "kind_text": str, "op": str, "symbol": str, "shape": [int] | None,
+            "dtype": str | None, "module": str | None, "group": str | None,
+            "value": float | None, "grad": float | None,   # scalars (and 1-element tensors)
+            "value_view": quantity, "grad_view": quantity | None,   # see viz.quantity
+            "grad_abs": float | None,  # |grad|, or mean |grad| of a tensor
+            "log_grad": float | None,  # log10(grad_abs), for the colour mode
+            "dead": bool,              # a gradient that is exactly 0 everywhere
+            "check": None | {"numeric": float | list, "backprop": float | list, "ok": bool,
+                             "error": float}}   # leaves: central differences in float64
+
+    step = {"phase": "forward" | "backward" | "second-pass" | "after-zero_grad",
+            "pass": 1 | 2 | 3, "node": id, "title": str, "lines": [str],
+            "values": [ids whose value is known from here on],
+            "grads": [ids whose gradient this step sets],
+            "show": {id: {"grad": text}},    # what each of those holds after this step
+            "receives": [ids], "edges": [svg edge ids the gradient travels],
+            "practice": None | {"questions": [{"prompt", "answer", "worked", "level"}],
+                                "masked": [lines], "masked_hard": [lines]}}
+
+Numbers JSON cannot hold are strings ("nan", "inf", "-inf"). Graphs over `MAX_NODES`
+value nodes fold: the main view draws the boxes and tells the steps of the nodes still
+visible; a box of at most `MAX_NODES` nodes gets its own view (its nodes drawn, their
+steps told), as long as the document stays within `SIZE_BUDGET`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+from tinygrad_edu.autograd import Node
+
+from .collapse import MAX_NODES, collapse
+from .dot import draw
+from .graph import to_networkx
+from .names import caller_names, find_modules, name_nodes
+from .narration import Facts
+from .numeric import numeric_gradients
+from .quantity import json_number, quantity
+from .render import svg_text
+from .steps import step_dicts
+from .wording import kind_word, words_for
+
+__all__ = ["explorer_document", "MAX_GROUP_VIEWS", "SIZE_BUDGET"]
+
+MAX_GROUP_VIEWS = 12
+SIZE_BUDGET = 1_500_000  # characters of SVG and steps in all the group views
+
+
+def _svg(model, modules, lang: str) -> str:
+    """The drawing as an inline <svg> element: no XML declaration, doctype or comments."""
+    svg = svg_text(draw(model, modules=modules, collapse_over=None, lang=lang))
+    svg = svg[svg.index("<svg"):]
+    return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+
+
+def _grad_abs(grad) -> float | None:
+    if grad is None:
+        return None
+    with np.errstate(all="ignore"):
+        return float(np.mean(np.abs(np.asarray(grad, dtype=np.float64))))
+
+
+def _node_entry(facts: Facts, i: int, words: dict, check: dict | None, group=None) -> dict:
+    node, kind = facts.order[i], facts.naming.kinds[i]
+    shows_grad = facts.state != "forward-only" and not facts.hidden_constant(i)
+    grad = node.grad if shows_grad else None
+    is_tensor = isinstance(node.data, np.ndarray)
+    scalar = not is_tensor or node.data.size == 1
+    grad_abs = _grad_abs(grad)
+    entry = {
+        "name": facts.names[i], "kind": kind, "kind_text": kind_word(words, kind),
+        "op": node.op, "symbol": "",
+        "shape": list(node.data.shape) if is_tensor else None,
+        "dtype": str(node.data.dtype) if is_tensor else None,
+        "module": facts.naming.modules[i], "group": group,
+        "value": json_number(np.asarray(node.data).reshape(-1)[0]) if scalar else None,
+        "grad": json_number(np.asarray(grad).reshape(-1)[0]) if scalar and grad is not None
+        else None,
+        "value_view": quantity(node.data), "grad_view": quantity(grad),
+        "grad_abs": None if grad_abs is None else json_number(grad_abs),
+        "log_grad": json_number(math.log10(grad_abs)) if grad_abs else None,
+        "dead": grad_abs == 0.0,
+        "check": None,
+    }
+    if node.parents:
+        from .opinfo import op_symbol
+
+        entry["symbol"] = op_symbol(node)
+    if check is not None:
+        entry["check"] = {"numeric": _plain(check["numeric"]),
+                          "backprop": _plain(check["backprop"]),
+                          "ok": check["ok"], "error": json_number(check["error"])}
+    return entry
+
+
+def _plain(x):
+    """A float or a nested list of floats, JSON-safe."""
+    if isinstance(x, np.ndarray):
+        return np.vectorize(json_number, otypes=[object])(x).tolist() if x.size else []
+    return json_number(x)
+
+
+def _checks(facts: Facts, visible: set[int] | None, words: dict, notes: list) -> dict:
+    if facts.state == "forward-only":
+        return {}
+    leaves = [i for i, node in enumerate(facts.order) if not node.parents
+              and facts.naming.kinds[i] in ("parameter", "input")
+              and getattr(node, "requires_grad", True)
+              and (visible is None or i in visible)]
+    if not leaves:
+        return {}
+    found, why = numeric_gradients(facts.order, leaves)
+    if why:
+        notes.append({"kind": "check-skipped", "text": words["check_skipped"].format(why=why)})
+    return found
+
+
+def explorer_document(root: Node, lang: str = "en", practice: bool = False, passes: int = 1,
+                      show_constants: bool = False, check_gradients: bool = True,
+                      expand=None, modules=None, title: str | None = None) -> dict:
+    """Everything the explorer page of ``root``'s graph shows, as a JSON-able dict (the
+    schema is in this module's docstring). Reads the graph, never changes it.
+
+    ``practice``: the page opens in practice mode. ``passes=2``: also a second backward
+    pass without zero_grad() and one after it. ``show_constants``: constants get their
+    gradients and steps too. ``check_gradients``: central-difference gradients beside
+    the leaves'. ``expand``: True draws every node of a big graph; a list of group ids
+    ("g12") draws those groups' nodes in the main view. ``modules``: the model whose
+    parameters are named by their path (found among the caller's variables if absent).
+    """
+    words = words_for(lang, "explorer_document")
+    if not isinstance(root, Node):
+        raise TypeError(f"explorer_document: expected a Value or a Tensor, got "
+                        f"{type(root).__name__}")
+    if passes not in (1, 2):
+        raise ValueError(f"explorer_document: passes must be 1 or 2, got {passes!r}")
+    from tinygrad_edu.autograd import topo_order
+
+    order = topo_order(root)
+    if modules is None:
+        modules = find_modules(order)
+    facts = Facts(order, name_nodes(order, modules=modules, variables=caller_names()),
+                  show_constants=show_constants)
+    model = to_networkx(root, modules=modules, facts=facts)
+    count = len(order)
+    notes: list[dict] = []
+    alias: dict[str, str] = {}
+    visible: set[int] | None = None
+    main_model = model
+    if expand is not True and count > MAX_NODES:
+        keep = _expanded_members(model, expand)
+        main_model = collapse(model, keep=keep)
+        alias = main_model.graph["collapsed_into"]
+        visible = {a["index"] for v, a in main_model.nodes(data=True) if a["kind"] == "value"}
+        notes.append({"kind": "folded", "text": words["folded"].format(count=count)})
+    steps, story_notes = step_dicts(facts, lang, passes, visible)
+    notes = story_notes + notes
+    notes += [{"kind": "accumulated", "text": line} for step in steps if step["pass"] == 1
+              for line in step["lines"] if _is_accumulated(line, words)][:1]
+    checks = _checks(facts, visible, words, notes) if check_gradients else {}
+    shown = visible if visible is not None else set(range(count))
+    nodes = {f"n{i}": _node_entry(facts, i, words, checks.get(i)) for i in sorted(shown)}
+    views = {"main": {"svg": _svg(main_model, modules, lang), "alias": alias, "parent": None,
+                      "groups": [], "steps": steps}}
+    if visible is not None:
+        _group_views(facts, model, main_model, views, nodes, words, lang, passes, modules)
+    root_name = facts.names[-1]
+    return {
+        "version": 1, "lang": lang, "title": title or words["title"].format(root=root_name),
+        "root": f"n{count - 1}",
+        "engine": "tensor" if isinstance(root.data, np.ndarray) else "value",
+        "state": facts.state, "forward_only": facts.state == "forward-only",
+        "note": notes[0]["text"] if notes else None, "notes": notes,
+        "passes": passes, "practice": bool(practice), "show_constants": bool(show_constants),
+        "words": dict(words), "views": views, "nodes": nodes,
+    }
+
+
+def _is_accumulated(line: str, words: dict) -> bool:
+    marker = words["accumulated"].split("{computed}")[-1][:12]
+    return marker in line
+
+
+def _expanded_members(model, expand) -> set[str]:
+    """The value ids of the groups named in ``expand`` (ids of a first folding)."""
+    if not expand:
+        return set()
+    wanted = {expand} if isinstance(expand, str) else set(expand)
+    folded = collapse(model)
+    unknown = wanted - {v for v, a in folded.nodes(data=True) if a["kind"] == "group"}
+    if unknown:
+        raise ValueError(f"explorer_document: expand names no group of this graph: "
+                         f"{', '.join(sorted(unknown))}")
+    return {member for gid in wanted for member in folded.nodes[gid]["members"]}
+
+
+def _group_views(facts, model, main_model, views, nodes, words, lang, passes, modules) -> None:
+    """A view of its own for each small enough box: its nodes drawn, their steps told."""
+    budget = SIZE_BUDGET
+    groups = sorted((a["count"], v) for v, a in main_model.nodes(data=True)
+                    if a["kind"] == "group")
+    for size, gid in groups:
+        if size > MAX_NODES or len(views) > MAX_GROUP_VIEWS:
+            break
+        members = set(main_model.nodes[gid]["members"])
+        indices = {model.nodes[m]["index"] for m in members}
+        around = set()
+        for m in members:  # the parents and consumers that join the box to the rest
+            for op in model.predecessors(m):
+                around.update(model.predecessors(op))
+            for op in model.successors(m):
+                around.update(model.successors(op))
+        keep = members | around
+        sub = model.subgraph(
+            keep | {f"op{model.nodes[m]['index']}" for m in members
+                    if f"op{model.nodes[m]['index']}" in model}).copy()
+        svg = _svg(sub, modules, lang)
+        steps, _ = step_dicts(facts, lang, passes, indices)
+        steps = [s for s in steps if s["phase"] != "forward" or s["node"] in members]
+        cost = len(svg) + sum(len(line) for s in steps for line in s["lines"]) * 2
+        if cost > budget:
+            break
+        budget -= cost
+        views[gid] = {"svg": svg, "alias": {}, "parent": "main", "groups": [], "steps": steps}
+        views["main"]["groups"].append(gid)
+        for m in sorted(keep, key=lambda v: model.nodes[v]["index"]):
+            if model.nodes[m]["kind"] != "value":
+                continue
+            if m not in nodes:
+                i = model.nodes[m]["index"]
+                nodes[m] = _node_entry(facts, i, words, None, group=gid if m in members else None)

@@ -1,0 +1,486 @@
+"""The passes told step by step, as plain data (the shape of the explorer's steps).
+
+Backward steps run in the engine's order (reverse topological). At each op, for each
+parent that takes a gradient, one line holds the whole chain rule, first in the graph's
+names and then in numbers::
+
+    ∂f/∂w = ∂f/∂g · ∂g/∂w = 1 × x = 1 × 5 = 5
+
+followed, where they apply, by what a learner needs to read it: a parent used several
+times adds its gradients ("w is used twice: its gradients add, 2 + 3 = 5"), a broadcast
+parent gets the upstream summed over the broadcast axes, a matrix product names its
+shapes (``upstream (4, 1) @ Wᵀ (1, 2)``). Every number comes from the op's own rule
+(`viz.opinfo.local_grads`), so the narration cannot disagree with the engine. Nothing
+here changes a node; a second pass (``passes=2``) is computed, not run: op results start
+afresh and leaves add, which is exactly what the engine's backward does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tinygrad_edu.autograd import Node
+
+from .names import Naming, format_number
+from .opinfo import local_grads, local_text, op_symbol
+from .quantity import quantity, summarize
+
+__all__ = ["Facts", "Narrator", "backward_state", "broadcast_axes", "edge_id"]
+
+ELEMENTWISE = {"+", "-", "*", "/", "**", "where", "prelu"}
+UNARY_ELEMENTWISE = {"neg", "exp", "log", "1/x", "sqrt", "abs", "tanh", "sigmoid", "relu",
+                     "leaky_relu", "elu"}
+
+
+def edge_id(source: str, target: str, slot: int = 0) -> str:
+    """The SVG id of the edge ``source -> target`` (``slot``: which argument it is)."""
+    return f"e_{source}_{target}_{slot}"
+
+
+def backward_state(order: list[Node]) -> str:
+    """``"forward-only"`` before backward(), ``"released"`` when a Tensor graph let its
+    intermediate gradients go (a plain backward()), else ``"backward"``."""
+    root = order[-1]
+    if root.grad is None or (not root.parents and not root.grad):
+        return "forward-only"
+    if isinstance(root.grad, float) and root.grad == 0.0 and root.parents:
+        return "forward-only"  # a Value's gradient starts at 0; backward seeds the root with 1
+    if any(node.parents and node.grad is None for node in order[:-1]):
+        return "released"
+    return "backward"
+
+
+@dataclass
+class Facts:
+    """What the narration, the drawing and the document share about one graph."""
+
+    order: list[Node]
+    naming: Naming
+    show_constants: bool = False
+    position: dict = field(default_factory=dict)
+    state: str = "backward"
+
+    def __post_init__(self) -> None:
+        self.position = {node: i for i, node in enumerate(self.order)}
+        self.state = backward_state(self.order)
+
+    @property
+    def names(self) -> list[str]:
+        return self.naming.names
+
+    def hidden_constant(self, i: int) -> bool:
+        return self.naming.kinds[i] == "constant" and not self.show_constants
+
+
+def _num(x) -> str:
+    """A number for a formula: negative ones in brackets, ``(-2)``."""
+    text = format_number(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _show(x) -> str:
+    return summarize(x) if isinstance(x, np.ndarray) else format_number(x)
+
+
+def _shape(x) -> str:
+    return str(tuple(np.shape(x)))
+
+
+def broadcast_axes(shape: tuple, out: tuple) -> tuple[list[int], list[int]]:
+    """Which axes of ``out`` a gradient is summed over to get back to ``shape``: the
+    leading axes broadcasting added, and the axes where ``shape`` has size 1 (kept)."""
+    lead = len(out) - len(shape)
+    added = list(range(lead))
+    kept = [lead + k for k, n in enumerate(shape) if n == 1 and out[lead + k] != 1]
+    return added, kept
+
+
+class Narrator:
+    """Builds step dicts for one graph (see the module docstring)."""
+
+    def __init__(self, facts: Facts, words: dict[str, str], visible: set[int] | None = None):
+        self.facts, self.words = facts, words
+        self.visible = visible  # None: every node is visible
+        self.order, self.names = facts.order, facts.names
+        self.root_name = self.names[-1]
+        self._contributions: dict[int, tuple | None] = {}
+        self._locals: dict[int, tuple | None] = {}
+
+    # ---- helpers ----
+
+    def _id(self, i: int) -> str:
+        return f"n{i}"
+
+    def _is_visible(self, i: int) -> bool:
+        return self.visible is None or i in self.visible
+
+    def contributions(self, i: int) -> tuple | None:
+        """What node ``i`` sends each parent: upstream × local, by the op's rule."""
+        if i not in self._contributions:
+            node = self.order[i]
+            self._contributions[i] = None if node.grad is None else local_grads(node, node.grad)
+        return self._contributions[i]
+
+    def _local_numbers(self, i: int) -> tuple | None:
+        """The local derivatives themselves (the rule at upstream 1), where they are
+        numbers a learner can read: scalars, and small elementwise tensors."""
+        if i not in self._locals:
+            node = self.order[i]
+            if isinstance(node.data, np.ndarray):
+                small = node.data.size <= 6 and node.op in ELEMENTWISE | UNARY_ELEMENTWISE
+                one = np.ones_like(node.data) if small else None
+                self._locals[i] = local_grads(node, one) if small else None
+            else:
+                self._locals[i] = local_grads(node, 1.0)
+        return self._locals[i]
+
+    def _takes_gradient(self, i: int, slot: int) -> bool:
+        node = self.order[i]
+        parent = node.parents[slot]
+        j = self.facts.position[parent]
+        if self.facts.hidden_constant(j) or not getattr(parent, "requires_grad", True):
+            return False
+        sent = self.contributions(i)
+        return sent is not None and sent[slot] is not None
+
+    def uses(self) -> dict[int, int]:
+        """How many gradients arrive at each node (one per use by an op that passes one)."""
+        count: dict[int, int] = {}
+        for i, node in enumerate(self.order):
+            if node.parents and node.grad is not None:
+                for slot, parent in enumerate(node.parents):
+                    if self._takes_gradient(i, slot):
+                        j = self.facts.position[parent]
+                        count[j] = count.get(j, 0) + 1
+        return count
+
+    # ---- forward ----
+
+    def _expression(self, node: Node, numbers: bool) -> str:
+        if numbers:
+            items = [_num(p.data) if not isinstance(p.data, np.ndarray) else _show(p.data)
+                     for p in node.parents]
+        else:
+            items = [self.names[self.facts.position[p]] for p in node.parents]
+            items = [f"({n})" if n.startswith("-") else n for n in items]
+        op = node.op
+        if op in ("+", "-", "*", "/", "**", "@") and len(items) == 2:
+            symbol = {"*": "×", "/": "÷", "**": "^", "-": "−"}.get(op, op)
+            return f" {symbol} ".join(items)
+        if op.startswith("**"):
+            return f"{items[0]}^{op[2:]}"
+        if op == "neg":
+            return f"−{items[0]}"
+        if op == "1/x":
+            return f"1/{items[0]}"
+        settings = [format_number(a) for a in node.args if isinstance(a, float)]
+        return f"{op}({', '.join(items + settings)})"
+
+    def forward_steps(self) -> list[dict]:
+        words, steps, constants = self.words, [], []
+        for i, node in enumerate(self.order):
+            if not self._is_visible(i):
+                continue
+            if self.facts.hidden_constant(i):
+                constants.append(self._id(i))  # drawn with their value from the start
+                continue
+            name, value = self.names[i], _show(node.data)
+            practice = None
+            if not node.parents:
+                from .wording import kind_word
+
+                kind = kind_word(words, self.facts.naming.kinds[i])
+                lines = [words["forward_leaf"].format(name=name, value=value, kind=kind)]
+            elif isinstance(node.data, np.ndarray):
+                lines = [f"{name} = {self._expression(node, False)} = {value}  "
+                         f"{_shape(node.data)}"]
+            else:
+                head = f"{name} = {self._expression(node, False)} = {self._expression(node, True)}"
+                lines = [f"{head} = {value}"]
+                question = {"prompt": f"{name} = ?", "answer": quantity(node.data)["value"],
+                            "worked": lines[0], "level": 1}
+                practice = {"questions": [question], "masked": [f"{head} = ?"],
+                            "masked_hard": [f"{head} = ?"]}
+            steps.append(_step("forward", 1, self._id(i), words["forward"].format(name=name),
+                               lines, values=[self._id(i)], receives=[self._id(i)],
+                               edges=self._edges_into(i), practice=practice))
+        if steps and constants:
+            steps[0]["values"] = constants + steps[0]["values"]
+        return steps
+
+    def _edges_into(self, i: int) -> list[str]:
+        node = self.order[i]
+        if not node.parents:
+            return []
+        op = f"op{i}"
+        edges = [edge_id(op, self._id(i))]
+        edges += [edge_id(f"n{self.facts.position[p]}", op, slot)
+                  for slot, p in enumerate(node.parents)]
+        return edges
+
+    # ---- backward ----
+
+    def _blank(self):
+        return 0.0 if isinstance(self.order[-1].grad, float) else None
+
+    def backward_steps(self, phase: str = "backward", number: int = 1,
+                       start: dict[int, object] | None = None) -> tuple[list[dict], dict]:
+        """One backward pass: the seed, then every op. ``start``: what the leaves already
+        hold (a second pass without zero_grad). Returns (steps, what every node holds)."""
+        words, root = self.words, len(self.order) - 1
+        held: dict[int, object] = dict(start or {})
+        uses, arrived = self.uses(), {}
+        seed = self.order[root].grad
+        held[root] = seed
+        steps = [_step(phase, number, self._id(root),
+                       words["seed_title"].format(root=self.root_name),
+                       [words["seed"].format(root=self.root_name, grad=_show(seed))],
+                       grads={self._id(root): seed}, receives=[self._id(root)])]
+        for i in range(root, -1, -1):
+            node = self.order[i]
+            if not node.parents or node.grad is None:
+                continue
+            step = self._op_step(i, phase, number, held, uses, arrived, start)
+            if step is not None and self._is_visible(i):
+                steps.append(step)
+        return steps, held
+
+    def _op_step(self, i, phase, number, held, uses, arrived, start) -> dict | None:
+        node, words, names = self.order[i], self.words, self.names
+        later_pass = start is not None
+        sent = self.contributions(i)
+        local = self._local_numbers(i)
+        lines, grads, targets, edges = [], {}, [], [edge_id(f"op{i}", self._id(i))]
+        questions, masked, masked_hard = [], {}, {}
+        for slot, parent in enumerate(node.parents):
+            j = self.facts.position[parent]
+            if self.facts.hidden_constant(j):
+                continue
+            if not getattr(parent, "requires_grad", True):
+                lines.append(words["skipped"].format(parent=names[j]))
+                continue
+            if sent is None or sent[slot] is None:
+                continue
+            contribution = sent[slot]
+            line, asked = self._chain_line(i, slot, contribution, local)
+            if asked is not None:
+                questions += asked[0]
+                masked[len(lines)], masked_hard[len(lines)] = asked[1], asked[2]
+            lines.append(line)
+            lines.extend(self._broadcast_lines(node, parent, j))
+            old = held.get(j)
+            held[j] = contribution if old is None else old + contribution
+            arrived.setdefault(j, []).append(contribution)
+            got = arrived[j]
+            complete = len(got) == uses.get(j, 1)
+            if uses.get(j, 1) > 1:
+                lines.append(self._reuse_line(j, got, uses[j]))
+            if later_pass and complete and not parent.parents and start.get(j) is not None:
+                lines.append(words["leaf_adds"].format(
+                    name=names[j], old=_show(start[j]), new=_show(sum(got[1:], got[0])),
+                    total=_show(held[j])))
+            if number == 1 and complete:  # only the first pass is what the engine stored
+                lines.extend(self._accumulated_lines(parent, j, held[j]))
+            grads[self._id(j)] = held[j]
+            targets.append(self._id(j))
+            edges.append(edge_id(f"n{j}", f"op{i}", slot))
+        if not lines:
+            return None
+        shown = [self.facts.position[p] for p in node.parents]
+        parents = ", ".join(dict.fromkeys(names[j] for j in shown
+                                          if not self.facts.hidden_constant(j)))
+        practice = None
+        if questions:
+            practice = {"questions": questions,
+                        "masked": [masked.get(k, line) for k, line in enumerate(lines)],
+                        "masked_hard": [masked_hard.get(k, line) for k, line in enumerate(lines)]}
+        title = words["backward"].format(symbol=op_symbol(node), name=names[i], parents=parents)
+        return _step(phase, number, self._id(i), title, lines, grads=grads,
+                     receives=list(dict.fromkeys(targets)), edges=edges, practice=practice)
+
+    def _chain_line(self, i, slot, contribution, local) -> tuple[str, tuple | None]:
+        """``∂f/∂w = ∂f/∂g · ∂g/∂w = 1 × x = 1 × 5 = 5``, and for practice: the questions
+        (the local derivative at level 2 first, then the result), the line with the result
+        hidden, and the line with the local derivative hidden too."""
+        node, names, position = self.order[i], self.names, self.facts.position
+        parent_names = [names[position[p]] for p in node.parents]
+        R, n, p = self.root_name, names[i], parent_names[slot]
+        head = f"∂{R}/∂{p} = ∂{R}/∂{n} · ∂{n}/∂{p}"
+        symbol = local_text(node, slot, parent_names, n)
+        upstream = node.grad
+        if not isinstance(upstream, np.ndarray):  # scalars: every number written out
+            number = None if local is None else local[slot]
+            if number is None:
+                line = f"{head} = {_num(upstream)} × {symbol} = {format_number(contribution)}"
+                return line, None
+            shown = _num(number)
+            words = symbol if symbol.replace("−", "-") in (format_number(number), shown) else None
+            symbolic = "" if words is not None else f" = {_num(upstream)} × {_paren(symbol)}"
+            body = f"{symbolic} = {_num(upstream)} × {shown}"
+            line = f"{head}{body} = {format_number(contribution)}"
+            local_line = f"∂{n}/∂{p} = {symbol}" + ("" if words is not None else f" = {shown}")
+            questions = [
+                {"prompt": f"∂{n}/∂{p} = ?", "answer": quantity(number)["value"],
+                 "worked": local_line, "level": 2},
+                {"prompt": f"∂{R}/∂{p} = ?", "answer": quantity(contribution)["value"],
+                 "worked": line, "level": 1}]
+            return line, (questions, f"{head}{body} = ?", f"{head} = {_num(upstream)} × ? = ?")
+        text = f"{head} = {self._tensor_product(node, slot, parent_names, symbol, local)}"
+        line = f"{text} = {_show(contribution)}"
+        if np.size(contribution) != 1:
+            return line, None
+        question = {"prompt": f"∂{R}/∂{p} = ?", "answer": quantity(contribution)["value"],
+                    "worked": line, "level": 1}
+        return line, ([question], f"{text} = ?", f"{head} = ?")
+
+    def _tensor_product(self, node, slot, parent_names, symbol, local) -> str:
+        """The product for arrays, naming shapes where the shapes are the lesson."""
+        up = node.grad
+        parents = node.parents
+        if node.op == "@" and len(parents) == 2:
+            a, b = parents
+            if slot == 0:
+                other = _transposed_shape(b.data)
+                return f"upstream @ {parent_names[1]}ᵀ = upstream {_shape(up)} @ " \
+                       f"{parent_names[1]}ᵀ {other}"
+            return f"{parent_names[0]}ᵀ @ upstream = {parent_names[0]}ᵀ " \
+                   f"{_transposed_shape(a.data)} @ upstream {_shape(up)}"
+        if node.op == "linear":
+            if slot == 0:
+                return f"upstream {_shape(up)} @ {parent_names[1]} {_shape(parents[1].data)}"
+            if slot == 1:
+                return f"upstreamᵀ {_transposed_shape(up)} @ {parent_names[0]} " \
+                       f"{_shape(parents[0].data)}"
+            return f"upstream {_shape(up)} summed over rows"
+        text = f"upstream × {_paren(symbol)}"
+        if local is not None and local[slot] is not None and np.size(up) <= 6:
+            text += f" = {_show(up)} × {_show(local[slot])}"
+        return text
+
+    def _broadcast_lines(self, node: Node, parent: Node, j: int) -> list[str]:
+        if node.op not in ELEMENTWISE or not isinstance(parent.data, np.ndarray):
+            return []
+        shape, out = tuple(parent.data.shape), tuple(node.data.shape)
+        if shape == out:
+            return []
+        added, kept = broadcast_axes(shape, out)
+        summed = sorted(added + kept)
+        if not summed:
+            return []
+        w = self.words
+        axes = (w["axis"] if len(summed) == 1 else w["axes"]).format(a=_and(summed, w["and"]))
+        if kept:
+            keep = (w["axis"] if len(kept) == 1 else w["axes"]).format(a=_and(kept, w["and"]))
+            axes += w["kept"].format(a=keep)
+        return [w["broadcast"].format(parent=self.names[j], shape=str(shape), out=str(out),
+                                      axes=axes)]
+
+    def _reuse_line(self, j: int, got: list, k: int) -> str:
+        w = self.words
+        times = w["twice"] if k == 2 else w["times"].format(k=k)
+        total = sum(got[1:], got[0])
+        if len(got) < k:
+            return w["used_partial"].format(parent=self.names[j], times=times, m=len(got), k=k,
+                                            total=_show(total))
+        parts = " + ".join(_num(c) if not isinstance(c, np.ndarray) else _show(c) for c in got)
+        return w["used_sum"].format(parent=self.names[j], times=times, parts=parts,
+                                    total=_show(total))
+
+    def _accumulated_lines(self, parent: Node, j: int, computed) -> list[str]:
+        """A leaf holding more than this pass gave it: an earlier backward() added to it."""
+        stored = parent.grad
+        if parent.parents or stored is None:
+            return []
+        if np.allclose(np.asarray(stored, dtype=np.float64), np.asarray(computed, dtype=np.float64),
+                       rtol=1e-5, atol=1e-12, equal_nan=True):
+            return []
+        return [self.words["accumulated"].format(name=self.names[j], stored=_show(stored),
+                                                 computed=_show(computed))]
+
+
+def _paren(symbol: str) -> str:
+    """Brackets around a formula that is more than one term: ``1 × (1 − t²)``."""
+    return f"({symbol})" if any(c in symbol for c in " +−-") and not symbol.startswith("(") \
+        else symbol
+
+
+def _transposed_shape(data) -> str:
+    shape = np.shape(data)
+    return str(tuple(shape[:-2]) + (shape[-1], shape[-2])) if len(shape) >= 2 else str(shape)
+
+
+def _and(items: list[int], word: str) -> str:
+    text = [str(a) for a in items]
+    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + word + text[-1]
+
+
+def tell(narrator: Narrator, passes: int = 1) -> tuple[list[dict], list[dict]]:
+    """Every step of the story, and the one-line notes that go with it.
+
+    Before backward() only the forward pass; after a plain backward() on Tensors, the
+    forward pass, the seed and the leaves' gradients, with the hint; otherwise the whole
+    backward pass, and with ``passes=2`` a second one without zero_grad() (op results
+    afresh, leaves adding) and a third after zero_grad()."""
+    facts, words = narrator.facts, narrator.words
+    order, names = facts.order, facts.names
+    steps = narrator.forward_steps()
+    notes: list[dict] = []
+    if facts.state == "forward-only":
+        notes.append({"kind": "forward-only",
+                      "text": words["forward_only"].format(root=narrator.root_name)})
+        return steps, notes
+    if facts.state == "released":
+        notes.append({"kind": "released", "text": words["released"]})
+        steps.append(narrator.backward_steps()[0][0])  # the seed alone
+        leaves = [i for i, node in enumerate(order) if not node.parents
+                  and node.grad is not None and not facts.hidden_constant(i)
+                  and narrator._is_visible(i)]
+        steps.append(_step(
+            "backward", 1, f"n{len(order) - 1}", words["leaves_title"],
+            [words["released"]] + [f"∂{narrator.root_name}/∂{names[i]} = {_show(order[i].grad)}"
+                                   for i in leaves],
+            grads={f"n{i}": order[i].grad for i in leaves}, receives=[f"n{i}" for i in leaves]))
+        return steps, notes
+    first, held = narrator.backward_steps()
+    steps += first
+    if passes < 2:
+        return steps, notes
+    leaves = {j: value for j, value in held.items() if not order[j].parents}
+    second, held2 = narrator.backward_steps("second-pass", 2, start=leaves)
+    blank = narrator._blank()
+    examples = [words["leaf_adds"].format(name=names[j], old=_show(leaves[j]),
+                                          new=_show(leaves[j]), total=_show(held2[j]))
+                for j in sorted(leaves) if narrator._is_visible(j)][:3]
+    root = f"n{len(order) - 1}"
+    steps.append(_step(
+        "second-pass", 2, root, words["second_title"],
+        [words["second"].format(examples="; ".join(examples))],
+        grads={f"n{i}": blank for i, node in enumerate(order)
+               if node.parents and narrator._is_visible(i)},
+        receives=[f"n{j}" for j in sorted(leaves) if narrator._is_visible(j)]))
+    steps += second
+    third, _ = narrator.backward_steps("after-zero_grad", 3)
+    for step in third:
+        step["pass"] = 3
+    steps.append(_step(
+        "after-zero_grad", 3, root, words["zero_title"], [words["zero"]],
+        grads={f"n{j}": blank for j in sorted(leaves) if narrator._is_visible(j)},
+        receives=[f"n{j}" for j in sorted(leaves) if narrator._is_visible(j)]))
+    steps += third
+    return steps, notes
+
+
+def _step(phase: str, number: int, node: str, title: str, lines: list[str],
+          values: list[str] = (), grads: dict | None = None, receives: list[str] = (),
+          edges: list[str] = (), practice: dict | None = None) -> dict:
+    """One step as the explorer document holds it. ``grads``: what each listed node holds
+    after this step (a float, an array, or None for "no gradient")."""
+    grads = grads or {}
+    return {"phase": phase, "pass": number, "node": node, "title": title, "lines": list(lines),
+            "values": list(values), "grads": list(grads), "receives": list(receives),
+            "edges": list(edges),
+            "show": {vertex: {"grad": "—" if held is None else _show(held)}
+                     for vertex, held in grads.items()},
+            "practice": practice}
