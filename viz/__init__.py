@@ -5,6 +5,7 @@ Reads the engine's graphs and never changes them (the engine never imports viz).
 * `draw(root)`        -> graphviz.Digraph: values in blue, gradients in red, op symbols
 * `render(d, path)`   -> SVG / PNG / PDF / DOT, through `dot` or graphviz-pure
 * `steps(root)`       -> the forward and backward passes as a list of explained steps
+* `explorer_document(root)` -> everything the explorer page shows, as JSON-able data
 * `html(root, path)`  -> the explorer: one offline page to step through, check, practise
 * `show(root)`        -> the explorer inline in a notebook, in its own frame
 * `build_graph(text, values)` -> a toy expression ("g = w*x; f = g + b") as a Value graph
@@ -13,6 +14,7 @@ Reads the engine's graphs and never changes them (the engine never imports viz).
 
 from .demo import DemoOutputs, demo_outputs
 from .dot import Drawing, draw
+from .explorer_data import explorer_document
 from .expr import ExpressionError, build_graph, parse_expression
 from .graph import to_networkx
 from .html import html, html_page
@@ -22,4 +24,5 @@ from .steps import Step, format_steps, steps
 
 __all__ = ["draw", "Drawing", "render", "svg_text", "RenderError", "to_networkx", "steps",
            "Step", "format_steps", "html", "html_page", "show", "Explorer", "build_graph",
-           "parse_expression", "ExpressionError", "demo_outputs", "DemoOutputs"]
+           "parse_expression", "ExpressionError", "demo_outputs", "DemoOutputs",
+           "explorer_document"]
