@@ -144,3 +144,16 @@ def test_page_from_a_document_shows_its_note():
                                    "steps": []}}}
     page = page_from_document(document)
     assert "call backward() first" in page and "<svg" in page
+
+
+def test_cli_writes_a_practice_page_in_korean(tmp_path, capsys):
+    from tinygrad_edu.cli import main
+
+    page_path = tmp_path / "practice.html"
+    assert main(["graph", "f = w*x + b", "--set", "w=-2", "x=5", "b=3", "--html",
+                 str(page_path), "--practice", "--passes", "2", "--lang", "ko"]) == 0
+    page = page_path.read_text(encoding="utf-8")
+    assert '<html lang="ko">' in page and '"practice": true' in page
+    with pytest.raises(SystemExit):  # argparse: one line naming the option, status 2
+        main(["graph", "f = w*x", "--set", "w=1", "x=2", "--passes", "3"])
+    assert "--passes: invalid choice: 3" in capsys.readouterr().err

@@ -184,7 +184,7 @@ function show(k, keepFeedback) {
   document.querySelectorAll('#tg-list li').forEach(function (item, i) {
     if (i === current) {
       item.setAttribute('aria-current', 'step');
-      var list = $('tg-list-box');  // scroll the list only, never the page
+      var list = $('tg-steps');  // scroll the list only, never the page
       if (item.offsetTop < list.scrollTop || item.offsetTop > list.scrollTop + list.clientHeight - 20)
         list.scrollTop = item.offsetTop - list.clientHeight / 2;
     } else item.removeAttribute('aria-current');
