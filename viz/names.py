@@ -53,17 +53,34 @@ class Naming:
     modules: list[str | None]
 
 
-def caller_names(skip: tuple[str, ...] = ("viz",)) -> dict[int, str]:
-    """``id(object) -> variable name`` in the first frame outside viz (its locals, then
-    its module's globals), so ``viz.html(loss)`` can call the root ``loss``. The ids are
-    looked up only while this one graph is walked and never reach the output."""
-    frame = sys._getframe(1)
+FRAMES = 6  # how many callers out from the viz call are searched for names
+
+
+def _caller_scopes(skip: tuple[str, ...]):
+    """The variables of the callers of viz, nearest first: each frame's own locals (not
+    its arguments: a helper's ``root`` parameter names nothing), then its globals."""
+    frame = sys._getframe(2)
     while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in skip:
         frame = frame.f_back
-    if frame is None:
-        return {}
+    for _ in range(FRAMES):
+        if frame is None:
+            return
+        code = frame.f_code
+        arguments = set(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+        if code.co_flags & 0x04:  # *args
+            arguments.add(code.co_varnames[len(arguments)])
+        yield {k: v for k, v in frame.f_locals.items() if k not in arguments}
+        if frame.f_back is None or frame.f_back.f_globals is not frame.f_globals:
+            yield frame.f_globals
+        frame = frame.f_back
+
+
+def caller_names(skip: tuple[str, ...] = ("viz",)) -> dict[int, str]:
+    """``id(object) -> variable name`` among the callers of viz (see `_caller_scopes`), so
+    ``viz.html(loss)`` can call the root ``loss``. The ids are looked up only while this
+    one graph is walked and never reach the output."""
     found: dict[int, str] = {}
-    for scope in (frame.f_locals, frame.f_globals):
+    for scope in _caller_scopes(skip):
         for variable, value in list(scope.items()):
             if variable.startswith("_") or not isinstance(value, Node):
                 continue
@@ -72,16 +89,11 @@ def caller_names(skip: tuple[str, ...] = ("viz",)) -> dict[int, str]:
 
 
 def find_modules(order: list[Node], skip: tuple[str, ...] = ("viz",)):
-    """The caller's model whose parameters are in this graph (the one owning most of
-    them), or None. Looked for only among the caller's variables."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_globals.get("__name__", "").split(".")[0] in skip:
-        frame = frame.f_back
-    if frame is None:
-        return None
+    """The callers' model whose parameters are in this graph (the one owning most of
+    them), or None. Looked for only among the callers' variables."""
     leaves = {id(node) for node in order if not node.parents}
     best, best_count = None, 0
-    for scope in (frame.f_locals, frame.f_globals):
+    for scope in _caller_scopes(skip):
         for value in list(scope.values()):
             named = getattr(value, "named_parameters", None)
             if named is None or isinstance(value, type) or not callable(named):
