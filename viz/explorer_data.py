@@ -188,8 +188,8 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
     checks = _checks(facts, visible, words, notes) if check_gradients else {}
     shown = visible if visible is not None else set(range(count))
     nodes = {f"n{i}": _node_entry(facts, i, words, checks.get(i)) for i in sorted(shown)}
-    views = {"main": {"svg": _svg(main_model, modules, lang), "alias": alias, "parent": None,
-                      "groups": [], "steps": steps}}
+    views = {"main": {"svg": _svg(main_model, modules, lang), "alias": _used(alias, steps),
+                      "parent": None, "groups": [], "steps": steps}}
     if visible is not None:
         _group_views(facts, model, main_model, views, nodes, words, lang, passes, modules)
     root_name = facts.names[-1]
@@ -202,6 +202,14 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
         "passes": passes, "practice": bool(practice), "show_constants": bool(show_constants),
         "words": dict(words), "views": views, "nodes": nodes,
     }
+
+
+def _used(alias: dict[str, str], steps: list[dict]) -> dict[str, str]:
+    """Only the hidden ids some step names: a 100k-node graph folds 200k ids into boxes,
+    and the page needs none of the others."""
+    named = {step["node"] for step in steps}
+    named.update(vertex for step in steps for vertex in step["receives"] + step["grads"])
+    return {vertex: alias[vertex] for vertex in named if vertex in alias}
 
 
 def _is_accumulated(line: str, words: dict) -> bool:

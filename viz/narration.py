@@ -242,10 +242,29 @@ class Narrator:
             node = self.order[i]
             if not node.parents or node.grad is None:
                 continue
+            if not self._is_visible(i):  # folded away: its gradients still arrive
+                self._pass_on(i, held, arrived)
+                continue
             step = self._op_step(i, phase, number, held, uses, arrived, start)
-            if step is not None and self._is_visible(i):
+            if step is not None:
                 steps.append(step)
         return steps, held
+
+    def _pass_on(self, i: int, held: dict, arrived: dict) -> None:
+        """What `_op_step` adds up, without the words (for a node nobody sees)."""
+        sent = self.contributions(i)
+        if sent is None:
+            return
+        position = self.facts.position
+        for slot, parent in enumerate(self.order[i].parents):
+            if sent[slot] is None or not getattr(parent, "requires_grad", True):
+                continue
+            j = position[parent]
+            if self.facts.hidden_constant(j):
+                continue
+            old = held.get(j)
+            held[j] = sent[slot] if old is None else old + sent[slot]
+            arrived.setdefault(j, []).append(sent[slot])
 
     def _op_step(self, i, phase, number, held, uses, arrived, start) -> dict | None:
         node, words, names = self.order[i], self.words, self.names
