@@ -50,6 +50,7 @@ steps told), as long as the document stays within `SIZE_BUDGET`.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 
@@ -71,7 +72,7 @@ from .wording import kind_word, words_for
 __all__ = ["explorer_document", "MAX_GROUP_VIEWS", "SIZE_BUDGET"]
 
 MAX_GROUP_VIEWS = 12
-SIZE_BUDGET = 1_500_000  # characters of SVG and steps in all the group views
+SIZE_BUDGET = 1_000_000  # bytes of JSON in all the group views together
 
 
 def _svg(model, modules, lang: str) -> str:
@@ -252,16 +253,16 @@ def _group_views(facts, model, main_model, views, nodes, words, lang, passes, mo
                     if f"op{model.nodes[m]['index']}" in model}).copy()
         svg = _svg(sub, modules, lang)
         steps, _ = step_dicts(facts, lang, passes, indices)
-        steps = [s for s in steps if s["phase"] != "forward" or s["node"] in members]
-        cost = len(svg) + sum(len(line) for s in steps for line in s["lines"]) * 2
+        steps = [s for s in steps if s["node"] in members]  # the box's own steps only
+        view = {"svg": svg, "alias": {}, "parent": "main", "groups": [], "steps": steps}
+        entries = {m: _node_entry(facts, model.nodes[m]["index"], words, None,
+                                  group=gid if m in members else None)
+                   for m in sorted(keep, key=lambda v: model.nodes[v]["index"])
+                   if model.nodes[m]["kind"] == "value" and m not in nodes}
+        cost = len(json.dumps([view, entries], ensure_ascii=False).encode("utf-8"))
         if cost > budget:
             break
         budget -= cost
-        views[gid] = {"svg": svg, "alias": {}, "parent": "main", "groups": [], "steps": steps}
+        views[gid] = view
         views["main"]["groups"].append(gid)
-        for m in sorted(keep, key=lambda v: model.nodes[v]["index"]):
-            if model.nodes[m]["kind"] != "value":
-                continue
-            if m not in nodes:
-                i = model.nodes[m]["index"]
-                nodes[m] = _node_entry(facts, i, words, None, group=gid if m in members else None)
+        nodes.update(entries)
