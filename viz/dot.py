@@ -56,7 +56,10 @@ class Drawing(graphviz.Digraph):
 
 
 def _cell(text: str, colour: str | None = None, bold: bool = False) -> str:
-    body = escape(text)
+    # Layout engines measure wide (CJK) letters as narrow Latin ones; a no-break space per
+    # two of them gives the cell the room the browser's font will take.
+    wide = sum(1 for c in text if ord(c) >= 0x1100)
+    body = escape(text) + "&#160;" * ((wide + 1) // 2)
     if bold:
         body = f"<b>{body}</b>"
     if colour:
@@ -84,7 +87,7 @@ def _value_label(attributes: dict, show_grad: bool, words: dict) -> str:
     rows.append(f"<tr><td>{_cell(words['value'])}</td><td>{_cell(value, VALUE_COLOUR)}</td></tr>")
     if show_grad and attributes.get("has_grad", True):
         rows.append(f"<tr><td>{_cell(words['grad'])}</td><td>{_cell(grad, GRAD_COLOUR)}</td></tr>")
-    return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
+    return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
             + "".join(rows) + "</table>>")
 
 
@@ -109,7 +112,7 @@ def _legend(graph: graphviz.Digraph, root_name: str, words: dict, show_grad: boo
             rows += (f'<tr><td bgcolor="{fill}"> </td>'
                      f'<td>{_cell(kind_word(words, role))}</td></tr>')
         legend.node("legend", shape="plaintext", fontsize="12", label=(
-            '<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
+            '<<table border="0" cellborder="1" cellspacing="0" cellpadding="6">'
             f'{rows}</table>>'))
 
 
