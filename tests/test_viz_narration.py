@@ -183,16 +183,19 @@ def test_a_second_pass_without_zero_grad_is_what_the_engine_does():
 
 def test_practice_answers_are_the_engines_numbers():
     w, x = Value(-2.0, label="w"), Value(5.0, label="x")
-    g = (w * x).tanh()
+    g = (w * x).tanh() + w  # w is used twice: the sum line must not give answers away
     g.backward()
     steps = viz.explorer_document(g)["views"]["main"]["steps"]
     questions = [q for s in steps if s["practice"] for q in s["practice"]["questions"]]
-    answers = {q["prompt"]: q["answer"] for q in questions if q["level"] == 1}
+    answers = {}
+    for q in questions:  # one question per gradient that arrives; a reused w gets two
+        if q["level"] == 1:
+            answers[q["prompt"]] = answers.get(q["prompt"], 0.0) + q["answer"]
     assert math.isclose(answers["∂g/∂w = ?"], w.grad, rel_tol=1e-5)
     assert math.isclose(answers["∂g/∂x = ?"], x.grad, rel_tol=1e-5)
     assert answers["t1 = ?"] == -10.0  # the forward pass can be practised too
     for step in steps:
         if step["practice"] and step["phase"] == "backward":
             for line in step["practice"]["masked"] + step["practice"]["masked_hard"]:
-                assert "?" in line or "is used" in line or line in step["lines"]
+                assert "?" in line
             assert all("?" in line for line in step["practice"]["masked_hard"][:1])

@@ -312,6 +312,9 @@ class Narrator:
                                           if not self.facts.hidden_constant(j)))
         practice = None
         if questions:
+            for k, line in enumerate(lines):  # sums and notes would give the answers away
+                if k not in masked and ": " in line:
+                    masked[k] = masked_hard[k] = line.split(": ", 1)[0] + ": ?"
             practice = {"questions": questions,
                         "masked": [masked.get(k, line) for k, line in enumerate(lines)],
                         "masked_hard": [masked_hard.get(k, line) for k, line in enumerate(lines)]}
