@@ -450,3 +450,58 @@ def test_second_pass_gradient_check_and_colour_overlays(open_page, tmp_path):
     page.screenshot(path=tmp_path / "overlays.png")
     page.get_by_label("Colour by |grad|").uncheck()
     assert page.locator(".tg-dead-mark").count() == 0
+
+
+def test_tensor_numbers_show_as_coloured_tables_and_heatmaps(open_page, tmp_path):
+    document = fwb_document()
+    document["nodes"]["n2"].update(
+        shape=[2, 2], dtype="float32", kind_text="intermediate",
+        value_view={"kind": "table", "text": "[1, -2, 3, 4]", "shape": [2, 2],
+                    "rows": [[1, -2], [3, 4]], "scale": 4},
+        grad_view={"kind": "summary", "text": "mean 0", "shape": [20, 30], "mean": 0,
+                   "std": 1, "min": -2, "max": "inf", "scale": 2,
+                   "heatmap": {"rows": 2, "cols": 3, "cells": [1, -1, 0.5, 0, -0.2, 0.1]}})
+    path = tmp_path / "tensor.html"
+    path.write_text(page_from_document(document), encoding="utf-8")
+    page = open_page(path).page
+    page.locator("#tg-list li button").nth(2).click()  # forward g: its value, no gradient yet
+    inspector = page.locator("#tg-inspect")
+    assert inspector.is_visible() and "(2, 2) float32" in inspector.inner_text()
+    cells = page.evaluate("""() => Array.from(document.querySelectorAll('#tg-inspect td'))
+        .map(td => [td.textContent, getComputedStyle(td).backgroundColor])""")
+    assert [text for text, _ in cells] == ["1", "-2", "3", "4"]
+    assert cells[0][1].startswith("rgba(31, 95, 191") and cells[1][1].startswith("rgba(192, 57, 43")
+    assert page.locator("#tg-inspect .tg-heatmap").count() == 0  # the gradient is not known yet
+    page.keyboard.press("End")
+    page.locator("#tg-list li button").nth(6).click()  # backward into g: now the gradient
+    assert page.locator("#tg-inspect .tg-heatmap rect").count() == 6
+    assert "max inf" in inspector.inner_text()
+
+
+def test_folded_groups_expand_into_their_own_view_and_collapse(open_page, tmp_path):
+    total = Value(0.0)
+    for i in range(200):
+        total = total + Value(float(i)) * Value(0.5)
+    total.backward()
+    document = viz.explorer_document(total)
+    path = tmp_path / "folded.html"
+    path.write_text(page_from_document(document), encoding="utf-8")
+    assert path.stat().st_size <= 2_000_000
+    page = open_page(path).page
+    main_steps = len(document["views"]["main"]["steps"])
+    assert state(page)["counter"] == f"Step 1 / {main_steps}"
+    assert not page.locator("#tg-back").is_visible()
+    group = document["views"]["main"]["groups"][0]
+    inside = document["views"][group]["steps"]
+    page.get_by_role("button", name="Fit", exact=True).click()  # the whole graph on screen
+    page.locator(f"#tg-graph g#{group}").click()  # a click on a box expands it
+    assert state(page)["counter"] == f"Step 1 / {len(inside)}"
+    page.keyboard.press("End")
+    assert state(page)["text"] == "\n".join(inside[-1]["lines"])
+    visible = set(page.evaluate("() => Array.from(document.querySelectorAll('#tg-graph g.node'))"
+                                ".map(g => g.id)"))
+    assert {step["node"] for step in inside} <= visible  # steps name only what is drawn
+    page.screenshot(path=tmp_path / "group-view.png")
+    page.locator("#tg-back").click()  # collapse: back to the whole graph
+    assert state(page)["counter"] == f"Step 1 / {main_steps}"
+    assert page.locator(f"#tg-graph g#{group}").count() == 1

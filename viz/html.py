@@ -29,7 +29,7 @@ from .page_words import WORDS
 
 __all__ = ["html", "html_page", "page_from_document"]
 
-SCRIPTS = ("answer.js", "pan_zoom.js", "explorer.js")  # in this order: explorer.js uses both
+SCRIPTS = ("answer.js", "pan_zoom.js", "inspect.js", "explorer.js")  # explorer.js uses the rest
 
 
 def _asset(name: str) -> str:
@@ -65,9 +65,14 @@ def page_from_document(document: dict, practice: bool | None = None) -> str:
     if lang not in WORDS:
         raise ValueError(f"html: lang must be one of {', '.join(sorted(WORDS))}, got {lang!r}")
     words = WORDS[lang]
-    views = {name: dict(spec) for name, spec in document["views"].items()}
-    main_svg = _inline_svg(views["main"]["svg"])
-    views["main"]["svg"] = None  # drawn inline below, so the page shows it even without script
+    views = {name: dict(spec, svg=None) for name, spec in document["views"].items()}
+    # The drawings go into the page as markup, not as JSON strings: escaping every < and >
+    # for a <script> would make them three times as long. The main one is drawn at once
+    # (the page shows it even without script); the others wait, inert, in <template>s.
+    main_svg = _inline_svg(document["views"]["main"]["svg"])
+    templates = "".join(
+        f'<template id="tg-svg-{escape(name)}">{_inline_svg(spec["svg"])}</template>\n'
+        for name, spec in document["views"].items() if name != "main" and spec.get("svg"))
     data = dict(document, views=views)
     if practice is None:
         practice = bool(document.get("practice", False))
@@ -79,41 +84,17 @@ def page_from_document(document: dict, practice: bool | None = None) -> str:
     fields = {key: escape(value) for key, value in words.items() if isinstance(value, str)}
     fields.update(lang=escape(lang), title=escape(title), style=_asset("explorer.css"),
                   script=script, script_hash=_sha256(script), main_svg=main_svg,
+                  templates=templates,
                   document=json_for_script(data), config=json_for_script(config))
     # one pass over the template, so a value that contains "{name}" is never filled again
     return re.sub(r"\{(\w+)\}", lambda match: fields[match.group(1)], _asset("explorer.html"))
 
 
-def _document_from_steps(root: Node, lang: str, modules) -> dict:
-    """A document from `viz.steps` and `viz.draw` alone (until explorer_data lands)."""
-    from .collapse import MAX_NODES, collapse
-    from .dot import draw
-    from .graph import to_networkx
-    from .render import svg_text
-    from .steps import steps
-
-    model = to_networkx(root, modules=modules)
-    alias = {}
-    if sum(1 for _, kind in model.nodes(data="kind") if kind == "value") > MAX_NODES:
-        model = collapse(model)
-        alias = model.graph["collapsed_into"]
-    step_list = [{"phase": s.phase, "node": s.node, "title": s.title, "lines": list(s.lines),
-                  "values": list(s.reveal_values), "grads": list(s.reveal_grads)}
-                 for s in steps(root, lang=lang)]
-    name = model.nodes[model.graph["root"]]["name"]
-    return {"lang": lang, "title": WORDS[lang]["title"].format(root=name), "nodes": {},
-            "views": {"main": {"svg": svg_text(draw(model, modules=modules, collapse_over=None)),
-                               "alias": alias, "steps": step_list}}}
-
-
 def _document(root: Node, lang: str, practice: bool, passes: int, modules, title, options):
-    try:
-        from .explorer_data import explorer_document
-    except ImportError:
-        document = _document_from_steps(root, lang, modules)
-    else:
-        document = explorer_document(root, lang=lang, practice=practice, passes=passes,
-                                     modules=modules, **options)
+    from .explorer_data import explorer_document  # imported here: it imports much of viz
+
+    document = explorer_document(root, lang=lang, practice=practice, passes=passes,
+                                 modules=modules, **options)
     if title is not None:
         document = dict(document, title=title)
     return document

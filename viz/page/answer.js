@@ -24,8 +24,10 @@ function isClose(given, expected) {
   return Math.abs(given - expected) <= 1e-3 * Math.max(Math.abs(expected), 1e-12);
 }
 
-// A number as the narration writes it: 4 significant digits, never "-0".
+// A number as the narration writes it: 4 significant digits, never "-0". Numbers JSON
+// cannot hold arrive as the strings "nan", "inf", "-inf" and stay as they are.
 function formatNumber(x) {
+  if (typeof x !== 'number') return String(x);
   if (x === 0) return '0';
   return String(Number(x.toPrecision(4)));
 }

@@ -23,9 +23,8 @@ var timer = null;
 
 // ---- views: the whole graph, or one folded group expanded --------------------------
 function drawingOf(name) {
-  if (!svgs[name]) {  // parsed as XML: markup in it can never run as script
-    var parsed = new DOMParser().parseFromString(doc.views[name].svg, 'image/svg+xml');
-    svgs[name] = document.importNode(parsed.documentElement, true);
+  if (!svgs[name]) {  // an inert <template>: nothing in it ran, and it is drawn only now
+    svgs[name] = document.importNode($('tg-svg-' + name).content.firstElementChild, true);
   }
   var svg = svgs[name], box = svg.viewBox.baseVal;
   if (box && box.width) {  // natural size: one SVG unit is one CSS pixel
@@ -148,12 +147,19 @@ function show(k, keepFeedback) {
   current = Math.max(0, Math.min(steps.length - 1, k));
   var step = steps[current], asking = pending(current);
   var askAbout = {};
-  if (asking) (step.phase === 'forward' ? step.values : step.grads || []).forEach(function (id) {
-    askAbout[id + ' ' + (step.phase === 'forward' ? 'value' : 'grad')] = true;
+  // while a question is open, the drawing shows "?" where the answer would appear
+  if (asking && step.phase === 'forward') (step.values || []).forEach(function (id) {
+    askAbout[id + ' value'] = true;
   });
+  if (asking && step.phase !== 'forward') {
+    (step.grads || []).concat(step.receives || [], Object.keys(step.show || {}))
+      .forEach(function (id) { askAbout[id + ' grad'] = true; });
+  }
   texts.forEach(function (t) {
     var at = (t.kind === 'value' ? valueAt : gradAt)[t.node], override = latest(t.node, t.kind);
-    var visible = (at !== undefined && at <= current) || override !== undefined;
+    // a node no step of this view tells about (context around an expanded group) is shown
+    var told = at !== undefined || overrides[t.node + ' ' + t.kind] !== undefined;
+    var visible = !told || at <= current || override !== undefined;
     var ask = visible && askAbout[t.node + ' ' + t.kind];
     t.element.textContent = ask ? '?' : override !== undefined ? override : t.original;
     t.element.classList.toggle('tg-hidden', !visible);
@@ -189,6 +195,17 @@ function show(k, keepFeedback) {
         list.scrollTop = item.offsetTop - list.clientHeight / 2;
     } else item.removeAttribute('aria-current');
   });
+  // the numbers of the step's node and, going backward, of the nodes it sends gradients to
+  var about = [step.node].concat(step.phase === 'forward' ? [] : step.receives || step.grads || []);
+  inspect($('tg-inspect'), about.filter(function (id, i) {
+    return !alias[id] && about.indexOf(id) === i;
+  }).slice(0, 4).map(function (id) {
+    var override = latest(id, 'grad');
+    return { info: (doc.nodes || {})[id],
+             showGrad: !askAbout[id + ' grad'] &&
+               ((gradAt[id] !== undefined && gradAt[id] <= current) || override !== undefined),
+             gradText: step.pass > 1 && override !== undefined ? override : null };
+  }));
   if (!keepFeedback) $('tg-feedback').textContent = '';
   showPractice(current);
   view.bring([node, op]);
@@ -253,9 +270,11 @@ function paintChecks() {
     mark.setAttribute('data-node', id);
     text.setAttribute('class', 'tg-check-text');
     text.setAttribute('text-anchor', 'end');  // left of the leaf: in a drawing that runs
-    var lines = format(c.ok ? words.check_ok : words.check_bad,  // left to right, leaves
-                       { numeric: formatNumber(c.numeric),       // have nothing there
-                         backprop: formatNumber(c.backprop) }).split('\n');
+    var template = Array.isArray(c.numeric) ? (c.ok ? words.check_tensor_ok : words.check_tensor_bad)
+                                            : (c.ok ? words.check_ok : words.check_bad);
+    var lines = format(template, { numeric: formatNumber(c.numeric),  // left to right, leaves
+                                   backprop: formatNumber(c.backprop), // have nothing there
+                                   error: formatNumber(c.error) }).split('\n');
     lines.forEach(function (line, i) {
       var span = document.createElementNS('http://www.w3.org/2000/svg', 'tspan');
       span.setAttribute('x', b.x - 6);
@@ -347,5 +366,6 @@ document.addEventListener('keydown', function (event) {
   if (actions[event.key]) { actions[event.key](); event.preventDefault(); }
 });
 
-$('tg-note').textContent = doc.note || '';
+$('tg-note').textContent = (doc.notes || []).map(function (note) { return note.text; })
+  .join('\n') || doc.note || '';
 loadView('main');
