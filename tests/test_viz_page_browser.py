@@ -505,3 +505,55 @@ def test_folded_groups_expand_into_their_own_view_and_collapse(open_page, tmp_pa
     page.locator("#tg-back").click()  # collapse: back to the whole graph
     assert state(page)["counter"] == f"Step 1 / {main_steps}"
     assert page.locator(f"#tg-graph g#{group}").count() == 1
+
+
+def test_real_pages_second_pass_practice_and_forward_only(open_page, tmp_path):
+    page = open_page(viz.html(lecture_fwb(), tmp_path / "passes.html", passes=2)).page
+    titles = page.locator("#tg-list li button").all_inner_texts()
+    first_end = titles.index("Second backward() without zero_grad()") - 1
+    zeroed = titles.index("zero_grad(), then backward() again")
+    page.locator("#tg-list li button").nth(first_end).click()
+    assert grad_text(page, "n0") == "5"
+    page.locator("#tg-list li button").nth(zeroed - 1).click()
+    assert grad_text(page, "n0") == "10"  # without zero_grad() the leaf accumulates
+    assert "pass 2" in state(page)["counter"]
+    page.keyboard.press("End")
+    assert grad_text(page, "n0") == "5"  # after zero_grad() the same gradients again
+
+    page = open_page(viz.html(lecture_fwb(), tmp_path / "practice.html", practice=True)).page
+    answer = page.get_by_label("Answer", exact=True)
+    page.locator("#tg-list li button").nth(7).click()  # backward through × into w and x
+    assert "?" in state(page)["text"] and grad_text(page, "n0") == "?"
+    for typed in ("5", "0"):  # ∂f/∂w right; ∂f/∂x wrong: the worked line is shown
+        answer.fill(typed)
+        answer.press("Enter")
+    assert "-2" in page.locator("#tg-feedback").inner_text()
+    assert page.locator("#tg-score").inner_text() == "Score: 1 / 2"
+    assert grad_text(page, "n0") == "5" and grad_text(page, "n1") == "-2"
+
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    f = a * b  # backward() never ran: forward only, with the note saying what to do
+    page = open_page(viz.html(f, tmp_path / "forward.html")).page
+    assert "backward()" in page.locator("#tg-note").inner_text()
+    assert all(title.startswith("Forward") for title in
+               page.locator("#tg-list li button").all_inner_texts())
+    page.keyboard.press("End")
+    assert state(page)["shownGrads"] == []
+
+
+def test_a_folded_5k_node_page_is_small_and_loads(open_page, tmp_path):
+    total = Value(0.0)
+    for i in range(1250):
+        total = total + Value(float(i)) * Value(0.5)
+    total.backward()
+    path = viz.html(total, tmp_path / "big.html")
+    assert path.stat().st_size <= 2_000_000
+    opened = open_page(path)
+    timing = opened.page.evaluate("""() => {
+        const t = performance.getEntriesByType('navigation')[0];
+        return [t.domContentLoadedEventEnd, t.loadEventEnd]; }""")
+    # measured, not asserted (no timed assertions in tests; benchmarks/ times the 100k page)
+    print(f"5,001-node page: {path.stat().st_size:,} bytes, loaded in {timing[1]:.0f} ms")
+    assert state(opened.page)["counter"].startswith("Step 1 / ")
+    opened.page.keyboard.press("End")
+    assert state(opened.page)["current"] is not None
