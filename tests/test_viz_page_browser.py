@@ -190,6 +190,11 @@ def test_current_node_text_is_readable(open_page, tmp_path, which):
         measured = current_text_heights(page)
         assert measured["least"] >= 11, (name, measured)
         assert measured["inside"], name  # the view brought the current node into view
+        assert page.evaluate("""() => {  // and the step list shows the current step
+            const item = document.querySelector('#tg-list li[aria-current=step]');
+            const r = item.getBoundingClientRect();
+            const box = document.getElementById('tg-steps').getBoundingClientRect();
+            return r.top >= box.top && r.bottom <= box.bottom; }"""), name
         page.screenshot(path=tmp_path / f"{which}-{name}.png")
 
 
