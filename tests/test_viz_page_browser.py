@@ -270,19 +270,45 @@ def test_korean_page_has_no_missing_glyphs(open_page, tmp_path):
     page = open_page(viz.html(lecture_fwb(), tmp_path / "ko.html", lang="ko")).page
     assert page.evaluate("() => document.documentElement.lang") == "ko"
     page.keyboard.press("End")
+    assert page.evaluate("""() => {  // a Hangul text of the drawing itself, to probe below
+        const text = Array.from(document.querySelectorAll('#tg-graph svg text'))
+            .find(t => /[\uac00-\ud7a3]/.test(t.textContent));
+        if (text) text.setAttribute('data-probe', '');
+        return Boolean(text); }""")
     session = page.context.new_cdp_session(page)
     session.send("DOM.enable")
     session.send("CSS.enable")
     document = session.send("DOM.getDocument")
     used = []
-    for selector in ("#tg-title", "#tg-text", "#tg-next", "h1"):
+    for selector in ("#tg-title", "#tg-text", "#tg-next", "h1", "[data-probe]"):
         node = session.send("DOM.querySelector", {"nodeId": document["root"]["nodeId"],
                                                   "selector": selector})
         fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
         used.extend(font["familyName"] for font in fonts)
-    # Hangul came from a CJK font; no glyph fell to the last-resort (tofu) font
-    assert any("CJK" in family for family in used), used
-    assert not any("Last Resort" in family for family in used), used
+    assert any("CJK" in family for family in used), used  # Hangul came from a CJK font
+    # No missing glyph: every character of the page, drawn in each font the page uses,
+    # differs from the "missing glyph" box (drawn for a code point no font has).
+    missing = page.evaluate("""() => {
+        const canvas = document.createElement('canvas');
+        canvas.width = canvas.height = 40;
+        const ctx = canvas.getContext('2d', {willReadFrequently: true});
+        const draw = (c, family) => {
+            ctx.clearRect(0, 0, 40, 40);
+            ctx.font = '24px ' + family;
+            ctx.fillText(c, 4, 30);
+            return ctx.getImageData(0, 0, 40, 40).data.join(); };
+        const families = [document.body, document.getElementById('tg-text'),
+                          document.querySelector('#tg-graph svg text')]
+            .map(e => getComputedStyle(e).fontFamily);
+        const text = document.body.innerText + document.querySelector('#tg-graph svg').textContent;
+        const chars = Array.from(new Set(Array.from(text))).filter(c => c.codePointAt(0) > 0x7f);
+        const found = [];
+        families.forEach(family => {
+            const box = draw('\\u{10FFFD}', family);
+            chars.forEach(c => { if (draw(c, family) === box) found.push(c + ' in ' + family); });
+        });
+        return found; }""")
+    assert missing == []
     stack = page.evaluate("() => getComputedStyle(document.body).fontFamily")
     for family in ("Noto Sans CJK KR", "Apple SD Gothic Neo", "Malgun Gothic"):
         assert family in stack
