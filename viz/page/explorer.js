@@ -250,7 +250,7 @@ function paintColours() {
       mark.setAttribute('class', 'tg-dead-mark');
       mark.setAttribute('x', b.x + b.width + 3);
       mark.setAttribute('y', b.y + 10);
-      mark.textContent = '✕ ' + words.dead;
+      mark.textContent = '× ' + words.dead;
       g.parentNode.appendChild(mark);
     }
   });
