@@ -162,3 +162,33 @@ def test_korean_document_and_drawing():
         viz.explorer_document(lecture_fwb(), lang="fr")
     with pytest.raises(ValueError, match="passes"):
         viz.explorer_document(lecture_fwb(), passes=3)
+
+
+def test_a_box_too_big_to_draw_opens_onto_smaller_boxes():
+    from viz.collapse import collapse
+    from viz.explorer_groups import plan_group_views
+    from viz.graph import to_networkx
+    from viz.steps import graph_facts
+
+    total = chain(1600)
+    model = to_networkx(total, facts=graph_facts(total))
+    folded = collapse(model)
+    planned = {view.id: view for view in plan_group_views(model, folded, limit=16)}
+    refolded = [view for view in planned.values() if not view.visible]
+    assert refolded
+    for view in refolded:  # its boxes are named inside it, and every one fits a screen
+        boxes = [(v, a) for v, a in view.model.nodes(data=True) if a["kind"] == "group"]
+        assert len(boxes) >= 2
+        assert all(v.startswith(view.id + ".") and a["count"] <= 300 for v, a in boxes)
+        inside = [m for _, a in boxes for m in a["members"]]
+        assert sorted(inside) == sorted(folded.nodes[view.id]["members"])
+    children = [view for view in planned.values() if "." in view.id]
+    assert children and all(planned[view.parent].children.count(view.id) == 1
+                            for view in children)
+    document = viz.explorer_document(total, check_gradients=False)
+    views = document["views"]
+    for name, view in views.items():
+        assert view["parent"] is None or view["parent"] in views
+        assert all(views[child]["parent"] == name for child in view["groups"])
+        assert not set(view["groups"]) & set(view["hints"])  # a box has a view or a hint
+    assert any("expand=[" in hint for view in views.values() for hint in view["hints"].values())

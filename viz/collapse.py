@@ -30,20 +30,22 @@ def _depths(model: nx.DiGraph, values: list[str]) -> dict[str, int]:
 
 
 def collapse(model: nx.DiGraph, keep_labelled: int = KEEP_LABELLED,
-             bands: int = BANDS, keep: set[str] | frozenset = frozenset()) -> nx.DiGraph:
+             bands: int = BANDS, keep: set[str] | frozenset = frozenset(),
+             root: str | None = None) -> nx.DiGraph:
     """The quotient graph: value vertices merged into group vertices (kind="group").
 
     A group vertex carries count, symbol, depth_range and members (the value ids it
     holds). ``graph.graph["collapsed_into"]`` maps every merged value id (and its op id)
     to its group, so a step about a hidden node can highlight the box that holds it.
     Edges carry ``count``: how many original edges they stand for. ``keep``: value ids
-    that stay drawn as themselves (a group the explorer was asked to expand).
+    that stay drawn as themselves (a group the explorer was asked to expand); ``root``:
+    the vertex kept as the answer (the model's root unless told).
     """
     values = sorted((v for v, a in model.nodes(data=True) if a["kind"] == "value"),
                     key=lambda v: model.nodes[v]["index"])
     depth = _depths(model, values)
     deepest = max(depth.values(), default=0)
-    root = model.graph["root"]
+    root = model.graph["root"] if root is None else root
     labelled = [v for v in values if model.nodes[v]["label"] and v != root]
     if len(labelled) > keep_labelled:  # too many to show: keep named results, not inputs
         labelled = [v for v in labelled if not model.nodes[v]["leaf"]]

@@ -45,7 +45,8 @@
 Numbers JSON cannot hold are strings ("nan", "inf", "-inf"). Graphs over `MAX_NODES`
 value nodes fold: the main view draws the boxes and tells the steps of the nodes still
 visible; a box of at most `MAX_NODES` nodes gets its own view (its nodes drawn, their
-steps told), as long as the document stays within `SIZE_BUDGET`.
+steps told), as long as the document stays within `SIZE_BUDGET` (see `viz.explorer_groups`);
+a box without a view has a hint in its view's ``"hints"`` ({box id: text}).
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ import numpy as np
 from tinygrad_edu.autograd import Node
 
 from .collapse import MAX_NODES, collapse
-from .dot import draw
+from .dot import FONTS, draw
+from .explorer_groups import plan_group_views
 from .graph import to_networkx
 from .names import caller_names, find_modules, name_nodes
 from .narration import Facts
@@ -69,17 +71,21 @@ from .render import svg_text
 from .steps import step_dicts
 from .wording import kind_word, words_for
 
-__all__ = ["explorer_document", "MAX_GROUP_VIEWS", "SIZE_BUDGET"]
+__all__ = ["explorer_document", "SIZE_BUDGET"]
 
-MAX_GROUP_VIEWS = 12
-SIZE_BUDGET = 1_000_000  # bytes of JSON in all the group views together
+SIZE_BUDGET = 1_700_000  # bytes of JSON in the whole document (the page adds ~0.1 MB)
 
 
 def _svg(model, modules, lang: str) -> str:
-    """The drawing as an inline <svg> element: no XML declaration, doctype or comments."""
+    """The drawing as an inline <svg> element: no XML declaration, doctype or comments,
+    and the font stack said once in a style rule instead of on every text (it was half
+    of a big drawing's bytes)."""
     svg = svg_text(draw(model, modules=modules, collapse_over=None, lang=lang))
     svg = svg[svg.index("<svg"):]
-    return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+    svg = re.sub(r' font-family="[^"]*"', "", svg)
+    start = svg.index(">") + 1
+    return f"{svg[:start]}\n<style>text {{ font-family: {FONTS}; }}</style>{svg[start:]}"
 
 
 def _grad_abs(grad) -> float | None:
@@ -182,7 +188,19 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
         alias = main_model.graph["collapsed_into"]
         visible = {a["index"] for v, a in main_model.nodes(data=True) if a["kind"] == "value"}
         notes.append({"kind": "folded", "text": words["folded"].format(count=count)})
-    steps, story_notes = step_dicts(facts, lang, passes, visible)
+    told = None if visible is None else set(visible)
+    planned = []
+    if visible is not None:  # one telling for every view: the pass is walked once
+        planned = plan_group_views(model, main_model)
+        told |= {i for view in planned for i in view.visible}
+    all_steps, story_notes = step_dicts(facts, lang, passes, told)
+    root_id = f"n{count - 1}"
+
+    def steps_of(shown: set[int]) -> list[dict]:
+        return [s for s in all_steps if int(s["node"][1:]) in shown
+                and (s["node"] != root_id or shown is visible)]
+
+    steps = all_steps if visible is None else steps_of(visible)
     notes = story_notes + notes
     notes += [{"kind": "accumulated", "text": line} for step in steps if step["pass"] == 1
               for line in step["lines"] if _is_accumulated(line, words)][:1]
@@ -190,9 +208,9 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
     shown = visible if visible is not None else set(range(count))
     nodes = {f"n{i}": _node_entry(facts, i, words, checks.get(i)) for i in sorted(shown)}
     views = {"main": {"svg": _svg(main_model, modules, lang), "alias": _used(alias, steps),
-                      "parent": None, "groups": [], "steps": steps}}
+                      "parent": None, "groups": [], "hints": {}, "steps": steps}}
     if visible is not None:
-        _group_views(facts, model, main_model, views, nodes, words, lang, passes, modules)
+        _group_views(facts, planned, main_model, views, nodes, words, lang, modules, steps_of)
     root_name = facts.names[-1]
     return {
         "version": 1, "lang": lang, "title": title or words["title"].format(root=root_name),
@@ -231,38 +249,33 @@ def _expanded_members(model, expand) -> set[str]:
     return {member for gid in wanted for member in folded.nodes[gid]["members"]}
 
 
-def _group_views(facts, model, main_model, views, nodes, words, lang, passes, modules) -> None:
-    """A view of its own for each small enough box: its nodes drawn, their steps told."""
-    budget = SIZE_BUDGET
-    groups = sorted((a["count"], v) for v, a in main_model.nodes(data=True)
-                    if a["kind"] == "group")
-    for size, gid in groups:
-        if size > MAX_NODES or len(views) > MAX_GROUP_VIEWS:
-            break
-        members = set(main_model.nodes[gid]["members"])
-        indices = {model.nodes[m]["index"] for m in members}
-        around = set()
-        for m in members:  # the parents and consumers that join the box to the rest
-            for op in model.predecessors(m):
-                around.update(model.predecessors(op))
-            for op in model.successors(m):
-                around.update(model.successors(op))
-        keep = members | around
-        sub = model.subgraph(
-            keep | {f"op{model.nodes[m]['index']}" for m in members
-                    if f"op{model.nodes[m]['index']}" in model}).copy()
-        svg = _svg(sub, modules, lang)
-        steps, _ = step_dicts(facts, lang, passes, indices)
-        steps = [s for s in steps if s["node"] in members]  # the box's own steps only
-        view = {"svg": svg, "alias": {}, "parent": "main", "groups": [], "steps": steps}
-        entries = {m: _node_entry(facts, model.nodes[m]["index"], words, None,
-                                  group=gid if m in members else None)
-                   for m in sorted(keep, key=lambda v: model.nodes[v]["index"])
-                   if model.nodes[m]["kind"] == "value" and m not in nodes}
-        cost = len(json.dumps([view, entries], ensure_ascii=False).encode("utf-8"))
+def _group_views(facts, planned, main_model, views, nodes, words, lang, modules,
+                 steps_of) -> None:
+    """Views of the boxes (see `viz.explorer_groups`), each with its own steps, as many
+    as fit in `SIZE_BUDGET`; the boxes left without one get a hint instead."""
+    budget = SIZE_BUDGET - len(json.dumps([views, nodes], ensure_ascii=False).encode("utf-8"))
+    kept: set[str] = set()
+    for view in planned:
+        if view.parent != "main" and view.parent not in kept:
+            continue  # its box has no view, so it cannot be reached
+        steps = [s for s in steps_of(view.visible)]
+        entries = {f"n{i}": _node_entry(facts, i, words, None, group=view.id)
+                   for i in sorted(view.visible) if f"n{i}" not in nodes}
+        for vertex, attributes in view.model.nodes(data=True):  # neighbours drawn around it
+            if attributes["kind"] == "value" and vertex not in nodes and vertex not in entries:
+                entries[vertex] = _node_entry(facts, attributes["index"], words, None)
+        data = {"svg": _svg(view.model, modules, lang), "alias": _used(view.alias, steps),
+                "parent": view.parent, "groups": [], "steps": steps}
+        cost = len(json.dumps([data, entries], ensure_ascii=False).encode("utf-8"))
         if cost > budget:
-            break
+            continue
         budget -= cost
-        views[gid] = view
-        views["main"]["groups"].append(gid)
+        kept.add(view.id)
+        views[view.id] = data
+        views[view.parent]["groups"].append(view.id)
         nodes.update(entries)
+    for name, data in views.items():
+        model_of = main_model if name == "main" else next(v.model for v in planned if v.id == name)
+        data["hints"] = {gid: words["group_hint"].format(count=a["count"], gid=gid)
+                         for gid, a in model_of.nodes(data=True)
+                         if a["kind"] == "group" and gid not in kept}
