@@ -249,6 +249,22 @@ def test_zoom_buttons_keys_wheel_and_fit(open_page, tmp_path):
                 svg.bottom <= box.bottom + 1];
     }""")
     assert fitted == [True, True, True, True]  # the whole drawing is on screen
+    page.mouse.move(500, 400)
+    scale = state(page)["scale"]
+    page.keyboard.down("Control")  # a trackpad pinch arrives as a wheel with Ctrl
+    page.mouse.wheel(0, 200)
+    page.keyboard.up("Control")
+    assert state(page)["scale"] < scale
+    scale = state(page)["scale"]
+    touch = page.context.new_cdp_session(page)  # a two-finger pinch on a touch screen
+    for spread in (20, 60, 100):
+        touch.send("Input.dispatchTouchEvent", {
+            "type": "touchStart" if spread == 20 else "touchMove",
+            "touchPoints": [{"x": 500 - spread, "y": 400, "id": 1},
+                            {"x": 500 + spread, "y": 400, "id": 2}]})
+    touch.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    assert state(page)["scale"] > 2 * scale  # fingers five times as far apart
+    page.get_by_role("button", name="Fit", exact=True).click()
     before = page.evaluate("() => document.getElementById('tg-canvas').style.transform")
     page.mouse.move(600, 400)
     page.mouse.down()
