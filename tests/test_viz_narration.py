@@ -106,6 +106,10 @@ def test_before_backward_nothing_about_gradients_is_claimed():
     out = a * c
     text = "\n".join(lines_of(out))
     assert "∂" not in text and "backward() has not run yet" in text
+    with pytest.raises(ValueError, match=r"^passes=2 .* call out.backward\(\) first$"):
+        viz.steps(out, passes=2)  # a path that needs gradients: one clear line
+    with pytest.raises(ValueError, match="backward"):
+        viz.explorer_document(out, passes=2)
     t = Tensor([1.0, 2.0], requires_grad=True, label="t")
     total = (t * t).sum()
     assert "backward() has not run yet" in "\n".join(lines_of(total, lang="en"))

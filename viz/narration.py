@@ -30,6 +30,7 @@ from .quantity import quantity, summarize
 __all__ = ["Facts", "Narrator", "backward_state", "broadcast_axes", "edge_id"]
 
 ELEMENTWISE = {"+", "-", "*", "/", "**", "where", "prelu"}
+RESHAPING = {"sum", "mean", "max", "min", "reshape", "transpose", "index", "cat", "stack"}
 UNARY_ELEMENTWISE = {"neg", "exp", "log", "1/x", "sqrt", "abs", "tanh", "sigmoid", "relu",
                      "leaky_relu", "elu"}
 
@@ -376,6 +377,8 @@ class Narrator:
                 return f"upstreamᵀ {_transposed_shape(up)} @ {parent_names[0]} " \
                        f"{_shape(parents[0].data)}"
             return f"upstream {_shape(up)} summed over rows"
+        if node.op in RESHAPING:  # the lesson is where the upstream's numbers go
+            return f"upstream {_shape(up)} → {_shape(parents[slot].data)}: {symbol}"
         text = f"upstream × {_paren(symbol)}"
         if local is not None and local[slot] is not None and np.size(up) <= 6:
             text += f" = {_show(up)} × {_show(local[slot])}"
@@ -447,6 +450,8 @@ def tell(narrator: Narrator, passes: int = 1) -> tuple[list[dict], list[dict]]:
     afresh, leaves adding) and a third after zero_grad()."""
     facts, words = narrator.facts, narrator.words
     order, names = facts.order, facts.names
+    if passes > 1 and facts.state == "forward-only":
+        raise ValueError(words["needs_backward"].format(root=narrator.root_name))
     steps = narrator.forward_steps()
     notes: list[dict] = []
     if facts.state == "forward-only":

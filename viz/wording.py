@@ -41,6 +41,8 @@ WORDS = {
         "folded": "{count:,} nodes: folded into boxes; steps are shown for the visible nodes "
                   "(viz.html(..., expand=True) shows them all)",
         "check_skipped": "gradient check skipped: {why}",
+        "needs_backward": "passes=2 shows backward passes, and backward() has not run: call "
+                          "{root}.backward() first",
         "group_hint": "{count:,} nodes: too many to expand here; viz.html(root, path, "
                       "expand=[{gid!r}]) draws them",
         # drawing
@@ -93,6 +95,8 @@ WORDS = {
         "folded": "노드 {count:,}개: 상자로 접었습니다; 보이는 노드의 단계만 보여 줍니다 "
                   "(viz.html(..., expand=True)는 모두 그립니다)",
         "check_skipped": "기울기 검사 생략: {why}",
+        "needs_backward": "passes=2는 역전파를 보여 주는데 backward()를 실행하지 않았습니다: "
+                          "먼저 {root}.backward()를 호출하세요",
         "group_hint": "노드 {count:,}개: 여기서 펼치기에는 너무 많습니다; viz.html(root, path, "
                       "expand=[{gid!r}])로 그리세요",
         "value": "값", "grad": "기울기", "forward_value": "순전파 값", "legend": "범례",
