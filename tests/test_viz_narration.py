@@ -203,3 +203,13 @@ def test_practice_answers_are_the_engines_numbers():
             for line in step["practice"]["masked"] + step["practice"]["masked_hard"]:
                 assert "?" in line
             assert all("?" in line for line in step["practice"]["masked_hard"][:1])
+
+
+def test_derivatives_said_in_words_are_translated():
+    x = Tensor(np.ones((2, 2)), requires_grad=True, label="x")
+    y = x.sum()
+    y.backward()
+    assert "upstream () → (2, 2): 1, copied back to every summed element = [1, 1, 1, 1]" in \
+        "\n".join(lines_of(y))
+    assert "upstream () → (2, 2): 1, 합한 모든 원소로 복사 = [1, 1, 1, 1]" in \
+        "\n".join(lines_of(y, lang="ko"))

@@ -26,6 +26,7 @@ from tinygrad_edu.autograd import Node
 from .names import Naming, format_number
 from .opinfo import local_grads, local_text, op_symbol
 from .quantity import quantity, summarize
+from .wording import LOCAL_PHRASES
 
 __all__ = ["Facts", "Narrator", "backward_state", "broadcast_axes", "edge_id"]
 
@@ -106,6 +107,7 @@ class Narrator:
         self.visible = visible  # None: every node is visible
         self.order, self.names = facts.order, facts.names
         self.root_name = self.names[-1]
+        self.phrases = LOCAL_PHRASES.get(words.get("lang", "en"), {})
         self._contributions: dict[int, tuple | None] = {}
         self._locals: dict[int, tuple | None] = {}
 
@@ -331,7 +333,7 @@ class Narrator:
         parent_names = [names[position[p]] for p in node.parents]
         R, n, p = self.root_name, names[i], parent_names[slot]
         head = f"∂{R}/∂{p} = ∂{R}/∂{n} · ∂{n}/∂{p}"
-        symbol = local_text(node, slot, parent_names, n)
+        symbol = local_text(node, slot, parent_names, n, self.phrases)
         upstream = node.grad
         if not isinstance(upstream, np.ndarray):  # scalars: every number written out
             number = None if local is None else local[slot]
@@ -376,7 +378,7 @@ class Narrator:
             if slot == 1:
                 return f"upstreamᵀ {_transposed_shape(up)} @ {parent_names[0]} " \
                        f"{_shape(parents[0].data)}"
-            return f"upstream {_shape(up)} summed over rows"
+            return f"upstream {_shape(up)} {self.words['summed_rows']}"
         if node.op in RESHAPING:  # the lesson is where the upstream's numbers go
             return f"upstream {_shape(up)} → {_shape(parents[slot].data)}: {symbol}"
         text = f"upstream × {_paren(symbol)}"

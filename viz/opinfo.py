@@ -114,12 +114,17 @@ def _wrap(name: str) -> str:
     return f"({name})" if name.startswith(("-", "−")) or " " in name else name
 
 
-def local_text(node: Node, slot: int, parent_names: list[str], out_name: str) -> str:
+def local_text(node: Node, slot: int, parent_names: list[str], out_name: str,
+               phrases: dict | None = None) -> str:
     """The local derivative of ``node`` with respect to its parent number ``slot``, in the
     graph's names: for ``g = w * x``, slot 0 gives ``x``. ``"the <op> rule"`` when no
-    formula is known."""
+    formula is known. ``phrases``: templates in another language for the ops whose
+    derivative is said in words (`viz.wording.LOCAL_PHRASES`)."""
     parents = [_wrap(name) for name in parent_names]
     out = _wrap(out_name)
+    row = (phrases or {}).get(node.op)
+    if row is not None and slot < len(row):
+        return row[slot].format(*parents, out=out, args=node.args)
     spec = _spec(node)
     if spec is not None and slot < len(getattr(spec, "local", ())):
         try:

@@ -4,10 +4,11 @@ both languages; only the words around them change."""
 
 from __future__ import annotations
 
-__all__ = ["WORDS", "words_for", "kind_word", "LANGUAGES"]
+__all__ = ["WORDS", "words_for", "kind_word", "LANGUAGES", "LOCAL_PHRASES"]
 
 WORDS = {
     "en": {
+        "lang": "en",
         # steps
         "forward": "Forward: {name}",
         "forward_leaf": "{name} = {value}  ({kind})",
@@ -33,6 +34,7 @@ WORDS = {
                 "gradients as the first",
         "leaf_adds": "{name}: {old} + {new} = {total}",
         "leaves_title": "The leaves' gradients",
+        "summed_rows": "summed over rows",
         # notes
         "forward_only": "backward() has not run yet: only the forward pass is shown; call "
                         "{root}.backward() to see the gradients",
@@ -64,6 +66,7 @@ WORDS = {
         "show_panel": "Show steps", "hide_panel": "Hide steps",
     },
     "ko": {
+        "lang": "ko",
         "forward": "순전파: {name}",
         "forward_leaf": "{name} = {value}  ({kind})",
         "seed_title": "역전파 시작: {root}",
@@ -88,6 +91,7 @@ WORDS = {
                 "같은 기울기를 줍니다",
         "leaf_adds": "{name}: {old} + {new} = {total}",
         "leaves_title": "잎 노드의 기울기",
+        "summed_rows": "행 방향으로 합",
         "forward_only": "아직 backward()를 실행하지 않았습니다: 순전파만 보입니다; 기울기를 "
                         "보려면 {root}.backward()를 호출하세요",
         "released": "중간 텐서는 기울기를 보관하지 않았습니다 (PyTorch와 같음); 모든 단계를 "
@@ -117,6 +121,19 @@ WORDS = {
     },
 }
 LANGUAGES = tuple(WORDS)
+
+# Local derivatives said in words rather than symbols, per language (English is the
+# op declarations' own text; see viz.opinfo.local_text).
+LOCAL_PHRASES = {
+    "en": {},
+    "ko": {
+        "sum": ("1, 합한 모든 원소로 복사",), "mean": ("1/N, 평균낸 모든 원소로 복사",),
+        "max": ("최댓값 위치는 1, 나머지는 0",), "min": ("최솟값 위치는 1, 나머지는 0",),
+        "reshape": ("1, 원래 모양으로",), "transpose": ("1, 다시 전치",),
+        "index": ("고른 원소는 1, 나머지는 0",),
+        "linear": ("upstream @ {1}", "upstreamᵀ @ {0}", "upstream을 행 방향으로 합"),
+    },
+}
 
 
 def words_for(lang: str, who: str = "viz") -> dict[str, str]:
