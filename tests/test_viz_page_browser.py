@@ -564,6 +564,12 @@ def test_folded_groups_expand_into_their_own_view_and_collapse(open_page, tmp_pa
     page.locator("#tg-back").click()  # collapse: back to the whole graph
     assert state(page)["counter"] == f"Step 1 / {main_steps}"
     assert page.locator(f"#tg-graph g#{group}").count() == 1
+    boxes = page.locator("#tg-groups-list button")  # the keyboard's way into the boxes
+    assert boxes.count() == len(document["views"]["main"]["groups"])
+    boxes.nth(1).focus()
+    page.keyboard.press("Enter")
+    second = document["views"]["main"]["groups"][1]
+    assert state(page)["counter"] == f"Step 1 / {len(document['views'][second]['steps'])}"
 
 
 def test_real_pages_second_pass_practice_and_forward_only(open_page, tmp_path):

@@ -20,7 +20,7 @@ WORDS = {
         "steps": "Steps", "first": "First", "previous": "Previous", "next": "Next",
         "last": "Last", "play": "Play", "speed": "Speed", "step": "Step",
         "back": "← Back to the whole graph", "answer": "Answer", "check": "Check",
-        "all_steps": "All steps",
+        "all_steps": "All steps", "groups": "Folded boxes: open one to see its steps",
         "keys": "Keys: ← → step, Home/End first/last, + − zoom, 0 natural size. "
                 "Click a node to jump to its step.",
         "script": {
@@ -49,7 +49,7 @@ WORDS = {
         "steps": "단계", "first": "처음", "previous": "이전", "next": "다음",
         "last": "마지막", "play": "재생", "speed": "속도", "step": "단계",
         "back": "← 전체 그래프로", "answer": "답", "check": "확인",
-        "all_steps": "모든 단계",
+        "all_steps": "모든 단계", "groups": "접힌 상자: 열면 그 안의 단계가 보입니다",
         "keys": "키보드: ← → 단계, Home/End 처음/끝, + − 확대/축소, 0 원래 크기. "
                 "노드를 누르면 그 단계로 갑니다.",
         "script": {

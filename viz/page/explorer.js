@@ -66,10 +66,30 @@ function loadView(name) {
   $('tg-back').hidden = !spec.parent;
   $('tg-slider').max = Math.max(0, steps.length - 1);
   buildList();
+  buildGroups(spec);
   paintColours();
   paintChecks();
   view.reset();
   show(0);
+}
+
+// The boxes of this view that open into a view of their own, as buttons (the keyboard's
+// way in; a click on the box in the drawing does the same).
+function buildGroups(spec) {
+  var list = $('tg-groups-list'), ids = (spec.groups || []).filter(function (id) {
+    return doc.views[id] && document.getElementById(id);
+  });
+  list.replaceChildren();
+  $('tg-groups').hidden = !ids.length;
+  ids.forEach(function (id) {
+    var item = document.createElement('li'), button = document.createElement('button');
+    button.type = 'button';
+    button.textContent = Array.from(document.getElementById(id).querySelectorAll('text'))
+      .map(function (text) { return text.textContent; }).join(' ');  // the box's label
+    button.addEventListener('click', function () { loadView(id); });
+    item.appendChild(button);
+    list.appendChild(item);
+  });
 }
 
 function buildList() {
