@@ -192,6 +192,12 @@ def test_play_and_speed(open_page, tmp_path):
     assert page.get_by_role("button", name="Pause", exact=True).is_visible()
     page.wait_for_function("() => document.body.dataset.step === '7'", timeout=10_000)
     page.get_by_role("button", name="Play", exact=True).wait_for()  # stops at the end
+    page.get_by_role("button", name="Play", exact=True).click()  # and starts again
+    assert state(page)["step"] < 7
+    page.get_by_role("button", name="Pause", exact=True).click()
+    paused = state(page)["step"]
+    page.wait_for_timeout(600)
+    assert state(page)["step"] == paused
 
 
 @pytest.mark.parametrize("which", ["sigmoid", "mlp", "xor"])

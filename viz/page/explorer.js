@@ -335,6 +335,7 @@ view.onClick(function (target) {
 function setPlaying(on) {
   clearInterval(timer);
   timer = null;
+  if (on && current >= steps.length - 1) show(0);  // Play at the end starts again
   if (on) timer = setInterval(function () {
     if (current >= steps.length - 1) { setPlaying(false); return; }
     show(current + 1);
