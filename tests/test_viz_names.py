@@ -96,3 +96,19 @@ def test_every_name_in_the_step_text_appears_in_the_drawing():
     drawn = drawn_texts(loss)
     assert {"0.weight", "2.bias", "loss", "x1"} <= names_in(text)
     assert names_in(text) <= drawn
+
+
+def test_unnamed_random_weights_are_parameters_and_typed_numbers_constants():
+    import random
+
+    rng = random.Random(1)
+    weights = [Value(rng.uniform(-1, 1)) for _ in range(2)]
+    inputs = [2.0, -3.0]  # plain numbers: the engine wraps them as constants
+    neuron = (weights[0] * inputs[0] + weights[1] * inputs[1]).tanh()
+    neuron.backward()
+    facts = graph_facts(neuron)
+    kinds = {n: k for n, k in zip(facts.names, facts.naming.kinds, strict=True)}
+    assert kinds["w1"] == kinds["w2"] == "parameter"
+    assert kinds["2"] == kinds["-3"] == "constant"
+    text = viz.format_steps(viz.steps(neuron))
+    assert "∂neuron/∂w1 = " in text and "∂neuron/∂2" not in text

@@ -7,11 +7,13 @@ Names, first rule that applies:
   variables): its path in the model, ``0.weight``, ``2.bias``;
 * the node's own label;
 * the caller's variable that holds it (``loss = ...; viz.html(loss)`` names it ``loss``);
-* the root: ``loss``; an input: ``x1, x2, ...``; a constant: its value (``1``, ``-1``);
-  any other node: ``t1, t2, ...``, numbered in forward (topological) order.
+* the root: ``loss``; an input: ``x1, x2, ...``; a parameter: ``w1, w2, ...``; a
+  constant: its value (``1``, ``-1``); any other node: ``t1, t2, ...``, numbered in
+  forward (topological) order.
 
-Kinds: ``parameter`` (a leaf that learns: an ``nn.Parameter``, a model's parameter or a
-Tensor leaf with ``requires_grad``), ``input``, ``constant`` (see `viz.opinfo.is_constant`),
+Kinds: ``parameter`` (a leaf that learns: an ``nn.Parameter``, a model's parameter, a
+Tensor leaf with ``requires_grad``, or an unnamed Value that is no literal -- a weight
+drawn at random), ``input``, ``constant`` (see `viz.opinfo.is_constant`),
 ``intermediate``, ``output`` (the root).
 """
 
@@ -115,11 +117,13 @@ def _parameter_paths(modules) -> dict[int, tuple[str, str]]:
 
 
 def _is_parameter(node: Node, paths: dict) -> bool:
-    if id(node) in paths:
+    """A model's parameter, an ``nn.Parameter``, a Tensor leaf that requires grad, or an
+    unnamed Value leaf that is no literal (a weight drawn at random, micrograd-style)."""
+    if id(node) in paths or type(node).__name__ == "Parameter":
         return True
-    if type(node).__name__ == "Parameter":
-        return True
-    return isinstance(getattr(node, "data", None), np.ndarray) and bool(node.requires_grad)
+    if isinstance(getattr(node, "data", None), np.ndarray):
+        return bool(node.requires_grad)
+    return not node.label and not is_constant(node)
 
 
 def _constant_name(node: Node) -> str:
@@ -160,7 +164,7 @@ def name_nodes(order: list[Node], modules=None, variables: dict[int, str] | None
         if not name and kind == "constant":
             name = _constant_name(node)
         if not name:
-            prefix = {"input": "x", "constant": "c", "parameter": "p"}.get(kind, "t")
+            prefix = {"input": "x", "constant": "c", "parameter": "w"}.get(kind, "t")
             counters[kind] += 1
             name = f"{prefix}{counters[kind]}"
         names.append(name)

@@ -174,10 +174,13 @@ def is_constant(node: Node) -> bool:
     """Whether a leaf is a constant: a plain number or array that an op wrapped (the 1.0
     in ``x + 1``, the 2 in ``t * 2``), not something a person made to compute with.
 
-    The engine's own ``is_constant`` decides when it has one. Until then: a leaf with no
-    label that takes no gradient (a 0-d Tensor without ``requires_grad``), or an unlabelled
-    Value leaf (the engine wraps numbers into unlabelled leaves; a Value the user made
-    and left unnamed looks the same, so `viz.names` first looks for a variable naming it).
+    The engine's own ``is_constant`` decides when it has one. Until then, a leaf with no
+    label that is either a 0-d Tensor without ``requires_grad``, or a Value whose number
+    reads as a literal someone typed (at most 6 significant digits: ``1``, ``-1``,
+    ``0.01``). The engine wraps numbers into unlabelled leaves that a user's unnamed
+    ``Value(0.5)`` cannot be told from; a weight drawn at random (``0.5159265...``)
+    never reads as a literal, so it stays a parameter. `viz.names` also calls a leaf an
+    input when a variable of the caller names it.
     """
     if node.parents:
         return False
@@ -189,4 +192,5 @@ def is_constant(node: Node) -> bool:
     if isinstance(getattr(node, "data", None), np.ndarray):
         # a number an op wrapped is 0-d (``t * 2``); an unnamed array is data: an input
         return not node.requires_grad and node.data.ndim == 0
-    return True
+    data = float(node.data)
+    return data != data or float(f"{data:.6g}") == data  # (nan counts as typed)
