@@ -111,23 +111,35 @@ def to_networkx(root: Node, modules=None, facts=None) -> nx.DiGraph:
                   if module is not None}
     clusters = _assign_modules(order, position, owners) if owners else {}
 
-    graph = nx.DiGraph(root=value_id(len(order) - 1), state=facts.state)
+    # Vertices and edges are collected first and added in bulk: networkx's one-at-a-time
+    # add_node/add_edge was most of the time of a 100k-node graph.
+    vertices, edges = [], []
+    symbols: dict[tuple, str] = {}  # (op, args, input ndim) -> symbol, worked out once
     for i, node in enumerate(order):
         attributes = _value_attributes(node, i, facts)
         if i in clusters:
             attributes["module"] = clusters[i]
-        graph.add_node(value_id(i), **attributes)
+        vertices.append((value_id(i), attributes))
         if not node.parents:
             continue
-        graph.add_node(op_id(i), kind="op", index=i, op=node.op, symbol=op_symbol(node),
-                       args=node.args, module=clusters.get(i))
-        graph.add_edge(op_id(i), value_id(i))
+        op = op_id(i)
+        key = (node.op, node.args, getattr(node.parents[0].data, "ndim", None))
+        try:
+            symbol = symbols[key]
+        except (KeyError, TypeError):  # (args holding arrays cannot be a key)
+            symbol = op_symbol(node)
+            if not any(isinstance(a, np.ndarray) for a in node.args):
+                symbols[key] = symbol
+        vertices.append((op, {"kind": "op", "index": i, "op": node.op, "symbol": symbol,
+                              "args": node.args, "module": clusters.get(i)}))
+        edges.append((op, value_id(i), {}))
+        slots: dict[str, list[int]] = {}
         for slot, parent in enumerate(node.parents):
-            source = value_id(position[parent])
-            if graph.has_edge(source, op_id(i)):
-                graph.edges[source, op_id(i)]["positions"].append(slot)
-            else:
-                graph.add_edge(source, op_id(i), positions=[slot])
+            slots.setdefault(value_id(position[parent]), []).append(slot)
+        edges.extend((source, op, {"positions": positions}) for source, positions in slots.items())
+    graph = nx.DiGraph(root=value_id(len(order) - 1), state=facts.state)
+    graph.add_nodes_from(vertices)
+    graph.add_edges_from(edges)
     return graph
 
 
