@@ -494,7 +494,8 @@ def tell(narrator: Narrator, passes: int = 1) -> tuple[list[dict], list[dict]]:
     for step in third:
         step["pass"] = 3
     steps.append(_step(
-        "after-zero_grad", 3, root, words["zero_title"], [words["zero"]],
+        "after-zero_grad", 3, root, words["zero_title"],
+        [words["zero"].format(zero="None" if blank is None else "0")],
         grads={f"n{j}": blank for j in sorted(leaves) if narrator._is_visible(j)},
         receives=[f"n{j}" for j in sorted(leaves) if narrator._is_visible(j)]))
     steps += third

@@ -30,8 +30,8 @@ WORDS = {
         "second": "Op results start afresh (their gradient is reset at the start of every "
                   "pass); leaves keep what they hold and add the new gradient: {examples}",
         "zero_title": "zero_grad(), then backward() again",
-        "zero": "zero_grad() sets every leaf's gradient to 0, so this pass gives the same "
-                "gradients as the first",
+        "zero": "zero_grad() sets every leaf's gradient to {zero}, so this pass gives the "
+                "same gradients as the first",
         "leaf_adds": "{name}: {old} + {new} = {total}",
         "leaves_title": "The leaves' gradients",
         "summed_rows": "summed over rows",
@@ -64,6 +64,11 @@ WORDS = {
         "numeric": "numeric", "mismatch": "mismatch", "colour_by_grad": "Colour by log |grad|",
         "dead": "dead (gradient 0)", "expand": "Expand", "collapse": "Collapse",
         "show_panel": "Show steps", "hide_panel": "Hide steps",
+        # the `tinygrad-edu demo` headers
+        "demo_chain": "== The chain rule on f = w*x + b (lecture 10): upstream × local = "
+                      "downstream ==",
+        "demo_xor": "== A 2-2-1 sigmoid network learns XOR ==",
+        "demo_next": "Next:",
     },
     "ko": {
         "lang": "ko",
@@ -87,8 +92,8 @@ WORDS = {
         "second": "연산 결과는 새로 시작합니다 (매 역전파마다 기울기가 초기화됨); 잎 노드는 "
                   "가진 값에 새 기울기를 더합니다: {examples}",
         "zero_title": "zero_grad() 후 다시 backward()",
-        "zero": "zero_grad()가 모든 잎 노드의 기울기를 0으로 만들므로, 이번 역전파는 첫 번째와 "
-                "같은 기울기를 줍니다",
+        "zero": "zero_grad()가 모든 잎 노드의 기울기를 {zero}(으)로 만들므로, 이번 역전파는 "
+                "첫 번째와 같은 기울기를 줍니다",
         "leaf_adds": "{name}: {old} + {new} = {total}",
         "leaves_title": "잎 노드의 기울기",
         "summed_rows": "행 방향으로 합",
@@ -118,6 +123,10 @@ WORDS = {
         "numeric": "수치 미분", "mismatch": "불일치", "colour_by_grad": "log |기울기|로 색칠",
         "dead": "죽은 노드 (기울기 0)", "expand": "펼치기", "collapse": "접기",
         "show_panel": "단계 보이기", "hide_panel": "단계 숨기기",
+        "demo_chain": "== f = w*x + b의 연쇄 법칙 (10강): 상위 기울기 × 국소 기울기 = "
+                      "하위 기울기 ==",
+        "demo_xor": "== 2-2-1 시그모이드 신경망이 XOR을 배웁니다 ==",
+        "demo_next": "다음:",
     },
 }
 LANGUAGES = tuple(WORDS)
