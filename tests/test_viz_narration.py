@@ -213,3 +213,14 @@ def test_derivatives_said_in_words_are_translated():
         "\n".join(lines_of(y))
     assert "upstream () → (2, 2): 1, 합한 모든 원소로 복사 = [1, 1, 1, 1]" in \
         "\n".join(lines_of(y, lang="ko"))
+
+
+def test_gradients_from_another_outputs_backward_are_not_told_as_this_ones():
+    w, x = Value(2.0, label="w"), Value(5.0, label="x")
+    h = w * x
+    loss = h * 3
+    loss.backward()  # h.grad is ∂loss/∂h = 3, not ∂h/∂h
+    text = viz.format_steps(viz.steps(h))
+    assert "∂h/∂h" not in text and "another output" in text
+    assert "<td>grad</td>" not in viz.draw(h).source
+    assert viz.explorer_document(h)["forward_only"]

@@ -165,7 +165,7 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     graph.attr(rankdir=rankdir, fontname=FONTS, fontsize="14", newrank="true")
     graph.attr("node", fontname=FONTS, fontsize=NODE_FONT_SIZE)
     graph.attr("edge", color="#555555", arrowsize="0.7")
-    if model.graph.get("state") == "forward-only":
+    if model.graph.get("state") in ("forward-only", "other-output"):
         show_grad = False  # before backward() there is no gradient to show
     notes = [title] if title else []
     if model.graph.get("hidden_nodes"):

@@ -5,7 +5,7 @@
 
     {"version": 1, "lang": "en" | "ko", "title": str, "root": "n<i>",
      "engine": "value" | "tensor",
-     "state": "forward-only" | "backward" | "released",
+     "state": "forward-only" | "other-output" | "backward" | "released",
      "forward_only": bool,             # backward() has not run: no backward steps at all
      "note": str | None,               # the first of `notes`, for a one-line banner
      "notes": [{"kind": "forward-only" | "released" | "folded" | "accumulated"
@@ -97,7 +97,7 @@ def _grad_abs(grad) -> float | None:
 
 def _node_entry(facts: Facts, i: int, words: dict, check: dict | None, group=None) -> dict:
     node, kind = facts.order[i], facts.naming.kinds[i]
-    shows_grad = facts.state != "forward-only" and not facts.hidden_constant(i)
+    shows_grad = facts.has_gradients and not facts.hidden_constant(i)
     grad = node.grad if shows_grad else None
     is_tensor = isinstance(node.data, np.ndarray)
     scalar = not is_tensor or node.data.size == 1
@@ -136,7 +136,7 @@ def _plain(x):
 
 
 def _checks(facts: Facts, visible: set[int] | None, words: dict, notes: list) -> dict:
-    if facts.state == "forward-only":
+    if not facts.has_gradients:
         return {}
     leaves = [i for i, node in enumerate(facts.order) if not node.parents
               and facts.naming.kinds[i] in ("parameter", "input")
@@ -216,7 +216,7 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
         "version": 1, "lang": lang, "title": title or words["title"].format(root=root_name),
         "root": f"n{count - 1}",
         "engine": "tensor" if isinstance(root.data, np.ndarray) else "value",
-        "state": facts.state, "forward_only": facts.state == "forward-only",
+        "state": facts.state, "forward_only": not facts.has_gradients,
         "note": notes[0]["text"] if notes else None, "notes": notes,
         "passes": passes, "practice": bool(practice), "show_constants": bool(show_constants),
         "words": dict(words), "views": views, "nodes": nodes,

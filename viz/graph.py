@@ -69,7 +69,7 @@ def _value_attributes(node: Node, index: int, facts) -> dict:
     # No gradient row where there is no true gradient to show: before backward(), for a
     # constant (unless asked), and for a released Tensor gradient ("—" in the drawing).
     grad = node.grad
-    shows_grad = facts.state != "forward-only" and not facts.hidden_constant(index)
+    shows_grad = facts.has_gradients and not facts.hidden_constant(index)
     attributes["has_grad"] = shows_grad
     if _is_tensor(node):
         attributes.update(

@@ -42,13 +42,18 @@ def edge_id(source: str, target: str, slot: int = 0) -> str:
 
 
 def backward_state(order: list[Node]) -> str:
-    """``"forward-only"`` before backward(), ``"released"`` when a Tensor graph let its
+    """``"forward-only"`` before backward(), ``"other-output"`` when the gradients stored
+    are not this root's (backward() ran from another output), ``"released"`` when a Tensor graph let its
     intermediate gradients go (a plain backward()), else ``"backward"``."""
     root = order[-1]
     if root.grad is None or (not root.parents and not root.grad):
         return "forward-only"
     if isinstance(root.grad, float) and root.grad == 0.0 and root.parents:
         return "forward-only"  # a Value's gradient starts at 0; backward seeds the root with 1
+    if not np.all(np.asarray(root.grad) == 1):
+        # the gradients were seeded elsewhere: a backward() through another output
+        # (∂loss/∂node, not ∂root/∂node) or with a custom seed
+        return "other-output"
     if any(node.parents and node.grad is None for node in order[:-1]):
         return "released"
     return "backward"
@@ -71,6 +76,11 @@ class Facts:
     @property
     def names(self) -> list[str]:
         return self.naming.names
+
+    @property
+    def has_gradients(self) -> bool:
+        """Whether the stored gradients are this root's (∂root/∂node) to show."""
+        return self.state in ("backward", "released")
 
     def hidden_constant(self, i: int) -> bool:
         return self.naming.kinds[i] == "constant" and not self.show_constants
@@ -452,13 +462,13 @@ def tell(narrator: Narrator, passes: int = 1) -> tuple[list[dict], list[dict]]:
     afresh, leaves adding) and a third after zero_grad()."""
     facts, words = narrator.facts, narrator.words
     order, names = facts.order, facts.names
-    if passes > 1 and facts.state == "forward-only":
+    if passes > 1 and not facts.has_gradients:
         raise ValueError(words["needs_backward"].format(root=narrator.root_name))
     steps = narrator.forward_steps()
     notes: list[dict] = []
-    if facts.state == "forward-only":
-        notes.append({"kind": "forward-only",
-                      "text": words["forward_only"].format(root=narrator.root_name)})
+    if not facts.has_gradients:
+        key = "forward_only" if facts.state == "forward-only" else "other_output"
+        notes.append({"kind": "forward-only", "text": words[key].format(root=narrator.root_name)})
         return steps, notes
     if facts.state == "released":
         notes.append({"kind": "released", "text": words["released"]})

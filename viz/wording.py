@@ -38,6 +38,9 @@ WORDS = {
         # notes
         "forward_only": "backward() has not run yet: only the forward pass is shown; call "
                         "{root}.backward() to see the gradients",
+        "other_output": "the gradients stored come from a backward() through another output "
+                        "(or with another seed), not from {root}: only the forward pass is "
+                        "shown; call {root}.backward() to walk back from {root}",
         "released": "intermediate tensors did not keep their gradients (as in PyTorch); call "
                     "backward(keep_all_grads=True) to see every step",
         "folded": "{count:,} nodes: folded into boxes; steps are shown for the visible nodes "
@@ -99,6 +102,9 @@ WORDS = {
         "summed_rows": "행 방향으로 합",
         "forward_only": "아직 backward()를 실행하지 않았습니다: 순전파만 보입니다; 기울기를 "
                         "보려면 {root}.backward()를 호출하세요",
+        "other_output": "저장된 기울기는 {root}가 아닌 다른 출력의 backward()(또는 다른 "
+                        "시작값)에서 왔습니다: 순전파만 보여 줍니다; {root}에서 역전파하려면 "
+                        "{root}.backward()를 호출하세요",
         "released": "중간 텐서는 기울기를 보관하지 않았습니다 (PyTorch와 같음); 모든 단계를 "
                     "보려면 backward(keep_all_grads=True)를 호출하세요",
         "folded": "노드 {count:,}개: 상자로 접었습니다; 보이는 노드의 단계만 보여 줍니다 "
