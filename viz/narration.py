@@ -43,8 +43,9 @@ def edge_id(source: str, target: str, slot: int = 0) -> str:
 
 def backward_state(order: list[Node]) -> str:
     """``"forward-only"`` before backward(), ``"other-output"`` when the gradients stored
-    are not this root's (backward() ran from another output), ``"released"`` when a Tensor graph let its
-    intermediate gradients go (a plain backward()), else ``"backward"``."""
+    are not this root's (backward() ran from another output), ``"released"`` when a
+    Tensor graph let its intermediate gradients go (a plain backward()), else
+    ``"backward"``."""
     root = order[-1]
     if root.grad is None or (not root.parents and not root.grad):
         return "forward-only"
