@@ -15,7 +15,13 @@ var box = $('tg-graph'), canvas = $('tg-canvas');
 var view = PanZoom(box, canvas);
 var svgs = { main: canvas.querySelector('svg') };  // drawings of the views seen so far
 var viewName = 'main', steps = [], alias = {}, current = 0;
-var texts = [];      // {element, node, kind: 'value' | 'grad', original}
+var texts = [];      // {element, node, kind: 'value' | 'grad', original, and what is shown}
+var listed = null;   // the step list's item marked as current
+var marked = [];     // the drawing's elements highlighted for the current step
+var changesAt = {};  // step -> the texts whose content or visibility changes at that step
+var textsOf = {};    // "n3 grad" -> its text elements
+var shownStep = -1;  // the step the texts show now (-1: none yet in this view)
+var asked = {};      // the "?" marks of the step shown
 var valueAt = {}, gradAt = {}, overrides = {};
 var edgesOf = {};    // op id -> the edge elements that touch it
 var practice = { on: !!config.practice, level: 1, done: {}, right: 0, asked: 0 };
@@ -38,6 +44,7 @@ function loadView(name) {
   var spec = doc.views[name];
   viewName = name;
   canvas.replaceChildren(drawingOf(name));
+  marked = [];
   steps = spec.steps || [];
   alias = spec.alias || {};
   texts = []; valueAt = {}; gradAt = {}; overrides = {}; edgesOf = {};
@@ -45,7 +52,8 @@ function loadView(name) {
     node.querySelectorAll('text').forEach(function (text) {
       var fill = (text.getAttribute('fill') || '').toLowerCase();
       var kind = fill === config.value_colour ? 'value' : fill === config.grad_colour ? 'grad' : null;
-      if (kind) texts.push({ element: text, node: node.id, kind: kind, original: text.textContent });
+      if (kind) texts.push({ element: text, node: node.id, kind: kind, original: text.textContent,
+                             shown: text.textContent, visible: true, ask: false });
     });
   });
   canvas.querySelectorAll('g.edge').forEach(function (edge) {
@@ -62,6 +70,18 @@ function loadView(name) {
         (overrides[id + ' ' + kind] = overrides[id + ' ' + kind] || []).push([k, step.show[id][kind]]);
       });
     });
+  });
+  changesAt = {}; textsOf = {}; shownStep = -1; asked = {};
+  texts.forEach(function (t) {  // what a step needs of each text, worked out once per view
+    t.key = t.node + ' ' + t.kind;
+    t.at = (t.kind === 'value' ? valueAt : gradAt)[t.node];
+    t.overrides = overrides[t.key] || [];
+    // a node no step of this view tells about (context around an expanded group) is shown
+    t.told = t.at !== undefined || t.overrides.length > 0;
+    [t.at].concat(t.overrides.map(function (pair) { return pair[0]; })).forEach(function (k) {
+      if (k !== undefined) (changesAt[k] = changesAt[k] || []).push(t);
+    });
+    (textsOf[t.key] = textsOf[t.key] || []).push(t);
   });
   $('tg-back').hidden = !spec.parent;
   $('tg-slider').max = Math.max(0, steps.length - 1);
@@ -94,6 +114,7 @@ function buildGroups(spec) {
 
 function buildList() {
   var list = $('tg-list');
+  listed = null;
   list.replaceChildren();
   steps.forEach(function (step, k) {
     var item = document.createElement('li'), button = document.createElement('button');
@@ -162,6 +183,19 @@ function latest(id, kind) {
   return found;
 }
 
+function refresh(t, askAbout) {
+  var override;
+  for (var i = 0; i < t.overrides.length && t.overrides[i][0] <= current; i++) {
+    override = t.overrides[i][1];
+  }
+  var visible = !t.told || t.at <= current || override !== undefined;
+  var ask = !!(visible && askAbout[t.key]);
+  var text = ask ? '?' : override !== undefined ? override : t.original;
+  if (text !== t.shown) { t.element.textContent = text; t.shown = text; }
+  if (visible !== t.visible) { t.element.classList.toggle('tg-hidden', !visible); t.visible = visible; }
+  if (ask !== t.ask) { t.element.classList.toggle('tg-ask', ask); t.ask = ask; }
+}
+
 function show(k, keepFeedback) {
   if (!steps.length) return;
   current = Math.max(0, Math.min(steps.length - 1, k));
@@ -175,29 +209,33 @@ function show(k, keepFeedback) {
     (step.grads || []).concat(step.receives || [], Object.keys(step.show || {}))
       .forEach(function (id) { askAbout[id + ' grad'] = true; });
   }
-  texts.forEach(function (t) {
-    var at = (t.kind === 'value' ? valueAt : gradAt)[t.node], override = latest(t.node, t.kind);
-    // a node no step of this view tells about (context around an expanded group) is shown
-    var told = at !== undefined || overrides[t.node + ' ' + t.kind] !== undefined;
-    var visible = !told || at <= current || override !== undefined;
-    var ask = visible && askAbout[t.node + ' ' + t.kind];
-    t.element.textContent = ask ? '?' : override !== undefined ? override : t.original;
-    t.element.classList.toggle('tg-hidden', !visible);
-    t.element.classList.toggle('tg-ask', !!ask);
+  // Only the texts that change between the step shown and this one are touched, so a
+  // step costs little even when thousands of nodes are drawn.
+  var low = Math.min(shownStep, current), high = Math.max(shownStep, current), todo = [];
+  if (shownStep < 0) todo = texts;
+  else for (var j = low + 1; j <= high; j++) todo = todo.concat(changesAt[j] || []);
+  Object.keys(askAbout).concat(Object.keys(asked)).forEach(function (key) {
+    todo = todo.concat(textsOf[key] || []);  // "?" marks come and go with the questions
   });
-  canvas.querySelectorAll('.tg-current, .tg-current-op, .tg-receives, .tg-edge').forEach(
-    function (e) { e.classList.remove('tg-current', 'tg-current-op', 'tg-receives', 'tg-edge'); });
+  todo.forEach(function (t) { refresh(t, askAbout); });
+  shownStep = current;
+  asked = askAbout;
+  marked.forEach(function (e) {
+    e.classList.remove('tg-current', 'tg-current-op', 'tg-receives', 'tg-edge');
+  });
+  marked = [];
+  var mark = function (e, name) { if (e) { e.classList.add(name); marked.push(e); } };
   var node = shape(step.node), number = step.node.replace(/^n/, '');
   var op = shape('op' + number);
-  if (node) node.classList.add('tg-current');
-  if (op && op !== node) op.classList.add('tg-current-op');
+  mark(node, 'tg-current');
+  if (op !== node) mark(op, 'tg-current-op');
   if (step.phase !== 'forward') (step.receives || step.grads || []).forEach(function (id) {
     var target = shape(id);
-    if (target && target !== node) target.classList.add('tg-receives');
+    if (target !== node) mark(target, 'tg-receives');
   });
   var edges = step.edges ? step.edges.map(function (id) { return document.getElementById(id); })
                          : edgesOf['op' + number] || [];
-  edges.forEach(function (e) { if (e) e.classList.add('tg-edge'); });
+  edges.forEach(function (e) { mark(e, 'tg-edge'); });
 
   $('tg-title').textContent = step.title;
   $('tg-title').className = 'tg-phase-' + step.phase;
@@ -207,14 +245,12 @@ function show(k, keepFeedback) {
   $('tg-counter').textContent = counter;
   $('tg-slider').value = current;
   document.body.setAttribute('data-step', current);
-  document.querySelectorAll('#tg-list li').forEach(function (item, i) {
-    if (i === current) {
-      item.setAttribute('aria-current', 'step');
-      var list = $('tg-steps');  // scroll the list only, never the page
-      if (item.offsetTop < list.scrollTop || item.offsetTop > list.scrollTop + list.clientHeight - 20)
-        list.scrollTop = item.offsetTop - list.clientHeight / 2;
-    } else item.removeAttribute('aria-current');
-  });
+  var items = $('tg-list').children, list = $('tg-steps'), item = items[current];
+  if (listed && listed !== item) listed.removeAttribute('aria-current');
+  listed = item;
+  item.setAttribute('aria-current', 'step');
+  if (item.offsetTop < list.scrollTop || item.offsetTop > list.scrollTop + list.clientHeight - 20)
+    list.scrollTop = item.offsetTop - list.clientHeight / 2;  // the list scrolls, never the page
   // the numbers of the step's node and, going backward, of the nodes it sends gradients to
   var about = [step.node].concat(step.phase === 'forward' ? [] : step.receives || step.grads || []);
   inspect($('tg-inspect'), about.filter(function (id, i) {
