@@ -192,3 +192,25 @@ def test_a_box_too_big_to_draw_opens_onto_smaller_boxes():
         assert all(views[child]["parent"] == name for child in view["groups"])
         assert not set(view["groups"]) & set(view["hints"])  # a box has a view or a hint
     assert any("expand=[" in hint for view in views.values() for hint in view["hints"].values())
+
+
+def test_the_colour_mode_shows_sigmoid_gradients_vanishing_and_relu_keeping_them():
+    def first_layer_log_grad(activation):
+        rng = np.random.default_rng(0)
+        h = Tensor(rng.normal(size=(4, 5)), label="x")
+        weights = [Tensor(rng.normal(size=(5, 5)) * 0.5, requires_grad=True, label=f"W{k}")
+                   for k in range(9)]
+        for weight in weights:
+            h = getattr(h @ weight, activation)()
+        loss = h.mean()
+        loss.backward(keep_all_grads=True)
+        nodes = {n["name"]: n for n in viz.explorer_document(loss, check_gradients=False)
+                 ["nodes"].values()}
+        assert math.isclose(nodes["W0"]["log_grad"],
+                            math.log10(np.mean(np.abs(weights[0].grad))), rel_tol=1e-4)
+        return nodes["W0"]["log_grad"], nodes["W8"]["log_grad"]
+
+    sigmoid_first, sigmoid_last = first_layer_log_grad("sigmoid")
+    relu_first, relu_last = first_layer_log_grad("relu")
+    assert sigmoid_last - sigmoid_first > 3  # the lecture's claim: thousands of times smaller
+    assert relu_last - relu_first < sigmoid_last - sigmoid_first

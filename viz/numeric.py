@@ -55,6 +55,8 @@ FORWARD = {
     "log_softmax": lambda n, a: np.log(_softmax(a, n.args[0])),
     "linear": lambda n, a, w, b=None: a @ w.T + (0.0 if b is None else b),
     "prelu": lambda n, a, w: np.where(a > 0, a, a * w),
+    "index": lambda n, a: a[n.args[0]],
+    "where": lambda n, a, b: np.where(np.asarray(n.args[0]), a, b),
     "cat": lambda n, *parts: np.concatenate(parts, axis=n.args[0]),
     "stack": lambda n, *parts: np.stack(parts, axis=n.args[0]),
 }
@@ -84,6 +86,9 @@ def numeric_gradients(order: list[Node], leaves: list[int]) -> tuple[dict[int, d
         if node.parents:
             forward = _forward(node)
             if forward is None:
+                if "entropy" in node.op or "loss" in node.op:
+                    return {}, f"{node.op} keeps its target outside the graph, so the numeric " \
+                               "replay cannot run it"
                 return {}, f"the numeric replay does not know the op {node.op!r}"
             forwards[i] = forward
     if np.size(order[-1].data) != 1:
