@@ -23,7 +23,8 @@
             "steps": [step]}           # only steps about what this view shows
 
     node = {"name", "kind": "parameter" | "input" | "constant" | "intermediate" | "output",
-            "kind_text": str, "op": str, "symbol": str, "shape": [int] | None,
+            "kind_text": str, "op": str, "symbol": str, "math": str (the op's derivative
+            in one line, "" for a leaf), "shape": [int] | None,
             "dtype": str | None, "module": str | None, "group": str | None,
             "value": float | None, "grad": float | None,   # scalars (and 1-element tensors)
             "value_view": quantity, "grad_view": quantity | None,   # see viz.quantity
@@ -66,6 +67,7 @@ from .graph import to_networkx
 from .names import caller_names, find_modules, name_nodes
 from .narration import Facts
 from .numeric import numeric_gradients
+from .opinfo import math_text, op_symbol
 from .quantity import json_number, quantity
 from .render import svg_text
 from .steps import step_dicts
@@ -104,7 +106,7 @@ def _node_entry(facts: Facts, i: int, words: dict, check: dict | None, group=Non
     grad_abs = _grad_abs(grad)
     entry = {
         "name": facts.names[i], "kind": kind, "kind_text": kind_word(words, kind),
-        "op": node.op, "symbol": "",
+        "op": node.op, "symbol": "", "math": "",
         "shape": list(node.data.shape) if is_tensor else None,
         "dtype": str(node.data.dtype) if is_tensor else None,
         "module": facts.naming.modules[i], "group": group,
@@ -118,9 +120,7 @@ def _node_entry(facts: Facts, i: int, words: dict, check: dict | None, group=Non
         "check": None,
     }
     if node.parents:
-        from .opinfo import op_symbol
-
-        entry["symbol"] = op_symbol(node)
+        entry["symbol"], entry["math"] = op_symbol(node), math_text(node)
     if check is not None:
         entry["check"] = {"numeric": _plain(check["numeric"]),
                           "backprop": _plain(check["backprop"]),
