@@ -559,6 +559,10 @@ def test_folded_groups_expand_into_their_own_view_and_collapse(open_page, tmp_pa
     group = document["views"]["main"]["groups"][0]
     inside = document["views"][group]["steps"]
     page.get_by_role("button", name="Fit", exact=True).click()  # the whole graph on screen
+    hints = document["views"]["main"]["hints"]
+    too_big = sorted(hints)[0]  # a box too big to open: a click says so
+    page.locator(f"#tg-graph g#{too_big}").click()
+    assert page.locator("#tg-box-hint").inner_text() == hints[too_big]
     page.locator(f"#tg-graph g#{group}").click()  # a click on a box expands it
     assert state(page)["counter"] == f"Step 1 / {len(inside)}"
     page.keyboard.press("End")

@@ -84,6 +84,7 @@ function loadView(name) {
     (textsOf[t.key] = textsOf[t.key] || []).push(t);
   });
   $('tg-back').hidden = !spec.parent;
+  $('tg-box-hint').textContent = '';
   $('tg-slider').max = Math.max(0, steps.length - 1);
   buildList();
   buildGroups(spec);
@@ -365,6 +366,8 @@ view.onClick(function (target) {
   var node = target.closest && target.closest('g.node');
   if (!node) return;
   if (node.classList.contains('group') && doc.views[node.id]) { loadView(node.id); return; }
+  // a box too big to open says so (and how to draw it), instead of doing nothing
+  $('tg-box-hint').textContent = (doc.views[viewName].hints || {})[node.id] || '';
   jumpToNode(node.id.replace(/^op/, 'n'));
 });
 
