@@ -165,15 +165,16 @@ def test_korean_document_and_drawing():
 
 
 def test_a_box_too_big_to_draw_opens_onto_smaller_boxes():
-    from viz.collapse import collapse
+    from viz.collapse import collapse, fold
     from viz.explorer_groups import plan_group_views
     from viz.graph import to_networkx
     from viz.steps import graph_facts
 
     total = chain(1600)
-    model = to_networkx(total, facts=graph_facts(total))
-    folded = collapse(model)
-    planned = {view.id: view for view in plan_group_views(model, folded, limit=16)}
+    facts = graph_facts(total)
+    folded = fold(facts)
+    assert set(folded.edges) == set(collapse(to_networkx(total, facts=facts)).edges)
+    planned = {view.id: view for view in plan_group_views(facts, folded, limit=16)}
     refolded = [view for view in planned.values() if not view.visible]
     assert refolded
     for view in refolded:  # its boxes are named inside it, and every one fits a screen

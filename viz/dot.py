@@ -19,7 +19,7 @@ import networkx as nx
 
 from tinygrad_edu.autograd import Node
 
-from .collapse import MAX_NODES, collapse
+from .collapse import MAX_NODES, collapse, fold
 from .graph import format_number, to_networkx
 from .wording import kind_word, words_for
 
@@ -154,11 +154,15 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
         from .steps import graph_facts
 
         facts = graph_facts(root, modules=modules, show_constants=show_constants, who="draw")
-        model = to_networkx(root, modules=modules, facts=facts)
+        if not expand and collapse_over is not None and len(facts.order) > collapse_over:
+            model = fold(facts, modules)  # straight to the boxes (the same as collapse gives)
+        else:
+            model = to_networkx(root, modules=modules, facts=facts)
     else:
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
     values = sum(1 for _, kind in model.nodes(data="kind") if kind == "value")
-    if not expand and collapse_over is not None and values > collapse_over:
+    if not expand and collapse_over is not None and values > collapse_over \
+            and "collapsed_into" not in model.graph:
         model = collapse(model)
 
     graph = Drawing(name="tinygrad_edu")

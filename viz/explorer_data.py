@@ -60,7 +60,7 @@ import numpy as np
 
 from tinygrad_edu.autograd import Node
 
-from .collapse import MAX_NODES, collapse
+from .collapse import MAX_NODES, fold
 from .dot import FONTS, draw
 from .explorer_groups import plan_group_views
 from .graph import to_networkx
@@ -176,22 +176,22 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
         modules = find_modules(order)
     facts = Facts(order, name_nodes(order, modules=modules, variables=caller_names()),
                   show_constants=show_constants)
-    model = to_networkx(root, modules=modules, facts=facts)
     count = len(order)
     notes: list[dict] = []
     alias: dict[str, str] = {}
     visible: set[int] | None = None
-    main_model = model
-    if expand is not True and count > MAX_NODES:
-        keep = _expanded_members(model, expand)
-        main_model = collapse(model, keep=keep)
+    if expand is True or count <= MAX_NODES:
+        main_model = to_networkx(root, modules=modules, facts=facts)
+    else:  # folded straight from the facts: no vertex for each of 100k nodes first
+        keep = _expanded_members(facts, modules, expand)
+        main_model = fold(facts, modules, keep=keep)
         alias = main_model.graph["collapsed_into"]
         visible = {a["index"] for v, a in main_model.nodes(data=True) if a["kind"] == "value"}
         notes.append({"kind": "folded", "text": words["folded"].format(count=count)})
     told = None if visible is None else set(visible)
     planned = []
     if visible is not None:  # one telling for every view: the pass is walked once
-        planned = plan_group_views(model, main_model)
+        planned = plan_group_views(facts, main_model, modules)
         told |= {i for view in planned for i in view.visible}
     all_steps, story_notes = step_dicts(facts, lang, passes, told)
     root_id = f"n{count - 1}"
@@ -236,17 +236,18 @@ def _is_accumulated(line: str, words: dict) -> bool:
     return marker in line
 
 
-def _expanded_members(model, expand) -> set[str]:
-    """The value ids of the groups named in ``expand`` (ids of a first folding)."""
+def _expanded_members(facts, modules, expand) -> set[int]:
+    """The positions of the nodes of the groups named in ``expand`` (ids of a first
+    folding)."""
     if not expand:
         return set()
     wanted = {expand} if isinstance(expand, str) else set(expand)
-    folded = collapse(model)
+    folded = fold(facts, modules)
     unknown = wanted - {v for v, a in folded.nodes(data=True) if a["kind"] == "group"}
     if unknown:
         raise ValueError(f"explorer_document: expand names no group of this graph: "
                          f"{', '.join(sorted(unknown))}")
-    return {member for gid in wanted for member in folded.nodes[gid]["members"]}
+    return {int(member[1:]) for gid in wanted for member in folded.nodes[gid]["members"]}
 
 
 def _group_views(facts, planned, main_model, views, nodes, words, lang, modules,

@@ -36,24 +36,19 @@ class GroupView:
     children: list[str] = field(default_factory=list)
 
 
-def _around(model: nx.DiGraph, members: set[str]) -> set[str]:
-    """The members, their ops, and the values just outside that feed them or use them."""
+def _around(facts, consumers: list[list[int]], members: set[int]) -> set[int]:
+    """The members, and the nodes just outside that feed them or use them."""
     keep = set(members)
-    for member in members:
-        op = f"op{model.nodes[member]['index']}"
-        if op in model:
-            keep.add(op)
-            keep.update(model.predecessors(op))
-        for consumer in model.successors(member):
-            keep.update(model.successors(consumer))
-            keep.add(consumer)
+    for i in members:
+        keep.update(facts.position[p] for p in facts.order[i].parents)
+        keep.update(consumers[i])
     return keep
 
 
-def _split(model: nx.DiGraph, box: dict, gid: str, members: set[str]) -> nx.DiGraph:
+def _split(box: dict, gid: str, members: set[str]) -> nx.DiGraph:
     """A box cut into boxes of at most `MAX_NODES` nodes, in forward order. (Its nodes
     share one depth band and one op, so folding by depth again would not split it.)"""
-    ordered = sorted(members, key=lambda v: model.nodes[v]["index"])
+    ordered = sorted(members, key=lambda v: int(v[1:]))
     parts = -(-len(ordered) // MAX_NODES)
     size = -(-len(ordered) // parts)
     split = nx.DiGraph(root=None, collapsed_into={})
@@ -63,7 +58,7 @@ def _split(model: nx.DiGraph, box: dict, gid: str, members: set[str]) -> nx.DiGr
         split.add_node(name, **{**box, "count": len(chunk), "members": chunk})
         for member in chunk:
             split.graph["collapsed_into"][member] = name
-            split.graph["collapsed_into"][f"op{model.nodes[member]['index']}"] = name
+            split.graph["collapsed_into"][f"op{member[1:]}"] = name
     return split
 
 
@@ -71,10 +66,16 @@ def _groups(model: nx.DiGraph) -> list[tuple[int, str]]:
     return [(a["count"], v) for v, a in model.nodes(data=True) if a["kind"] == "group"]
 
 
-def plan_group_views(model: nx.DiGraph, folded: nx.DiGraph,
+def plan_group_views(facts, folded: nx.DiGraph, modules=None,
                      limit: int = MAX_GROUP_VIEWS) -> list[GroupView]:
-    """The views of the boxes of ``folded`` (the main view of ``model``), and of their
-    boxes in turn, at most ``limit`` of them."""
+    """The views of the boxes of ``folded`` (the main view of the graph of ``facts``), and
+    of their boxes in turn, at most ``limit`` of them."""
+    from .graph import to_networkx
+
+    consumers: list[list[int]] = [[] for _ in facts.order]
+    for i, node in enumerate(facts.order):
+        for parent in node.parents:
+            consumers[facts.position[parent]].append(i)
     queue = [(1, size, gid, "main", folded) for size, gid in _groups(folded)]
     heapq.heapify(queue)
     planned: list[GroupView] = []
@@ -85,11 +86,12 @@ def plan_group_views(model: nx.DiGraph, folded: nx.DiGraph,
             continue  # folding it again would still leave boxes too big to open
         members = set(container.nodes[gid]["members"])
         if size <= MAX_NODES:
-            drawn = model.subgraph(_around(model, members))
-            visible = {model.nodes[m]["index"] for m in members}
+            visible = {int(m[1:]) for m in members}
+            drawn = to_networkx(facts.order[-1], modules=modules, facts=facts,
+                                only=_around(facts, consumers, visible))
             view = GroupView(gid, parent, drawn, visible)
         else:
-            split = _split(model, container.nodes[gid], gid, members)
+            split = _split(container.nodes[gid], gid, members)
             view = GroupView(gid, parent, split, set(), dict(split.graph["collapsed_into"]))
             for inner_size, inner_id in _groups(split):
                 heapq.heappush(queue, (level + 1, inner_size, inner_id, gid, split))

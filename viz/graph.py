@@ -27,7 +27,7 @@ from .opinfo import op_symbol
 from .quantity import summarize
 
 __all__ = ["to_networkx", "value_id", "op_id", "format_number", "summarize",
-           "module_of_parameters"]
+           "module_of_parameters", "module_clusters", "value_vertex", "SymbolCache"]
 
 
 def value_id(index: int) -> str:
@@ -84,7 +84,7 @@ def _value_attributes(node: Node, index: int, facts) -> dict:
     return attributes
 
 
-def to_networkx(root: Node, modules=None, facts=None) -> nx.DiGraph:
+def to_networkx(root: Node, modules=None, facts=None, only: set[int] | None = None) -> nx.DiGraph:
     """Walk ``root`` into a DiGraph of value and op vertices (see the module docstring).
 
     Value vertices carry: kind="value", index, name, role (parameter / input / constant /
@@ -95,6 +95,8 @@ def to_networkx(root: Node, modules=None, facts=None) -> nx.DiGraph:
     index, op, symbol, args and module. Each edge into an op records ``positions``:
     which argument(s) of the op the parent is (``x * x`` uses one parent twice).
     ``facts``: the names and kinds from `viz.steps.graph_facts` (made here if absent).
+    ``only``: the positions of the nodes to include (with their ops, and the edges
+    between what is included) -- a part of a big graph, without walking all of it.
     """
     if not isinstance(root, Node):
         raise TypeError(f"viz: expected a Value or a Tensor, got {type(root).__name__}")
@@ -104,43 +106,67 @@ def to_networkx(root: Node, modules=None, facts=None) -> nx.DiGraph:
         facts = graph_facts(root, modules=modules)
     order = facts.order
     position = facts.position
-    owners = module_of_parameters(modules)
-    if not owners and any(facts.naming.modules):
-        owners = {id(node): (module, "")
-                  for node, module in zip(order, facts.naming.modules, strict=True)
-                  if module is not None}
-    clusters = _assign_modules(order, position, owners) if owners else {}
-
+    clusters = module_clusters(facts, modules)
     # Vertices and edges are collected first and added in bulk: networkx's one-at-a-time
     # add_node/add_edge was most of the time of a 100k-node graph.
     vertices, edges = [], []
-    symbols: dict[tuple, str] = {}  # (op, args, input ndim) -> symbol, worked out once
-    for i, node in enumerate(order):
-        attributes = _value_attributes(node, i, facts)
-        if i in clusters:
-            attributes["module"] = clusters[i]
-        vertices.append((value_id(i), attributes))
+    symbols = SymbolCache()
+    for i in (range(len(order)) if only is None else sorted(only)):
+        node = order[i]
+        vertices.append((value_id(i), value_vertex(facts, i, clusters)))
         if not node.parents:
             continue
         op = op_id(i)
-        key = (node.op, node.args, getattr(node.parents[0].data, "ndim", None))
-        try:
-            symbol = symbols[key]
-        except (KeyError, TypeError):  # (args holding arrays cannot be a key)
-            symbol = op_symbol(node)
-            if not any(isinstance(a, np.ndarray) for a in node.args):
-                symbols[key] = symbol
-        vertices.append((op, {"kind": "op", "index": i, "op": node.op, "symbol": symbol,
+        vertices.append((op, {"kind": "op", "index": i, "op": node.op, "symbol": symbols(node),
                               "args": node.args, "module": clusters.get(i)}))
         edges.append((op, value_id(i), {}))
         slots: dict[str, list[int]] = {}
         for slot, parent in enumerate(node.parents):
-            slots.setdefault(value_id(position[parent]), []).append(slot)
+            j = position[parent]
+            if only is None or j in only:
+                slots.setdefault(value_id(j), []).append(slot)
         edges.extend((source, op, {"positions": positions}) for source, positions in slots.items())
     graph = nx.DiGraph(root=value_id(len(order) - 1), state=facts.state)
     graph.add_nodes_from(vertices)
     graph.add_edges_from(edges)
     return graph
+
+
+class SymbolCache:
+    """`op_symbol` worked out once per kind of op (a 100k-node graph has a handful)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple, str] = {}
+
+    def __call__(self, node: Node) -> str:
+        if any(isinstance(a, np.ndarray) for a in node.args):
+            return op_symbol(node)  # (arrays cannot be a key)
+        key = (node.op, node.args, getattr(node.parents[0].data, "ndim", None))
+        try:
+            return self.found[key]
+        except KeyError:
+            self.found[key] = symbol = op_symbol(node)
+            return symbol
+        except TypeError:  # unhashable settings
+            return op_symbol(node)
+
+
+def value_vertex(facts, i: int, clusters: dict[int, str]) -> dict:
+    """The attributes of the value vertex of node ``i`` (see `to_networkx`)."""
+    attributes = _value_attributes(facts.order[i], i, facts)
+    if i in clusters:
+        attributes["module"] = clusters[i]
+    return attributes
+
+
+def module_clusters(facts, modules) -> dict[int, str]:
+    """Which nodes sit in which module's box (positions -> module path)."""
+    owners = module_of_parameters(modules)
+    if not owners and any(facts.naming.modules):
+        owners = {id(node): (module, "")
+                  for node, module in zip(facts.order, facts.naming.modules, strict=True)
+                  if module is not None}
+    return _assign_modules(facts.order, facts.position, owners) if owners else {}
 
 
 def _assign_modules(order: list[Node], position: dict, owners: dict) -> dict[int, str]:
