@@ -136,11 +136,11 @@ def local_text(node: Node, slot: int, parent_names: list[str], out_name: str,
         return f"{n:g}·{parents[0]}" if n == 2 else f"{n:g}·{parents[0]}^{n - 1:g}"
     row = _LOCAL.get(node.op)
     if row is None or slot >= len(row):
-        return f"the {node.op} rule"
+        return (phrases or {}).get("_rule", "the {op} rule").format(op=node.op)
     try:
         return row[slot].format(*parents, out=out, args=node.args)
     except (IndexError, KeyError, ValueError, TypeError):
-        return f"the {node.op} rule"
+        return (phrases or {}).get("_rule", "the {op} rule").format(op=node.op)
 
 
 def math_text(node: Node) -> str:

@@ -147,6 +147,15 @@ LOCAL_PHRASES = {
         "reshape": ("1, 원래 모양으로",), "transpose": ("1, 다시 전치",),
         "index": ("고른 원소는 1, 나머지는 0",),
         "linear": ("upstream @ {1}", "upstreamᵀ @ {0}", "upstream을 행 방향으로 합"),
+        "_rule": "{op} 규칙",  # an op with no formula
+        "relu": ("{0} > 0이면 1, 아니면 0",),
+        "leaky_relu": ("{0} > 0이면 1, 아니면 {args[0]:g}",),
+        "elu": ("{0} > 0이면 1, 아니면 {out} + {args[0]:g}",),
+        "prelu": ("{0} > 0이면 1, 아니면 {1}", "{0} ≤ 0인 곳은 {0}, 나머지는 0"),
+        "softmax": ("{out}·(upstream − Σ upstream·{out})",),
+        "cross_entropy": ("softmax({0}) − 정답",),
+        "binary_cross_entropy": ("({0} − 정답) / ({0}·(1 − {0}))",),
+        "binary_cross_entropy_with_logits": ("σ({0}) − 정답",),
     },
 }
 
