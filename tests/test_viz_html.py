@@ -14,7 +14,7 @@ import pytest
 import viz
 from tinygrad_edu import Tensor, Value
 from viz.demo import lecture_fwb as lecture_graph
-from viz.html import json_for_script, page_from_document
+from viz.html import SCRIPTS, json_for_script, page_from_document
 
 
 def test_the_page_is_one_self_contained_file(tmp_path):
@@ -113,8 +113,7 @@ def test_hostile_labels_stay_inside_their_json_and_the_script_is_allowed_by_hash
 def test_the_page_script_has_no_eval_and_is_package_data():
     folder = resources.files("viz").joinpath("page")
     names = sorted(item.name for item in folder.iterdir())
-    assert {"answer.js", "pan_zoom.js", "explorer.js", "explorer.css", "explorer.html"} <= set(
-        names)
+    assert set(SCRIPTS) | {"explorer.css", "explorer.html"} <= set(names)
     for name in names:
         text = folder.joinpath(name).read_text(encoding="utf-8")
         assert not re.search(r"\beval\s*\(|new Function|innerHTML|https?://(?!www\.w3)", text), name

@@ -29,7 +29,7 @@ from .page_words import WORDS
 
 __all__ = ["html", "html_page", "page_from_document"]
 
-SCRIPTS = ("answer.js", "pan_zoom.js", "inspect.js", "explorer.js")  # explorer.js uses the rest
+SCRIPTS = ("answer.js", "pan_zoom.js", "inspect.js", "overlays.js", "explorer.js")  # main last
 
 
 def _asset(name: str) -> str:
