@@ -21,7 +21,7 @@ var marked = [];     // the drawing's elements highlighted for the current step
 var changesAt = {};  // step -> the texts whose content or visibility changes at that step
 var textsOf = {};    // "n3 grad" -> its text elements
 var shownStep = -1;  // the step the texts show now (-1: none yet in this view)
-var asked = {};      // the "?" marks of the step shown
+var marksAsked = {}; // the "?" marks of the step shown
 var valueAt = {}, gradAt = {}, overrides = {};
 var edgesOf = {};    // op id -> the edge elements that touch it
 var practice = { on: !!config.practice, level: 1, done: {}, right: 0, asked: 0 };
@@ -71,7 +71,7 @@ function loadView(name) {
       });
     });
   });
-  changesAt = {}; textsOf = {}; shownStep = -1; asked = {};
+  changesAt = {}; textsOf = {}; shownStep = -1; marksAsked = {};
   texts.forEach(function (t) {  // what a step needs of each text, worked out once per view
     t.key = t.node + ' ' + t.kind;
     t.at = (t.kind === 'value' ? valueAt : gradAt)[t.node];
@@ -134,7 +134,8 @@ function questionsOf(step) {
   if (!p || !practice.on) return [];
   return (p.questions || []).filter(function (q) { return (q.level || 1) <= practice.level; });
 }
-function pending(k) { return questionsOf(steps[k]).length > (practice.done[viewName + k] || 0); }
+function answered(k) { return practice.done[viewName + ':' + k] || 0; }
+function pending(k) { return questionsOf(steps[k]).length > answered(k); }
 function shownLines(step, k) {
   if (!pending(k)) return step.lines;
   var p = step.practice;
@@ -146,7 +147,7 @@ function showPractice(k) {
   form.hidden = !practice.on;
   document.body.classList.toggle('tg-practising', practice.on);
   if (!practice.on) return;
-  var asked = practice.done[viewName + k] || 0;
+  var asked = answered(k);
   var open = asked < questions.length;
   $('tg-question').textContent = open ? questions[asked].prompt
     : questions.length ? words.all_answered : words.no_question;
@@ -156,7 +157,7 @@ function showPractice(k) {
 
 function check(event) {
   event.preventDefault();
-  var k = current, questions = questionsOf(steps[k]), asked = practice.done[viewName + k] || 0;
+  var k = current, questions = questionsOf(steps[k]), asked = answered(k);
   if (asked >= questions.length) return;
   var question = questions[asked], given = parseAnswer($('tg-answer').value);
   var feedback = $('tg-feedback');
@@ -168,7 +169,7 @@ function check(event) {
   var right = isClose(given, question.answer);
   practice.asked += 1;
   if (right) practice.right += 1;
-  practice.done[viewName + k] = asked + 1;
+  practice.done[viewName + ':' + k] = asked + 1;
   feedback.textContent = (right ? words.right : words.wrong) + ' ' + question.worked;
   feedback.className = right ? 'tg-right' : 'tg-wrong';
   $('tg-answer').value = '';
@@ -215,12 +216,12 @@ function show(k, keepFeedback) {
   var low = Math.min(shownStep, current), high = Math.max(shownStep, current), todo = [];
   if (shownStep < 0) todo = texts;
   else for (var j = low + 1; j <= high; j++) todo = todo.concat(changesAt[j] || []);
-  Object.keys(askAbout).concat(Object.keys(asked)).forEach(function (key) {
+  Object.keys(askAbout).concat(Object.keys(marksAsked)).forEach(function (key) {
     todo = todo.concat(textsOf[key] || []);  // "?" marks come and go with the questions
   });
   todo.forEach(function (t) { refresh(t, askAbout); });
   shownStep = current;
-  asked = askAbout;
+  marksAsked = askAbout;
   marked.forEach(function (e) {
     e.classList.remove('tg-current', 'tg-current-op', 'tg-receives', 'tg-edge');
   });
