@@ -224,3 +224,15 @@ def test_gradients_from_another_outputs_backward_are_not_told_as_this_ones():
     assert "∂h/∂h" not in text and "another output" in text
     assert "<td>grad</td>" not in viz.draw(h).source
     assert viz.explorer_document(h)["forward_only"]
+
+
+def test_rules_written_with_the_upstream_are_not_multiplied_by_it_again():
+    import tinygrad_edu as tg
+
+    a = Tensor(np.array([[1.0, 2.0], [0.5, -1.0]]), requires_grad=True, label="a")
+    loss = (tg.cat([a.softmax(axis=1), a], axis=0) * Tensor(np.arange(8.0).reshape(4, 2))).sum()
+    loss.backward(keep_all_grads=True)
+    text = "\n".join(lines_of(loss))
+    assert "= t1·(upstream − Σ upstream·t1) = " in text and "upstream × (t1·" not in text
+    assert "upstream (4, 2) → (2, 2): its slice of the upstream" in text
+    assert "the cat rule" not in text

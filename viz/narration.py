@@ -392,6 +392,8 @@ class Narrator:
             return f"upstream {_shape(up)} {self.words['summed_rows']}"
         if node.op in RESHAPING:  # the lesson is where the upstream's numbers go
             return f"upstream {_shape(up)} → {_shape(parents[slot].data)}: {symbol}"
+        if "upstream" in symbol:  # the rule is written with the upstream in it already
+            return symbol
         text = f"upstream × {_paren(symbol)}"
         if local is not None and local[slot] is not None and np.size(up) <= 6:
             text += f" = {_show(up)} × {_show(local[slot])}"

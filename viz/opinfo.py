@@ -50,6 +50,8 @@ _LOCAL = {
     "max": ("1 where the maximum is, else 0",), "min": ("1 where the minimum is, else 0",),
     "reshape": ("1, reshaped back",), "transpose": ("1, transposed back",),
     "index": ("1 at the picked elements, else 0",),
+    "where": ("1 where the condition holds, else 0", "1 where the condition fails, else 0"),
+    "cat": ("its slice of the upstream",) * 64, "stack": ("its slice of the upstream",) * 64,
     "softmax": ("{out}·(upstream − Σ upstream·{out})",),
     "log_softmax": ("upstream − softmax({0})·Σ upstream",),
     "cross_entropy": ("softmax({0}) − target",),
