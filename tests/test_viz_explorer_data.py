@@ -215,3 +215,15 @@ def test_the_colour_mode_shows_sigmoid_gradients_vanishing_and_relu_keeping_them
     relu_first, relu_last = first_layer_log_grad("relu")
     assert sigmoid_last - sigmoid_first > 3  # the lecture's claim: thousands of times smaller
     assert relu_last - relu_first < sigmoid_last - sigmoid_first
+
+
+def test_the_check_says_why_it_skipped_a_leaf():
+    big = Tensor(np.ones((10, 10)), requires_grad=True, label="big")
+    small = Tensor(np.ones(3), requires_grad=True, label="small")
+    loss = big.sum() * small.sum()
+    loss.backward(keep_all_grads=True)
+    document = viz.explorer_document(loss)
+    nodes = {n["name"]: n for n in document["nodes"].values()}
+    assert nodes["small"]["check"]["ok"] and nodes["big"]["check"] is None
+    assert any(note["kind"] == "check-skipped" and "more than 64 numbers" in note["text"]
+               for note in document["notes"])
