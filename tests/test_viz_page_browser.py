@@ -302,6 +302,7 @@ def test_real_pages_second_pass_practice_and_forward_only(open_page, tmp_path):
     page = open_page(viz.html(lecture_fwb(), tmp_path / "practice.html", practice=True)).page
     answer = page.get_by_label("Answer", exact=True)
     page.locator("#tg-list li button").nth(7).click()  # backward through × into w and x
+    assert "∂(a·b)/∂a = b" in page.locator("#tg-rule").inner_text()  # the op's rule
     assert "?" in state(page)["text"] and grad_text(page, "n0") == "?"
     for typed in ("5", "0"):  # ∂f/∂w right; ∂f/∂x wrong: the worked line is shown
         answer.fill(typed)
