@@ -129,7 +129,7 @@ def test_practice_option_and_lang_checks():
         viz.html_page(lecture_graph(), lang="fr")
 
 
-def test_show_puts_the_page_in_an_isolated_frame():
+def test_show_puts_the_page_in_an_isolated_frame(tmp_path):
     shown = viz.show(lecture_graph(), height=500)
     frame = shown._repr_html_()
     assert frame.startswith("<iframe srcdoc=\"") and 'sandbox="allow-scripts"' in frame
@@ -138,6 +138,8 @@ def test_show_puts_the_page_in_an_isolated_frame():
     assert '"' not in quoted and "<" not in quoted  # nothing can end the attribute early
     assert shown.page.startswith("<!DOCTYPE html>")
     assert "allow-same-origin" not in frame  # the notebook's page stays out of reach
+    shown.save(tmp_path / "saved.html")
+    assert (tmp_path / "saved.html").read_text(encoding="utf-8") == shown.page
 
 
 def test_page_from_a_document_shows_its_note():

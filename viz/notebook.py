@@ -30,7 +30,7 @@ class Explorer:
         attribute, so nothing in it can end the attribute or the element)."""
         return (f'<iframe srcdoc="{escape(self.page, quote=True)}" sandbox="allow-scripts" '
                 f'style="width: 100%; height: {int(self.height)}px; border: 1px solid #ddd" '
-                f'title="backprop explorer" loading="lazy"></iframe>')
+                f'title="backprop explorer"></iframe>')
 
     def _repr_html_(self) -> str:
         return self.iframe()
