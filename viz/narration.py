@@ -170,72 +170,6 @@ class Narrator:
                         count[j] = count.get(j, 0) + 1
         return count
 
-    # ---- forward ----
-
-    def _expression(self, node: Node, numbers: bool) -> str:
-        if numbers:
-            items = [_num(p.data) if not isinstance(p.data, np.ndarray) else _show(p.data)
-                     for p in node.parents]
-        else:
-            items = [self.names[self.facts.position[p]] for p in node.parents]
-            items = [f"({n})" if n.startswith("-") else n for n in items]
-        op = node.op
-        if op in ("+", "-", "*", "/", "**", "@") and len(items) == 2:
-            symbol = {"*": "×", "/": "÷", "**": "^", "-": "−"}.get(op, op)
-            return f" {symbol} ".join(items)
-        if op.startswith("**"):
-            return f"{items[0]}^{op[2:]}"
-        if op == "neg":
-            return f"−{items[0]}"
-        if op == "1/x":
-            return f"1/{items[0]}"
-        settings = [format_number(a) for a in node.args if isinstance(a, float)]
-        return f"{op}({', '.join(items + settings)})"
-
-    def forward_steps(self) -> list[dict]:
-        words, steps, constants = self.words, [], []
-        for i, node in enumerate(self.order):
-            if not self._is_visible(i):
-                continue
-            if self.facts.hidden_constant(i):
-                constants.append(self._id(i))  # drawn with their value from the start
-                continue
-            name, value = self.names[i], _show(node.data)
-            practice = None
-            if not node.parents:
-                from .wording import kind_word
-
-                kind = kind_word(words, self.facts.naming.kinds[i])
-                lines = [words["forward_leaf"].format(name=name, value=value, kind=kind)]
-            elif isinstance(node.data, np.ndarray):
-                lines = [f"{name} = {self._expression(node, False)} = {value}  "
-                         f"{_shape(node.data)}"]
-            else:
-                head = f"{name} = {self._expression(node, False)} = {self._expression(node, True)}"
-                lines = [f"{head} = {value}"]
-                question = {"prompt": f"{name} = ?", "answer": quantity(node.data)["value"],
-                            "worked": lines[0], "level": 1}
-                practice = {"questions": [question], "masked": [f"{head} = ?"],
-                            "masked_hard": [f"{head} = ?"]}
-            steps.append(_step("forward", 1, self._id(i), words["forward"].format(name=name),
-                               lines, values=[self._id(i)], receives=[self._id(i)],
-                               edges=self._edges_into(i), practice=practice))
-        if steps and constants:
-            steps[0]["values"] = constants + steps[0]["values"]
-        return steps
-
-    def _edges_into(self, i: int) -> list[str]:
-        node = self.order[i]
-        if not node.parents:
-            return []
-        op = f"op{i}"
-        edges = [edge_id(op, self._id(i))]
-        edges += [edge_id(f"n{self.facts.position[p]}", op, slot)
-                  for slot, p in enumerate(node.parents)]
-        return edges
-
-    # ---- backward ----
-
     def _blank(self):
         return 0.0 if isinstance(self.order[-1].grad, float) else None
 
@@ -454,65 +388,6 @@ def _transposed_shape(data) -> str:
 def _and(items: list[int], word: str) -> str:
     text = [str(a) for a in items]
     return text[0] if len(text) == 1 else ", ".join(text[:-1]) + word + text[-1]
-
-
-def tell(narrator: Narrator, passes: int = 1) -> tuple[list[dict], list[dict]]:
-    """Every step of the story, and the one-line notes that go with it.
-
-    Before backward() only the forward pass; after a plain backward() on Tensors, the
-    forward pass, the seed and the leaves' gradients, with the hint; otherwise the whole
-    backward pass, and with ``passes=2`` a second one without zero_grad() (op results
-    afresh, leaves adding) and a third after zero_grad()."""
-    facts, words = narrator.facts, narrator.words
-    order, names = facts.order, facts.names
-    if passes > 1 and not facts.has_gradients:
-        raise ValueError(words["needs_backward"].format(root=narrator.root_name))
-    steps = narrator.forward_steps()
-    notes: list[dict] = []
-    if not facts.has_gradients:
-        key = "forward_only" if facts.state == "forward-only" else "other_output"
-        notes.append({"kind": "forward-only", "text": words[key].format(root=narrator.root_name)})
-        return steps, notes
-    if facts.state == "released":
-        notes.append({"kind": "released", "text": words["released"]})
-        steps.append(narrator.backward_steps()[0][0])  # the seed alone
-        leaves = [i for i, node in enumerate(order) if not node.parents
-                  and node.grad is not None and not facts.hidden_constant(i)
-                  and narrator._is_visible(i)]
-        steps.append(_step(
-            "backward", 1, f"n{len(order) - 1}", words["leaves_title"],
-            [words["released"]] + [f"∂{narrator.root_name}/∂{names[i]} = {_show(order[i].grad)}"
-                                   for i in leaves],
-            grads={f"n{i}": order[i].grad for i in leaves}, receives=[f"n{i}" for i in leaves]))
-        return steps, notes
-    first, held = narrator.backward_steps()
-    steps += first
-    if passes < 2:
-        return steps, notes
-    leaves = {j: value for j, value in held.items() if not order[j].parents}
-    second, held2 = narrator.backward_steps("second-pass", 2, start=leaves)
-    blank = narrator._blank()
-    examples = [words["leaf_adds"].format(name=names[j], old=_show(leaves[j]),
-                                          new=_show(leaves[j]), total=_show(held2[j]))
-                for j in sorted(leaves) if narrator._is_visible(j)][:3]
-    root = f"n{len(order) - 1}"
-    steps.append(_step(
-        "second-pass", 2, root, words["second_title"],
-        [words["second"].format(examples="; ".join(examples))],
-        grads={f"n{i}": blank for i, node in enumerate(order)
-               if node.parents and narrator._is_visible(i)},
-        receives=[f"n{j}" for j in sorted(leaves) if narrator._is_visible(j)]))
-    steps += second
-    third, _ = narrator.backward_steps("after-zero_grad", 3)
-    for step in third:
-        step["pass"] = 3
-    steps.append(_step(
-        "after-zero_grad", 3, root, words["zero_title"],
-        [words["zero"].format(zero="None" if blank is None else "0")],
-        grads={f"n{j}": blank for j in sorted(leaves) if narrator._is_visible(j)},
-        receives=[f"n{j}" for j in sorted(leaves) if narrator._is_visible(j)]))
-    steps += third
-    return steps, notes
 
 
 def _step(phase: str, number: int, node: str, title: str, lines: list[str],

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from tinygrad_edu.autograd import Node, topo_order
 
 from .names import caller_names, find_modules, name_nodes
-from .narration import Facts, Narrator, tell
+from .narration import Facts, Narrator
+from .story import tell
 from .wording import words_for
 
 __all__ = ["Step", "steps", "format_steps", "step_dicts", "graph_facts"]
