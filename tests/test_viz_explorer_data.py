@@ -227,3 +227,15 @@ def test_the_check_says_why_it_skipped_a_leaf():
     assert nodes["small"]["check"]["ok"] and nodes["big"]["check"] is None
     assert any(note["kind"] == "check-skipped" and "more than 64 numbers" in note["text"]
                for note in document["notes"])
+
+
+def test_expanding_a_group_draws_its_nodes_in_the_main_view():
+    total = chain(1200)
+    folded = viz.explorer_document(total, check_gradients=False)
+    box, members = next((gid, view) for gid, view in folded["views"].items() if gid != "main")
+    expanded = viz.explorer_document(total, check_gradients=False, expand=[box])
+    main = expanded["views"]["main"]
+    told = {step["node"] for step in main["steps"]}
+    box_nodes = {step["node"] for step in members["steps"]}
+    assert box_nodes <= told  # their steps are in the main story now
+    assert all(f'id="{node}"' in main["svg"] for node in box_nodes)
