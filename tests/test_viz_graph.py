@@ -1,6 +1,5 @@
 """viz.graph and viz.dot: the graph model and the drawing (no rendering here)."""
 
-import time
 
 import numpy as np
 import pytest
@@ -115,18 +114,16 @@ def test_big_graphs_collapse_into_counted_groups_and_expand_on_request():
     assert "class=group" not in viz.draw(scalar_chain(40)).source
 
 
-def test_drawing_a_5000_node_graph_is_fast():
+def test_a_5000_node_graph_draws_folded_or_whole():
+    # (how fast is benchmarks/bench_viz.py's business, not a unit test's)
     root = scalar_chain(5000)
     root.backward()
-    assert len(topo_order(root)) >= 5000
-    start = time.perf_counter()
-    assert viz.draw(root).source
-    collapsed = time.perf_counter() - start
-    start = time.perf_counter()
-    assert viz.draw(root, expand=True).source
-    expanded = time.perf_counter() - start
-    assert collapsed < 2.0, collapsed
-    assert expanded < 6.0, expanded  # loose: CI machines are busy; bench_viz measures it
+    count = len(topo_order(root))
+    assert count >= 5000
+    folded = viz.draw(root).source
+    assert folded.count('class="value') < 100 and f"{count:,} nodes: folded" in folded
+    whole = viz.draw(root, expand=True).source
+    assert whole.count('class="value') == count
 
 
 def test_the_same_graph_gives_the_same_drawing():
