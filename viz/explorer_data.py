@@ -6,7 +6,8 @@
     {"version": 1, "lang": "en" | "ko", "title": str, "root": "n<i>",
      "engine": "value" | "tensor",
      "state": "forward-only" | "other-output" | "backward" | "released",
-     "forward_only": bool,             # backward() has not run: no backward steps at all
+     "forward_only": bool,             # no gradients of this root to show (before
+                                       #   backward(), or left by another output's)
      "note": str | None,               # the first of `notes`, for a one-line banner
      "notes": [{"kind": "forward-only" | "released" | "folded" | "accumulated"
                         | "check-skipped", "text": str}],
@@ -18,8 +19,9 @@
     view = {"svg": str,                # the drawing; ids: value "n<i>", op "op<i>", group
                                        #   "g<i>", edge "e_<from>_<to>_<slot>"
             "alias": {id: group id},   # hidden node or op -> the box that holds it
-            "parent": None | "main",   # the view to go back to when a group is collapsed
+            "parent": None | view id,  # the view to go back to when a group is collapsed
             "groups": [group ids],     # boxes of this view that have a view of their own
+            "hints": {group id: str},  # the others: how to draw them (expand=[id])
             "steps": [step]}           # only steps about what this view shows
 
     node = {"name", "kind": "parameter" | "input" | "constant" | "intermediate" | "output",
@@ -46,8 +48,8 @@
 Numbers JSON cannot hold are strings ("nan", "inf", "-inf"). Graphs over `MAX_NODES`
 value nodes fold: the main view draws the boxes and tells the steps of the nodes still
 visible; a box of at most `MAX_NODES` nodes gets its own view (its nodes drawn, their
-steps told), as long as the document stays within `SIZE_BUDGET` (see `viz.explorer_groups`);
-a box without a view has a hint in its view's ``"hints"`` ({box id: text}).
+steps told), and a bigger one a view of smaller boxes, as long as the document stays
+within `SIZE_BUDGET` (see `viz.explorer_groups`).
 """
 
 from __future__ import annotations
