@@ -236,3 +236,13 @@ def test_rules_written_with_the_upstream_are_not_multiplied_by_it_again():
     assert "= t1·(upstream − Σ upstream·t1) = " in text and "upstream × (t1·" not in text
     assert "upstream (4, 2) → (2, 2): its slice of the upstream" in text
     assert "the cat rule" not in text
+
+
+def test_a_result_made_without_a_graph_says_so():
+    from tinygrad_edu import no_grad
+
+    t = Tensor(np.ones(3), requires_grad=True, label="t")
+    with no_grad():
+        z = t * 2
+    text = viz.format_steps(viz.steps(z))
+    assert "made without a graph" in text and "call z.backward()" not in text

@@ -33,6 +33,9 @@ def tell(narrator: Narrator, passes: int = 1) -> tuple[list[dict], list[dict]]:
     notes: list[dict] = []
     if not facts.has_gradients:
         key = "forward_only" if facts.state == "forward-only" else "other_output"
+        root = order[-1]
+        if not root.parents and not getattr(root, "requires_grad", True):
+            key = "no_graph"  # made under no_grad(), or from tensors that need no gradient
         notes.append({"kind": "forward-only", "text": words[key].format(root=narrator.root_name)})
         return steps, notes
     if facts.state == "released":

@@ -38,6 +38,8 @@ WORDS = {
         # notes
         "forward_only": "backward() has not run yet: only the forward pass is shown; call "
                         "{root}.backward() to see the gradients",
+        "no_graph": "{root} was made without a graph (under no_grad(), or from tensors "
+                    "without requires_grad=True): there is nothing to walk back through",
         "other_output": "the gradients stored come from a backward() through another output "
                         "(or with another seed), not from {root}: only the forward pass is "
                         "shown; call {root}.backward() to walk back from {root}",
@@ -102,6 +104,8 @@ WORDS = {
         "summed_rows": "행 방향으로 합",
         "forward_only": "아직 backward()를 실행하지 않았습니다: 순전파만 보입니다; 기울기를 "
                         "보려면 {root}.backward()를 호출하세요",
+        "no_graph": "{root}는 그래프 없이 만들어졌습니다 (no_grad() 안에서, 또는 "
+                    "requires_grad=True가 없는 텐서로): 거슬러 올라갈 것이 없습니다",
         "other_output": "저장된 기울기는 {root}가 아닌 다른 출력의 backward()(또는 다른 "
                         "시작값)에서 왔습니다: 순전파만 보여 줍니다; {root}에서 역전파하려면 "
                         "{root}.backward()를 호출하세요",
