@@ -246,3 +246,17 @@ def test_a_result_made_without_a_graph_says_so():
         z = t * 2
     text = viz.format_steps(viz.steps(z))
     assert "made without a graph" in text and "call z.backward()" not in text
+
+
+def test_a_loss_whose_rule_cannot_run_again_shows_the_stored_gradient():
+    import tinygrad_edu.nn.functional as F
+
+    p = Tensor(np.array([[0.2], [0.7]]), requires_grad=True, label="p")
+    probability = p.sigmoid()
+    loss = F.binary_cross_entropy(probability, np.array([[0.0], [1.0]]))
+    loss.backward(keep_all_grads=True)  # the target BCE saved is freed now
+    found = [s for s in viz.steps(loss) if s.title.startswith("Backward through BCE")]
+    assert len(found) == 1
+    text = found[0].text
+    assert "backward(retain_graph=True)" in text
+    assert f"∂loss/∂probability = {viz.graph.summarize(probability.grad)}" in text

@@ -17,6 +17,7 @@ afresh and leaves add, which is exactly what the engine's backward does.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -121,6 +122,7 @@ class Narrator:
         self.phrases = LOCAL_PHRASES.get(words.get("lang", "en"), {})
         self._contributions: dict[int, tuple | None] = {}
         self._locals: dict[int, tuple | None] = {}
+        self._consumers: Counter | None = None
 
     # ---- helpers ----
 
@@ -218,6 +220,8 @@ class Narrator:
         node, words, names = self.order[i], self.words, self.names
         later_pass = start is not None
         sent = self.contributions(i)
+        if sent is None:
+            return self._stored_step(i, phase, number, held)
         local = self._local_numbers(i)
         lines, grads, targets, edges = [], {}, [], [edge_id(f"op{i}", self._id(i))]
         questions, masked, masked_hard = [], {}, {}
@@ -269,6 +273,29 @@ class Narrator:
         title = words["backward"].format(symbol=op_symbol(node), name=names[i], parents=parents)
         return _step(phase, number, self._id(i), title, lines, grads=grads,
                      receives=list(dict.fromkeys(targets)), edges=edges, practice=practice)
+
+    def _stored_step(self, i: int, phase: str, number: int, held: dict) -> dict:
+        """An op whose rule cannot run again (a loss whose target backward() freed): the
+        gradients its parents hold, where they came from this op alone."""
+        node, names, position = self.order[i], self.names, self.facts.position
+        if self._consumers is None:
+            self._consumers = Counter(position[p] for n in self.order for p in n.parents)
+        lines = [self.words["freed"].format(name=names[i], op=node.op)]
+        grads, edges = {}, [edge_id(f"op{i}", self._id(i))]
+        for slot, parent in enumerate(node.parents):
+            j = position[parent]
+            if (self.facts.hidden_constant(j) or parent.grad is None
+                    or self._consumers[j] != 1 or not getattr(parent, "requires_grad", True)):
+                continue
+            lines.append(f"∂{self.root_name}/∂{names[j]} = {_show(parent.grad)}")
+            held[j] = grads[self._id(j)] = parent.grad
+            edges.append(edge_id(f"n{j}", f"op{i}", slot))
+        title = self.words["backward"].format(symbol=op_symbol(node), name=names[i],
+                                              parents=", ".join(names[position[p]]
+                                                                for p in node.parents))
+        return _step(phase, number, self._id(i), title, lines, grads=grads,
+                     receives=[f"n{position[p]}" for p in node.parents if
+                               f"n{position[p]}" in grads], edges=edges)
 
     def _chain_line(self, i, slot, contribution, local) -> tuple[str, tuple | None]:
         """``∂f/∂w = ∂f/∂g · ∂g/∂w = 1 × x = 1 × 5 = 5``, and for practice: the questions

@@ -38,6 +38,9 @@ WORDS = {
         # notes
         "forward_only": "backward() has not run yet: only the forward pass is shown; call "
                         "{root}.backward() to see the gradients",
+        "freed": "{name} = {op}(…): its rule needs values that backward() freed, so the "
+                 "gradients below are the ones stored; backward(retain_graph=True) keeps "
+                 "what it needs to show them worked out",
         "no_graph": "{root} was made without a graph (under no_grad(), or from tensors "
                     "without requires_grad=True): there is nothing to walk back through",
         "other_output": "the gradients stored come from a backward() through another output "
@@ -104,6 +107,9 @@ WORDS = {
         "summed_rows": "행 방향으로 합",
         "forward_only": "아직 backward()를 실행하지 않았습니다: 순전파만 보입니다; 기울기를 "
                         "보려면 {root}.backward()를 호출하세요",
+        "freed": "{name} = {op}(…): 이 규칙에 필요한 값을 backward()가 지웠으므로 아래 "
+                 "기울기는 저장된 값입니다; backward(retain_graph=True)로 계산 과정을 볼 수 "
+                 "있습니다",
         "no_graph": "{root}는 그래프 없이 만들어졌습니다 (no_grad() 안에서, 또는 "
                     "requires_grad=True가 없는 텐서로): 거슬러 올라갈 것이 없습니다",
         "other_output": "저장된 기울기는 {root}가 아닌 다른 출력의 backward()(또는 다른 "
