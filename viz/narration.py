@@ -27,12 +27,11 @@ from tinygrad_edu.autograd import Node
 from .names import Naming, format_number
 from .opinfo import local_grads, local_text, op_symbol
 from .quantity import quantity, summarize
+from .shapes import ELEMENTWISE, _paren, broadcast_axes, broadcast_lines, tensor_product
 from .wording import LOCAL_PHRASES
 
 __all__ = ["Facts", "Narrator", "backward_state", "broadcast_axes", "edge_id"]
 
-ELEMENTWISE = {"+", "-", "*", "/", "**", "where", "prelu"}
-RESHAPING = {"sum", "mean", "max", "min", "reshape", "transpose", "index", "cat", "stack"}
 UNARY_ELEMENTWISE = {"neg", "exp", "log", "1/x", "sqrt", "abs", "tanh", "sigmoid", "relu",
                      "leaky_relu", "elu"}
 
@@ -100,15 +99,6 @@ def _show(x) -> str:
 
 def _shape(x) -> str:
     return str(tuple(np.shape(x)))
-
-
-def broadcast_axes(shape: tuple, out: tuple) -> tuple[list[int], list[int]]:
-    """Which axes of ``out`` a gradient is summed over to get back to ``shape``: the
-    leading axes broadcasting added, and the axes where ``shape`` has size 1 (kept)."""
-    lead = len(out) - len(shape)
-    added = list(range(lead))
-    kept = [lead + k for k, n in enumerate(shape) if n == 1 and out[lead + k] != 1]
-    return added, kept
 
 
 class Narrator:
@@ -240,7 +230,7 @@ class Narrator:
                 questions += asked[0]
                 masked[len(lines)], masked_hard[len(lines)] = asked[1], asked[2]
             lines.append(line)
-            lines.extend(self._broadcast_lines(node, parent, j))
+            lines.extend(broadcast_lines(self.words, node, parent, self.names[j]))
             old = held.get(j)
             held[j] = contribution if old is None else old + contribution
             arrived.setdefault(j, []).append(contribution)
@@ -324,59 +314,13 @@ class Narrator:
                 {"prompt": f"∂{R}/∂{p} = ?", "answer": quantity(contribution)["value"],
                  "worked": line, "level": 1}]
             return line, (questions, f"{head}{body} = ?", f"{head} = {_num(upstream)} × ? = ?")
-        text = f"{head} = {self._tensor_product(node, slot, parent_names, symbol, local)}"
+        text = f"{head} = {tensor_product(node, slot, parent_names, symbol, local, self.words)}"
         line = f"{text} = {_show(contribution)}"
         if np.size(contribution) != 1:
             return line, None
         question = {"prompt": f"∂{R}/∂{p} = ?", "answer": quantity(contribution)["value"],
                     "worked": line, "level": 1}
         return line, ([question], f"{text} = ?", f"{head} = ?")
-
-    def _tensor_product(self, node, slot, parent_names, symbol, local) -> str:
-        """The product for arrays, naming shapes where the shapes are the lesson."""
-        up = node.grad
-        parents = node.parents
-        if node.op == "@" and len(parents) == 2:
-            a, b = parents
-            if slot == 0:
-                other = _transposed_shape(b.data)
-                return f"upstream @ {parent_names[1]}ᵀ = upstream {_shape(up)} @ " \
-                       f"{parent_names[1]}ᵀ {other}"
-            return f"{parent_names[0]}ᵀ @ upstream = {parent_names[0]}ᵀ " \
-                   f"{_transposed_shape(a.data)} @ upstream {_shape(up)}"
-        if node.op == "linear":
-            if slot == 0:
-                return f"upstream {_shape(up)} @ {parent_names[1]} {_shape(parents[1].data)}"
-            if slot == 1:
-                return f"upstreamᵀ {_transposed_shape(up)} @ {parent_names[0]} " \
-                       f"{_shape(parents[0].data)}"
-            return f"upstream {_shape(up)} {self.words['summed_rows']}"
-        if node.op in RESHAPING:  # the lesson is where the upstream's numbers go
-            return f"upstream {_shape(up)} → {_shape(parents[slot].data)}: {symbol}"
-        if "upstream" in symbol:  # the rule is written with the upstream in it already
-            return symbol
-        text = f"upstream × {_paren(symbol)}"
-        if local is not None and local[slot] is not None and np.size(up) <= 6:
-            text += f" = {_show(up)} × {_show(local[slot])}"
-        return text
-
-    def _broadcast_lines(self, node: Node, parent: Node, j: int) -> list[str]:
-        if node.op not in ELEMENTWISE or not isinstance(parent.data, np.ndarray):
-            return []
-        shape, out = tuple(parent.data.shape), tuple(node.data.shape)
-        if shape == out:
-            return []
-        added, kept = broadcast_axes(shape, out)
-        summed = sorted(added + kept)
-        if not summed:
-            return []
-        w = self.words
-        axes = (w["axis"] if len(summed) == 1 else w["axes"]).format(a=_and(summed, w["and"]))
-        if kept:
-            keep = (w["axis"] if len(kept) == 1 else w["axes"]).format(a=_and(kept, w["and"]))
-            axes += w["kept"].format(a=keep)
-        return [w["broadcast"].format(parent=self.names[j], shape=str(shape), out=str(out),
-                                      axes=axes)]
 
     def _reuse_line(self, j: int, got: list, k: int) -> str:
         w = self.words
@@ -399,22 +343,6 @@ class Narrator:
             return []
         return [self.words["accumulated"].format(name=self.names[j], stored=_show(stored),
                                                  computed=_show(computed))]
-
-
-def _paren(symbol: str) -> str:
-    """Brackets around a formula that is more than one term: ``1 × (1 − t²)``."""
-    return f"({symbol})" if any(c in symbol for c in " +−-") and not symbol.startswith("(") \
-        else symbol
-
-
-def _transposed_shape(data) -> str:
-    shape = np.shape(data)
-    return str(tuple(shape[:-2]) + (shape[-1], shape[-2])) if len(shape) >= 2 else str(shape)
-
-
-def _and(items: list[int], word: str) -> str:
-    text = [str(a) for a in items]
-    return text[0] if len(text) == 1 else ", ".join(text[:-1]) + word + text[-1]
 
 
 def _step(phase: str, number: int, node: str, title: str, lines: list[str],
