@@ -5,9 +5,11 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import viz
-from tinygrad_edu import Tensor, Value
+from tinygrad_edu import Tensor, Value, topo_order
 from viz.narration import broadcast_axes
 
 
@@ -260,3 +262,43 @@ def test_a_loss_whose_rule_cannot_run_again_shows_the_stored_gradient():
     text = found[0].text
     assert "backward(retain_graph=True)" in text
     assert f"∂loss/∂probability = {viz.graph.summarize(probability.grad)}" in text
+
+
+def random_graph(ops, values):
+    """A Value graph from a list of (op, i, j): each op combines two earlier nodes."""
+    nodes = [Value(v, label=f"v{k}") for k, v in enumerate(values)]
+    for op, i, j in ops:
+        a, b = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        if op == "+":
+            nodes.append(a + b)
+        elif op == "*":
+            nodes.append(a * b)
+        elif op == "-":
+            nodes.append(a - b)
+        elif op == "tanh":
+            nodes.append(a.tanh())
+        else:
+            nodes.append((a * 0.5).exp() * b)
+    return nodes[-1], nodes[:len(values)]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["+", "*", "-", "tanh", "exp"]),
+                          st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=12),
+       st.lists(st.floats(-2, 2, allow_nan=False).map(lambda v: round(v, 3)),
+                min_size=1, max_size=4))
+def test_the_told_gradients_add_up_to_the_engines_on_random_graphs(ops, values):
+    root, leaves = random_graph(ops, values)
+    root.backward()
+    document = viz.explorer_document(root, check_gradients=False)
+    steps, out = document["views"]["main"]["steps"], document["nodes"][document["root"]]["name"]
+    told: dict[str, float] = {}
+    for step in steps:  # every gradient that arrives is one question of its step
+        for question in (step["practice"] or {"questions": []})["questions"]:
+            if question["level"] == 1 and step["phase"] == "backward":
+                told[question["prompt"]] = told.get(question["prompt"], 0.0) + question["answer"]
+    used = [leaf for leaf in leaves
+            if any(leaf is p for n in topo_order(root) for p in n.parents)]
+    assert used  # the first op always takes leaves
+    for leaf in used:
+        assert told[f"∂{out}/∂{leaf.label} = ?"] == pytest.approx(leaf.grad, rel=1e-4,
+                                                                  abs=1e-5)
