@@ -4,6 +4,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
 
 import tinygrad_edu.nn as nn
 import viz
@@ -112,3 +114,25 @@ def test_unnamed_random_weights_are_parameters_and_typed_numbers_constants():
     assert kinds["2"] == kinds["-3"] == "constant"
     text = viz.format_steps(viz.steps(neuron))
     assert "∂neuron/∂w1 = " in text and "∂neuron/∂2" not in text
+
+
+@given(st.lists(st.tuples(st.sampled_from(["+", "*", "tanh", "const"]),
+                          st.integers(0, 30), st.integers(0, 30)), min_size=1, max_size=10))
+def test_names_in_the_steps_are_names_in_the_drawing_on_random_graphs(ops):
+    nodes = [Value(0.5, label="a"), Value(-1.5)]  # one named input, one typed number
+    for op, i, j in ops:
+        x, y = nodes[i % len(nodes)], nodes[j % len(nodes)]
+        if op == "+":
+            nodes.append(x + y)
+        elif op == "*":
+            nodes.append(x * y)
+        elif op == "tanh":
+            nodes.append(x.tanh())
+        else:
+            nodes.append(x * 3 + 1)
+    out = nodes[-1]
+    out.backward()
+    text = viz.format_steps(viz.steps(out))
+    source = viz.draw(out).source
+    for name in names_in(text):
+        assert f"<b>{name}</b>" in source, name
