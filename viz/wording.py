@@ -28,7 +28,9 @@ WORDS = {
                        "it (leaves accumulate until zero_grad())",
         "second_title": "Second backward() without zero_grad()",
         "second": "Op results start afresh (their gradient is reset at the start of every "
-                  "pass); leaves keep what they hold and add the new gradient: {examples}",
+                  "pass); leaves keep what they hold and add the new gradient: {examples}. "
+                  "An optimizer would now step twice as far: that is why a training loop "
+                  "calls zero_grad() before every backward()",
         "zero_title": "zero_grad(), then backward() again",
         "zero": "zero_grad() sets every leaf's gradient to {zero}, so this pass gives the "
                 "same gradients as the first",
@@ -98,7 +100,8 @@ WORDS = {
                        "더해 두었습니다 (잎 노드는 zero_grad() 전까지 누적됩니다)",
         "second_title": "zero_grad() 없이 두 번째 backward()",
         "second": "연산 결과는 새로 시작합니다 (매 역전파마다 기울기가 초기화됨); 잎 노드는 "
-                  "가진 값에 새 기울기를 더합니다: {examples}",
+                  "가진 값에 새 기울기를 더합니다: {examples}. 이대로면 옵티마이저가 두 배만큼 "
+                  "움직입니다: 그래서 학습 루프는 매 backward() 전에 zero_grad()를 부릅니다",
         "zero_title": "zero_grad() 후 다시 backward()",
         "zero": "zero_grad()가 모든 잎 노드의 기울기를 {zero}(으)로 만들므로, 이번 역전파는 "
                 "첫 번째와 같은 기울기를 줍니다",
