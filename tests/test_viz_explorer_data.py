@@ -239,3 +239,23 @@ def test_expanding_a_group_draws_its_nodes_in_the_main_view():
     box_nodes = {step["node"] for step in members["steps"]}
     assert box_nodes <= told  # their steps are in the main story now
     assert all(f'id="{node}"' in main["svg"] for node in box_nodes)
+
+
+def test_the_check_runs_below_a_loss_it_cannot_replay():
+    import tinygrad_edu.nn as nn
+    import tinygrad_edu.nn.functional as F
+
+    X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
+    Y = np.array([[0], [1], [1], [0]], dtype=np.float32)
+    np.random.seed(0)
+    model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+    loss = F.binary_cross_entropy(model(Tensor(X)), Y)
+    loss.backward(keep_all_grads=True)
+    checks = {n["name"]: n["check"] for n in viz.explorer_document(loss)["nodes"].values()
+              if n["check"]}
+    assert set(checks) == {"0.weight", "0.bias", "2.weight", "2.bias"}
+    assert all(check["ok"] for check in checks.values())
+    model[2].bias.grad = model[2].bias.grad + 1.0  # a wrong gradient is caught
+    checks = {n["name"]: n["check"] for n in viz.explorer_document(loss)["nodes"].values()
+              if n["check"]}
+    assert not checks["2.bias"]["ok"] and checks["0.weight"]["ok"]

@@ -77,18 +77,40 @@ def _replay(order, values, start, position, forwards):
     return float(np.sum(values[-1]))
 
 
+def _seeded_from_parents(node: Node) -> bool:
+    """Whether every parent that takes a gradient kept the one this root sent it."""
+    return all(p.grad is not None for p in node.parents if getattr(p, "requires_grad", True))
+
+
+def _linearised(node: Node):
+    """A root op the replay cannot run (a loss whose target it cannot see), replaced by
+    Σ parent · (the gradient it sent that parent): the same first derivative with respect
+    to everything below it, by the chain rule. So the leaves are checked through every
+    op but the root's own rule."""
+    sent = [None if p.grad is None else np.asarray(p.grad, dtype=np.float64)
+            for p in node.parents]
+
+    def forward(n, *parents):
+        return sum(float(np.sum(value * grad)) for value, grad in zip(parents, sent, strict=True)
+                   if grad is not None)
+    return forward
+
+
 def numeric_gradients(order: list[Node], leaves: list[int]) -> tuple[dict[int, dict], str]:
     """``{leaf position: {"numeric", "backprop", "ok", "error"}}`` and, when some or all
     leaves could not be checked, why (one line; "" when every leaf was checked)."""
     position = {node: i for i, node in enumerate(order)}
     forwards = {}
+    root = len(order) - 1
     for i, node in enumerate(order):
         if node.parents:
             forward = _forward(node)
+            if forward is None and i == root and _seeded_from_parents(node):
+                forward = _linearised(node)  # check everything below the loss
             if forward is None:
                 if "entropy" in node.op or "loss" in node.op:
                     return {}, f"{node.op} keeps its target outside the graph, so the numeric " \
-                               "replay cannot run it"
+                               "replay cannot run it (keep_all_grads=True lets it check below)"
                 return {}, f"the numeric replay does not know the op {node.op!r}"
             forwards[i] = forward
     if np.size(order[-1].data) != 1:
@@ -98,7 +120,9 @@ def numeric_gradients(order: list[Node], leaves: list[int]) -> tuple[dict[int, d
     cost = sum(int(np.size(order[j].data)) for j in checked) * 2 * len(forwards)
     if cost > BUDGET:
         return {}, f"the graph is too big for a numeric check ({cost:,} op evaluations)"
-    base = [np.array(node.data, dtype=np.float64) for node in order]
+    # C order: a Linear's weight is column-major, and reshape(-1) of that would be a copy
+    # (the nudge below would land in the copy, not in the leaf)
+    base = [np.array(node.data, dtype=np.float64, order="C") for node in order]
     result = {}
     with np.errstate(all="ignore"):
         for j in checked:
