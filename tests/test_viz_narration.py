@@ -302,3 +302,14 @@ def test_the_told_gradients_add_up_to_the_engines_on_random_graphs(ops, values):
     for leaf in used:
         assert told[f"∂{out}/∂{leaf.label} = ?"] == pytest.approx(leaf.grad, rel=1e-4,
                                                                   abs=1e-5)
+
+
+def test_a_node_used_thousands_of_times_is_summed_in_one_short_line():
+    w = Value(0.5, label="w")
+    total = Value(0.0, label="start")
+    for i in range(3000):
+        total = total + w * (i % 3)
+    total.backward()
+    used = [line for line in lines_of(total) if line.startswith("w is used 3000 times: its")]
+    assert len(used) == 1 and " + … + " in used[0] and len(used[0]) < 200
+    assert used[0].endswith(f"= {w.grad:g}")

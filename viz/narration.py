@@ -204,7 +204,7 @@ class Narrator:
                 continue
             old = held.get(j)
             held[j] = sent[slot] if old is None else old + sent[slot]
-            arrived.setdefault(j, []).append(sent[slot])
+            _arrive(arrived, j, sent[slot])
 
     def _op_step(self, i, phase, number, held, uses, arrived, start) -> dict | None:
         node, words, names = self.order[i], self.words, self.names
@@ -233,14 +233,13 @@ class Narrator:
             lines.extend(broadcast_lines(self.words, node, parent, self.names[j]))
             old = held.get(j)
             held[j] = contribution if old is None else old + contribution
-            arrived.setdefault(j, []).append(contribution)
-            got = arrived[j]
-            complete = len(got) == uses.get(j, 1)
+            got = _arrive(arrived, j, contribution)
+            complete = got["count"] == uses.get(j, 1)
             if uses.get(j, 1) > 1:
                 lines.append(self._reuse_line(j, got, uses[j]))
             if later_pass and complete and not parent.parents and start.get(j) is not None:
                 lines.append(words["leaf_adds"].format(
-                    name=names[j], old=_show(start[j]), new=_show(sum(got[1:], got[0])),
+                    name=names[j], old=_show(start[j]), new=_show(got["total"]),
                     total=_show(held[j])))
             if number == 1 and complete:  # only the first pass is what the engine stored
                 lines.extend(self._accumulated_lines(parent, j, held[j]))
@@ -322,16 +321,18 @@ class Narrator:
                     "worked": line, "level": 1}
         return line, ([question], f"{text} = ?", f"{head} = ?")
 
-    def _reuse_line(self, j: int, got: list, k: int) -> str:
+    def _reuse_line(self, j: int, got: dict, k: int) -> str:
         w = self.words
         times = w["twice"] if k == 2 else w["times"].format(k=k)
-        total = sum(got[1:], got[0])
-        if len(got) < k:
-            return w["used_partial"].format(parent=self.names[j], times=times, m=len(got), k=k,
-                                            total=_show(total))
-        parts = " + ".join(_num(c) if not isinstance(c, np.ndarray) else _show(c) for c in got)
-        return w["used_sum"].format(parent=self.names[j], times=times, parts=parts,
-                                    total=_show(total))
+        if got["count"] < k:
+            return w["used_partial"].format(parent=self.names[j], times=times, m=got["count"],
+                                            k=k, total=_show(got["total"]))
+        terms = got["first"] + ([] if got["last"] is None else [got["last"]])
+        shown = [_num(c) if not isinstance(c, np.ndarray) else _show(c) for c in terms]
+        if got["count"] > len(terms):  # a node used 50,000 times: not every term
+            shown.insert(len(got["first"]), "…")
+        return w["used_sum"].format(parent=self.names[j], times=times, parts=" + ".join(shown),
+                                    total=_show(got["total"]))
 
     def _accumulated_lines(self, parent: Node, j: int, computed) -> list[str]:
         """A leaf holding more than this pass gave it: an earlier backward() added to it."""
@@ -343,6 +344,25 @@ class Narrator:
             return []
         return [self.words["accumulated"].format(name=self.names[j], stored=_show(stored),
                                                  computed=_show(computed))]
+
+
+SHOWN_TERMS = 5  # terms of a sum written out before "…" and the last one
+
+
+def _arrive(arrived: dict, j: int, contribution) -> dict:
+    """One more gradient reaching node ``j`` in this pass: a running total (never re-added
+    from the start: a node used 50,000 times costs 50,000 additions, not a billion) and
+    the first and last terms to write out."""
+    got = arrived.get(j)
+    if got is None:
+        got = arrived[j] = {"count": 0, "total": None, "first": [], "last": None}
+    got["count"] += 1
+    got["total"] = contribution if got["total"] is None else got["total"] + contribution
+    if len(got["first"]) < SHOWN_TERMS:
+        got["first"].append(contribution)
+    else:
+        got["last"] = contribution
+    return got
 
 
 def _step(phase: str, number: int, node: str, title: str, lines: list[str],
