@@ -20,7 +20,7 @@ def test_demo_outputs_write_the_lecture_graphs(tmp_path):
     assert "tg-slider" in paths[1].read_text(encoding="utf-8")
     sigmoid = texts(paths[2])
     assert {"exp", "1/x", "×", "+", "0.7311", "0.1966"} <= sigmoid
-    assert "downstream: ∂f/∂w = upstream × local = 1 × 5 = 5" in steps_text
+    assert "∂f/∂w = ∂f/∂g · ∂g/∂w = 1 × x = 1 × 5 = 5" in steps_text
 
 
 def test_the_engine_nn_optim_data_train_never_import_viz():

@@ -97,7 +97,7 @@ def test_cli_writes_the_svg_and_the_page_and_prints_steps(tmp_path, capsys):
                              "-o", str(svg), "--html", str(page), "--steps")
     assert code == 0
     assert out.splitlines()[0] == "f = -7;  ∂f/∂w = 5, ∂f/∂x = -2, ∂f/∂b = 1"
-    assert "downstream: ∂f/∂w = upstream × local = 1 × 5 = 5" in out
+    assert "∂f/∂w = ∂f/∂t1 · ∂t1/∂w = 1 × x = 1 × 5 = 5" in out
     assert ET.parse(svg).getroot().tag.endswith("svg")
     assert "tg-steps" in page.read_text(encoding="utf-8")
 

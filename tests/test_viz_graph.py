@@ -1,6 +1,5 @@
 """viz.graph and viz.dot: the graph model and the drawing (no rendering here)."""
 
-import time
 
 import numpy as np
 import pytest
@@ -9,7 +8,8 @@ import viz
 from tinygrad_edu import Tensor, Value, topo_order
 from viz.collapse import collapse
 from viz.demo import lecture_fwb as lecture_graph
-from viz.graph import op_symbol, to_networkx
+from viz.graph import to_networkx
+from viz.opinfo import op_symbol
 
 
 def scalar_chain(nodes: int) -> Value:
@@ -59,10 +59,14 @@ def test_viz_only_reads_the_graph(tmp_path):
 
 
 def test_op_symbols_are_the_blackboard_ones():
-    assert [op_symbol(op) for op in ["*", "+", "exp", "1/x", "sigmoid", "relu", "@", "sum"]] == [
-        "×", "+", "exp", "1/x", "σ", "ReLU", "@", "Σ"]
-    assert op_symbol("**2", (2.0,)) == "x²"
-    assert op_symbol("leaky_relu", (0.1,)) == "LeakyReLU(0.1)"
+    a, b = Value(2.0, label="a"), Value(3.0, label="b")
+    made = [a * b, a + b, a.exp(), a.reciprocal(), a.sigmoid(), a.relu()]
+    assert [op_symbol(node) for node in made] == ["×", "+", "exp", "1/x", "σ", "ReLU"]
+    assert op_symbol(a ** 2) == "x²"
+    assert op_symbol(a.leaky_relu(0.1)) == "LeakyReLU(0.1)"
+    t = Tensor(np.ones((2, 3)), requires_grad=True)
+    assert [op_symbol(t @ t.T), op_symbol(t.sum()), op_symbol(t.sum(axis=0))] == [
+        "@", "Σ", "Σ axis=0"]
 
 
 def test_tensor_graph_shows_shapes_dtype_and_small_data():
@@ -110,18 +114,16 @@ def test_big_graphs_collapse_into_counted_groups_and_expand_on_request():
     assert "class=group" not in viz.draw(scalar_chain(40)).source
 
 
-def test_drawing_a_5000_node_graph_is_fast():
+def test_a_5000_node_graph_draws_folded_or_whole():
+    # (how fast is benchmarks/bench_viz.py's business, not a unit test's)
     root = scalar_chain(5000)
     root.backward()
-    assert len(topo_order(root)) >= 5000
-    start = time.perf_counter()
-    assert viz.draw(root).source
-    collapsed = time.perf_counter() - start
-    start = time.perf_counter()
-    assert viz.draw(root, expand=True).source
-    expanded = time.perf_counter() - start
-    assert collapsed < 2.0, collapsed
-    assert expanded < 6.0, expanded  # loose: CI machines are busy; bench_viz measures it
+    count = len(topo_order(root))
+    assert count >= 5000
+    folded = viz.draw(root).source
+    assert folded.count('class="value') < 100 and f"{count:,} nodes: folded" in folded
+    whole = viz.draw(root, expand=True).source
+    assert whole.count('class="value') == count
 
 
 def test_the_same_graph_gives_the_same_drawing():
@@ -155,8 +157,8 @@ def test_nn_layers_appear_as_labelled_clusters():
         if attributes.get("module") is not None:
             by_module.setdefault(attributes["module"], []).append(vertex)
     assert sorted(by_module) == ["0", "2"]
-    names = {graph.nodes[v].get("parameter_name") for v in by_module["0"]}
-    assert {"weight", "bias"} <= names
+    names = {graph.nodes[v].get("name") for v in by_module["0"]}
+    assert {"0.weight", "0.bias"} <= names  # one name per thing: the path in the model
     assert graph.nodes["n0"].get("module") is None  # the input is no layer's
     source = viz.draw(loss, modules=model).source
     assert 'label="0: Linear"' in source and 'label="2: Linear"' in source

@@ -3,6 +3,7 @@
     tinygrad-edu graph "f = w*x + b" --set w=-2 x=5 b=3 -o fwb.svg
     tinygrad-edu graph "g = w*x; f = g + b" --set w=-2 x=5 b=3 --steps --lang ko
     tinygrad-edu graph "sigmoid(w*x + b)" --set w=1 x=2 b=-1 --decompose --html steps.html
+    tinygrad-edu graph "f = w*x + b" --set w=-2 x=5 b=3 --html practice.html --practice --passes 2
 
 The expression is parsed with `ast` against a whitelist (viz.expr), never evaluated by
 Python; anything outside it ends as one line on stderr and exit status 2.
@@ -57,7 +58,8 @@ def run(options: argparse.Namespace) -> int:
         written = viz.render(viz.draw(root), options.output, scale=options.scale)
         print(f"wrote {written}", file=sys.stderr)
     if options.html:
-        written = viz.html(root, options.html, lang=options.lang)
+        written = viz.html(root, options.html, lang=options.lang, practice=options.practice,
+                           passes=options.passes)
         print(f"wrote {written}", file=sys.stderr)
     return 0
 
@@ -86,6 +88,10 @@ def register(subparsers) -> None:
                         help="print the forward and backward steps")
     parser.add_argument("--decompose", action="store_true",
                         help="draw sigmoid as the lecture does: ×(-1) → exp → +1 → 1/x")
+    parser.add_argument("--practice", action="store_true",
+                        help="open the --html page in practice mode: type each gradient first")
+    parser.add_argument("--passes", type=int, choices=[1, 2], default=1,
+                        help="--html page: 2 also shows a second backward pass without zero_grad()")
     parser.add_argument("--lang", choices=["en", "ko"], default="en",
-                        help="language of the steps (ko: Korean)")
+                        help="language of the steps and the page (ko: Korean)")
     parser.set_defaults(run=run)

@@ -144,7 +144,8 @@ def _power_slope(base, exponent):
     return exponent * _checked_pow(base, exponent - 1)
 
 
-@declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹", local=("{args[0]:g}·{0}^{args[0]:g}−1",))
+@declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹",
+         local=("{args[0]:g}·{0}^({args[0]:g}−1)",))
 def _pow_const_rule(node, upstream):
     return (upstream * _power_slope(node.parents[0].data, node.args[0]),)
 

@@ -116,7 +116,8 @@ def truediv(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) 
     return binary("/", "div", np.true_divide, a, b, _div_rule, reflected)
 
 
-@declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹", local=("{args[0]:g}·{0}^{args[0]:g}−1",))
+@declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹",
+         local=("{args[0]:g}·{0}^({args[0]:g}−1)",))
 def _pow_const_rule(node, upstream):
     (a,), (n,) = node.parents, node.args
     if n == 0:

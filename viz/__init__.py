@@ -5,7 +5,9 @@ Reads the engine's graphs and never changes them (the engine never imports viz).
 * `draw(root)`        -> graphviz.Digraph: values in blue, gradients in red, op symbols
 * `render(d, path)`   -> SVG / PNG / PDF / DOT, through `dot` or graphviz-pure
 * `steps(root)`       -> the forward and backward passes as a list of explained steps
-* `html(root, path)`  -> a self-contained step-through page (buttons, ←/→, slider)
+* `explorer_document(root)` -> everything the explorer page shows, as JSON-able data
+* `html(root, path)`  -> the explorer: one offline page to step through, check, practise
+* `show(root)`        -> the explorer inline in a notebook, in its own frame
 * `build_graph(text, values)` -> a toy expression ("g = w*x; f = g + b") as a Value graph
 * `record_training(model, X, y)` + `training_page(recording, path)` -> a run, replayed
 * `narrated_step(optimizer)` -> ``step()`` with each weight's update written out
@@ -15,18 +17,20 @@ Reads the engine's graphs and never changes them (the engine never imports viz).
 
 from .demo import DemoOutputs, demo_outputs
 from .dot import Drawing, draw
+from .explorer_data import explorer_document
 from .expr import ExpressionError, build_graph, parse_expression
 from .graph import to_networkx
 from .html import html, html_page
 from .live import LiveView, live
 from .recording import Recording, ValueMLP, record_training
+from .notebook import Explorer, show
 from .render import RenderError, render, svg_text
 from .steps import Step, format_steps, steps
 from .training_page import training_page
 from .updates import narrated_step
 
 __all__ = ["draw", "Drawing", "render", "svg_text", "RenderError", "to_networkx", "steps",
-           "Step", "format_steps", "html", "html_page", "build_graph", "parse_expression",
-           "ExpressionError", "demo_outputs", "DemoOutputs",
-           "training_page", "record_training", "Recording", "ValueMLP", "narrated_step",
-           "LiveView", "live"]
+           "Step", "format_steps", "html", "html_page", "show", "Explorer", "build_graph",
+           "parse_expression", "ExpressionError", "demo_outputs", "DemoOutputs",
+           "explorer_document", "training_page", "record_training", "Recording", "ValueMLP",
+           "narrated_step", "LiveView", "live"]

@@ -5,6 +5,9 @@ Every value node is a small table: its name, its forward value (blue) and its gr
 the op's symbol (×, +, exp, 1/x, σ, ReLU, @, Σ). Tensors show their shape and dtype and
 their numbers when there are at most six. Parameters of an ``nn.Module`` sit in a
 labelled box per layer. Graphs over `MAX_NODES` value nodes fold into group boxes.
+Names and kinds come from `viz.names` (the same as in the steps); ``lang="ko"`` writes
+the legend, rows and kinds in Korean, in a font stack that has Hangul. Constants and a
+graph before ``backward()`` have no gradient row; a released Tensor gradient shows "—".
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import networkx as nx
 
 from tinygrad_edu.autograd import Node
 
-from .collapse import MAX_NODES, collapse
+from .collapse import MAX_NODES, collapse, fold
 from .graph import format_number, to_networkx
+from .wording import kind_word, words_for
 
-__all__ = ["draw", "Drawing", "VALUE_COLOUR", "GRAD_COLOUR"]
+__all__ = ["draw", "Drawing", "VALUE_COLOUR", "GRAD_COLOUR", "FONTS"]
 
 VALUE_COLOUR = "#1f5fbf"  # forward values: blue
 GRAD_COLOUR = "#c0392b"  # gradients: red
@@ -28,6 +32,12 @@ INPUT_FILL = "#e8f0fb"
 HEADER_FILL = "#eeeeee"
 OP_FILL = "#f4f4f4"
 GROUP_FILL = "#f7f0fa"
+CONSTANT_FILL = "#f2f2f2"
+# Graphviz takes one font name; SVG viewers read it as a CSS font-family list, so this
+# stack finds Hangul wherever one of these is installed (fonts-noto-cjk on Linux).
+FONTS = ("Helvetica, Arial, 'Noto Sans CJK KR', 'Noto Sans KR', 'Apple SD Gothic Neo', "
+         "'Malgun Gothic', sans-serif")
+NODE_FONT_SIZE = "14"  # at the page's natural size one SVG unit is one CSS pixel
 
 
 class Drawing(graphviz.Digraph):
@@ -46,7 +56,10 @@ class Drawing(graphviz.Digraph):
 
 
 def _cell(text: str, colour: str | None = None, bold: bool = False) -> str:
-    body = escape(text)
+    # Layout engines measure wide (CJK) letters as narrow Latin ones; a no-break space per
+    # two of them gives the cell the room the browser's font will take.
+    wide = sum(1 for c in text if ord(c) >= 0x1100)
+    body = escape(text) + "&#160;" * ((wide + 1) // 2)
     if bold:
         body = f"<b>{body}</b>"
     if colour:
@@ -54,14 +67,12 @@ def _cell(text: str, colour: str | None = None, bold: bool = False) -> str:
     return body
 
 
-def _value_label(attributes: dict, show_grad: bool) -> str:
+def _value_label(attributes: dict, show_grad: bool, words: dict) -> str:
     """An HTML-like Graphviz label: the name row, then value and gradient rows."""
-    fill = HEADER_FILL
-    if attributes.get("parameter"):
-        fill = PARAMETER_FILL
-    elif attributes["leaf"] and attributes["label"]:
-        fill = INPUT_FILL
-    name = attributes.get("parameter_name") or attributes["name"]
+    role = attributes.get("role", "intermediate")
+    fill = {"parameter": PARAMETER_FILL, "input": INPUT_FILL,
+            "constant": CONSTANT_FILL}.get(role, HEADER_FILL)
+    name = attributes["name"]  # the kind is the fill colour, named in the legend
     rows = [f'<tr><td colspan="2" bgcolor="{fill}">{_cell(name, bold=True)}</td></tr>']
     if attributes["tensor"]:
         shape = "(" + ", ".join(str(n) for n in attributes["shape"]) + (
@@ -73,29 +84,36 @@ def _value_label(attributes: dict, show_grad: bool) -> str:
     else:
         value = format_number(attributes["data"])
         grad = format_number(attributes["grad"]) if attributes["grad"] is not None else "—"
-    rows.append(f"<tr><td>value</td><td>{_cell(value, VALUE_COLOUR)}</td></tr>")
-    if show_grad:
-        rows.append(f"<tr><td>grad</td><td>{_cell(grad, GRAD_COLOUR)}</td></tr>")
-    return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
+    rows.append(f"<tr><td>{_cell(words['value'])}</td><td>{_cell(value, VALUE_COLOUR)}</td></tr>")
+    if show_grad and attributes.get("has_grad", True):
+        rows.append(f"<tr><td>{_cell(words['grad'])}</td><td>{_cell(grad, GRAD_COLOUR)}</td></tr>")
+    return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
             + "".join(rows) + "</table>>")
 
 
-def _group_label(attributes: dict) -> str:
+def _group_label(attributes: dict, words: dict) -> str:
     low, high = attributes["depth_range"]
-    depth = f"depth {low}" if low == high else f"depth {low}–{high}"
-    kind = "leaves" if attributes["symbol"] == "leaves" else f"{attributes['symbol']} nodes"
-    return f"{attributes['count']:,} {kind}\n{depth}"
+    depth = f"{low}" if low == high else f"{low}–{high}"
+    symbol = attributes["symbol"]
+    kind = words["leaves"] if symbol == "leaves" else words["nodes_of"].format(symbol=symbol)
+    return words["group"].format(count=attributes["count"], kind=kind, depth=depth)
 
 
-def _legend(graph: graphviz.Digraph, root_name: str) -> None:
+def _legend(graph: graphviz.Digraph, root_name: str, words: dict, show_grad: bool) -> None:
     with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", fontsize="10", style="dashed", color="#999999")
-        legend.node("legend", shape="plaintext", label=(
-            '<<table border="0" cellborder="1" cellspacing="0" cellpadding="3">'
-            f'<tr><td>{_cell("value", VALUE_COLOUR)}</td>'
-            f'<td>{_cell("forward value", VALUE_COLOUR)}</td></tr>'
-            f'<tr><td>{_cell("grad", GRAD_COLOUR)}</td>'
-            f'<td>{_cell(f"∂{root_name}/∂node", GRAD_COLOUR)}</td></tr></table>>'))
+        legend.attr(label=words["legend"], fontsize="12", style="dashed", color="#999999")
+        rows = (f'<tr><td>{_cell(words["value"], VALUE_COLOUR)}</td>'
+                f'<td>{_cell(words["forward_value"], VALUE_COLOUR)}</td></tr>')
+        if show_grad:
+            rows += (f'<tr><td>{_cell(words["grad"], GRAD_COLOUR)}</td>'
+                     f'<td>{_cell(f"∂{root_name}/∂node", GRAD_COLOUR)}</td></tr>')
+        for role, fill in (("parameter", PARAMETER_FILL), ("input", INPUT_FILL),
+                           ("constant", CONSTANT_FILL)):
+            rows += (f'<tr><td bgcolor="{fill}"> </td>'
+                     f'<td>{_cell(kind_word(words, role))}</td></tr>')
+        legend.node("legend", shape="plaintext", fontsize="12", label=(
+            '<<table border="0" cellborder="1" cellspacing="0" cellpadding="6">'
+            f'{rows}</table>>'))
 
 
 def _module_title(modules, path: str) -> str:
@@ -117,7 +135,7 @@ def _module_title(modules, path: str) -> str:
 
 def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
          collapse_over: int | None = MAX_NODES, expand: bool = False, legend: bool = True,
-         title: str | None = None) -> Drawing:
+         title: str | None = None, lang: str = "en", show_constants: bool = False) -> Drawing:
     """Draw the graph that computed ``root`` (a Value, a Tensor, or a model from
     `viz.graph.to_networkx`) as a `graphviz.Digraph`, without rendering it.
 
@@ -125,30 +143,41 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     (inputs on the left) or "TB". ``modules``: an ``nn.Module`` whose layers become
     labelled boxes. ``collapse_over``: fold into group boxes when there are more value
     nodes than this; ``expand=True`` (or ``collapse_over=None``) never folds.
+    ``lang``: "en" or "ko"; ``show_constants``: give constants a gradient row too.
     """
+    words = words_for(lang, "draw")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if isinstance(root, nx.DiGraph):
         model = root
     elif isinstance(root, Node):
-        model = to_networkx(root, modules=modules)
+        from .steps import graph_facts
+
+        facts = graph_facts(root, modules=modules, show_constants=show_constants, who="draw")
+        if not expand and collapse_over is not None and len(facts.order) > collapse_over:
+            model = fold(facts, modules)  # straight to the boxes (the same as collapse gives)
+        else:
+            model = to_networkx(root, modules=modules, facts=facts)
     else:
         raise TypeError(f"draw: expected a Value or a Tensor, got {type(root).__name__}")
     values = sum(1 for _, kind in model.nodes(data="kind") if kind == "value")
-    if not expand and collapse_over is not None and values > collapse_over:
+    if not expand and collapse_over is not None and values > collapse_over \
+            and "collapsed_into" not in model.graph:
         model = collapse(model)
 
     graph = Drawing(name="tinygrad_edu")
-    graph.attr(rankdir=rankdir, fontname="Helvetica", fontsize="12", newrank="true")
-    graph.attr("node", fontname="Helvetica", fontsize="11")
+    graph.attr(rankdir=rankdir, fontname=FONTS, fontsize="14", newrank="true")
+    graph.attr("node", fontname=FONTS, fontsize=NODE_FONT_SIZE)
     graph.attr("edge", color="#555555", arrowsize="0.7")
-    if title or model.graph.get("hidden_nodes"):
-        caption = title or ""
-        if model.graph.get("hidden_nodes"):
-            note = (f"{model.graph.get('value_nodes', values):,} nodes: folded into boxes "
-                    f"(draw(..., expand=True) shows them all)")
-            caption = f"{caption}\n{note}" if caption else note
-        graph.attr(label=caption, labelloc="t")
+    if model.graph.get("state") in ("forward-only", "other-output"):
+        show_grad = False  # before backward() there is no gradient to show
+    notes = [title] if title else []
+    if model.graph.get("hidden_nodes"):
+        notes.append(words["folded"].format(count=model.graph.get("value_nodes", values)))
+    if model.graph.get("state") == "released" and show_grad:
+        notes.append(words["released"])
+    if notes:
+        graph.attr(label="\n".join(notes), labelloc="t")
 
     clusters: dict[str, list[tuple[str, dict]]] = {}
     for vertex, attributes in model.nodes(data=True):
@@ -156,36 +185,41 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
         if module is not None:
             clusters.setdefault(module, []).append((vertex, attributes))
             continue
-        _add_vertex(graph, vertex, attributes, show_grad)
+        _add_vertex(graph, vertex, attributes, show_grad, words)
     for number, (module, members) in enumerate(clusters.items()):
         with graph.subgraph(name=f"cluster_module{number}") as box:
             box.attr(label=_module_title(modules, module), style="rounded", color="#7f7f7f",
                      fontsize="11")
             for vertex, attributes in members:
-                _add_vertex(box, vertex, attributes, show_grad)
+                _add_vertex(box, vertex, attributes, show_grad, words)
 
-    for number, (source, target, attributes) in enumerate(model.edges(data=True)):
+    for source, target, attributes in model.edges(data=True):
         count = attributes.get("count", 1)
-        extra = {"label": f"{count:,}", "fontsize": "9"} if count > 1 else {}
+        extra = {"label": f"{count:,}", "fontsize": "11"} if count > 1 else {}
         for slot, position in enumerate(attributes.get("positions") or [0]):
             if "count" in attributes and slot:
                 break  # a group edge is drawn once, with its count
-            graph.edge(source, target, id=f"e{number}_{position}", **extra)
+            # the ids the explorer's steps name (viz.narration.edge_id)
+            graph.edge(source, target, id=f"e_{source}_{target}_{position}", **extra)
     if legend:
         root = model.graph.get("root")
-        _legend(graph, model.nodes[root]["name"] if root in model else "output")
+        _legend(graph, model.nodes[root]["name"] if root in model else "output", words,
+                show_grad)
     return graph
 
 
-def _add_vertex(graph: graphviz.Digraph, vertex: str, attributes: dict, show_grad: bool) -> None:
+def _add_vertex(graph: graphviz.Digraph, vertex: str, attributes: dict, show_grad: bool,
+                words: dict) -> None:
     kind = attributes["kind"]
     if kind == "value":
-        graph.node(vertex, label=_value_label(attributes, show_grad), shape="plaintext",
-                   id=vertex, **{"class": "value"})
+        graph.node(vertex, label=_value_label(attributes, show_grad, words), shape="plaintext",
+                   id=vertex, **{"class": f"value {attributes.get('role', '')}".strip()})
     elif kind == "op":
         graph.node(vertex, label=attributes["symbol"], shape="circle", style="filled",
-                   fillcolor=OP_FILL, width="0.3", margin="0.02", fontsize="12", id=vertex,
+                   fillcolor=OP_FILL, width="0.3", margin="0.02", fontsize=NODE_FONT_SIZE,
+                   id=vertex,
                    **{"class": "op"})
     else:
-        graph.node(vertex, label=_group_label(attributes), shape="box", style="rounded,filled",
+        graph.node(vertex, label=_group_label(attributes, words), shape="box",
+                   style="rounded,filled",
                    fillcolor=GROUP_FILL, id=vertex, **{"class": "group"})

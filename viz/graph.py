@@ -20,23 +20,14 @@ from collections.abc import Iterable
 import networkx as nx
 import numpy as np
 
-from tinygrad_edu.autograd import Node, topo_order
+from tinygrad_edu.autograd import Node
 
-__all__ = ["to_networkx", "value_id", "op_id", "display_names", "format_number",
-           "summarize", "OP_SYMBOLS", "op_symbol", "module_of_parameters"]
+from .names import format_number
+from .opinfo import op_symbol
+from .quantity import summarize
 
-# How each op is drawn: short, the way a blackboard writes it.
-OP_SYMBOLS = {
-    "+": "+", "-": "−", "*": "×", "/": "÷", "**": "xʸ", "neg": "−x",
-    "exp": "exp", "log": "log", "1/x": "1/x", "sqrt": "√", "abs": "|x|",
-    "tanh": "tanh", "sigmoid": "σ", "relu": "ReLU", "leaky_relu": "LeakyReLU",
-    "elu": "ELU", "@": "@", "sum": "Σ", "mean": "mean", "max": "max", "min": "min",
-    "reshape": "reshape", "transpose": "ᵀ", "index": "[ ]", "softmax": "softmax",
-    "log_softmax": "log softmax", "cat": "cat", "stack": "stack", "where": "where",
-    "cross_entropy": "cross entropy", "linear": "x Wᵀ + b", "prelu": "PReLU",
-    "binary_cross_entropy": "BCE", "binary_cross_entropy_with_logits": "BCE (logits)",
-}
-_SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+__all__ = ["to_networkx", "value_id", "op_id", "format_number", "summarize",
+           "module_of_parameters", "module_clusters", "value_vertex", "SymbolCache"]
 
 
 def value_id(index: int) -> str:
@@ -47,73 +38,6 @@ def value_id(index: int) -> str:
 def op_id(index: int) -> str:
     """The vertex id of the op that computed the node at position ``index``."""
     return f"op{index}"
-
-
-def op_symbol(op: str, args: tuple = (), input_ndim: int | None = None) -> str:
-    """The symbol drawn for an op: ``"*"`` -> ``×``, ``"**2"`` -> ``x²``, ``"sum"`` -> ``Σ``.
-
-    A reduction over some axes shows them (``Σ axis=0``); over all ``input_ndim`` axes
-    it is just ``Σ``."""
-    if op.startswith("**") and len(op) > 2:  # a constant exponent, e.g. "**2"
-        return "x" + op[2:].translate(_SUPERSCRIPTS)
-    symbol = OP_SYMBOLS.get(op, op)
-    if op in ("leaky_relu", "elu") and args:
-        return f"{symbol}({format_number(args[0])})"
-    if op in ("sum", "mean", "max", "min") and args and args[0] is not None:
-        axes = args[0]
-        if isinstance(axes, tuple) and input_ndim is not None and len(axes) == input_ndim:
-            return symbol
-        if isinstance(axes, tuple) and len(axes) == 1:
-            axes = axes[0]
-        return f"{symbol} axis={axes}"
-    if op in ("softmax", "log_softmax") and args:
-        return f"{symbol} axis={args[0]}"
-    return symbol
-
-
-def format_number(x: float) -> str:
-    """A number as a learner writes it: ``-2``, ``0.5``, ``0.1192``, ``1.2e-07``."""
-    x = float(x)
-    if x != x:
-        return "nan"
-    if x in (float("inf"), float("-inf")):
-        return "inf" if x > 0 else "-inf"
-    if x == 0:
-        return "0"  # never "-0"
-    return f"{x:.4g}"
-
-
-def summarize(array: np.ndarray | None) -> str:
-    """The numbers themselves when there are at most 6, else mean/std and the range."""
-    if array is None:
-        return "—"
-    array = np.asarray(array)
-    if array.size <= 6:
-        if array.ndim == 0:
-            return format_number(array)
-        return "[" + ", ".join(format_number(v) for v in array.ravel()) + "]"
-    data = array.astype(np.float64, copy=False)
-    return (f"mean {format_number(data.mean())} std {format_number(data.std())} "
-            f"[{format_number(data.min())}, {format_number(data.max())}]")
-
-
-def display_names(order: list[Node]) -> list[str]:
-    """A name for every node, used in drawings and in the step explanations.
-
-    A node's own label first; an unlabelled constant leaf is named by its value
-    (``1``, ``-1``); any other unlabelled node is ``t1, t2, ...`` in topological order.
-    """
-    names = []
-    counter = 0
-    for node in order:
-        if node.label:
-            names.append(str(node.label))
-        elif not node.parents and isinstance(getattr(node, "data", None), float):
-            names.append(format_number(node.data))
-        else:
-            counter += 1
-            names.append(f"t{counter}")
-    return names
 
 
 def module_of_parameters(modules) -> dict[int, tuple[str, str]]:
@@ -132,77 +56,117 @@ def module_of_parameters(modules) -> dict[int, tuple[str, str]]:
     return found
 
 
-def _ndim(node: Node) -> int | None:
-    return getattr(getattr(node, "data", None), "ndim", None)
-
-
 def _is_tensor(node: Node) -> bool:
     return isinstance(getattr(node, "data", None), np.ndarray)
 
 
-def _value_attributes(node: Node, index: int, name: str) -> dict:
+def _value_attributes(node: Node, index: int, facts) -> dict:
+    role = facts.naming.kinds[index]
     attributes = {
-        "kind": "value", "index": index, "name": name, "label": node.label or "",
-        "op": node.op, "leaf": not node.parents,
-        "parameter": not node.parents and bool(node.requires_grad) and (
-            _is_tensor(node) or bool(node.label)),
+        "kind": "value", "index": index, "name": facts.names[index], "label": node.label or "",
+        "op": node.op, "leaf": not node.parents, "role": role, "parameter": role == "parameter",
     }
+    # No gradient row where there is no true gradient to show: before backward(), for a
+    # constant (unless asked), and for a released Tensor gradient ("—" in the drawing).
+    grad = node.grad
+    shows_grad = facts.has_gradients and not facts.hidden_constant(index)
+    attributes["has_grad"] = shows_grad
     if _is_tensor(node):
-        grad = node.grad
         attributes.update(
             tensor=True, shape=tuple(node.data.shape), dtype=str(node.data.dtype),
             data=summarize(node.data),
-            grad=None if grad is None else summarize(grad),
+            grad=None if grad is None or not shows_grad else summarize(grad),
             grad_shape=None if grad is None else tuple(np.shape(grad)),
         )
     else:
         attributes.update(tensor=False, data=float(node.data),
-                          grad=None if node.grad is None else float(node.grad))
+                          grad=None if grad is None or not shows_grad else float(grad))
     return attributes
 
 
-def to_networkx(root: Node, modules=None, order: list[Node] | None = None) -> nx.DiGraph:
+def to_networkx(root: Node, modules=None, facts=None, only: set[int] | None = None) -> nx.DiGraph:
     """Walk ``root`` into a DiGraph of value and op vertices (see the module docstring).
 
-    Value vertices carry: kind="value", index, name, label, op, leaf, parameter, tensor,
-    data (a float, or a summary string for tensors), grad (float / summary / None), and
-    for tensors shape, dtype, grad_shape; plus module and parameter_name when
-    ``modules`` (an ``nn.Module``) owns the node. Op vertices carry kind="op", index,
-    op, symbol, args and module. Each edge into an op records ``positions``: which
-    argument(s) of the op the parent is (``x * x`` uses one parent twice).
+    Value vertices carry: kind="value", index, name, role (parameter / input / constant /
+    intermediate / output, as in `viz.names`), label, op, leaf, parameter, has_grad,
+    tensor, data (a float, or a summary string for tensors), grad (float / summary / None
+    where no gradient is shown), and for tensors shape, dtype, grad_shape; plus module
+    when ``modules`` (an ``nn.Module``) owns the node. Op vertices carry kind="op",
+    index, op, symbol, args and module. Each edge into an op records ``positions``:
+    which argument(s) of the op the parent is (``x * x`` uses one parent twice).
+    ``facts``: the names and kinds from `viz.steps.graph_facts` (made here if absent).
+    ``only``: the positions of the nodes to include (with their ops, and the edges
+    between what is included) -- a part of a big graph, without walking all of it.
     """
     if not isinstance(root, Node):
         raise TypeError(f"viz: expected a Value or a Tensor, got {type(root).__name__}")
-    order = topo_order(root) if order is None else order
-    names = display_names(order)
-    position = {node: i for i, node in enumerate(order)}
-    owners = module_of_parameters(modules)
-    clusters = _assign_modules(order, position, owners) if owners else {}
+    if facts is None:
+        from .steps import graph_facts
 
-    graph = nx.DiGraph(root=value_id(len(order) - 1))
-    for i, node in enumerate(order):
-        attributes = _value_attributes(node, i, names[i])
-        if i in clusters:
-            attributes["module"] = clusters[i]
-        owner = owners.get(id(node))
-        if owner:
-            attributes["parameter_name"] = owner[1]
-            attributes["parameter"] = True
-        graph.add_node(value_id(i), **attributes)
+        facts = graph_facts(root, modules=modules)
+    order = facts.order
+    position = facts.position
+    clusters = module_clusters(facts, modules)
+    # Vertices and edges are collected first and added in bulk: networkx's one-at-a-time
+    # add_node/add_edge was most of the time of a 100k-node graph.
+    vertices, edges = [], []
+    symbols = SymbolCache()
+    for i in (range(len(order)) if only is None else sorted(only)):
+        node = order[i]
+        vertices.append((value_id(i), value_vertex(facts, i, clusters)))
         if not node.parents:
             continue
-        graph.add_node(op_id(i), kind="op", index=i, op=node.op,
-                       symbol=op_symbol(node.op, node.args, _ndim(node.parents[0])),
-                       args=node.args,
-                       module=clusters.get(i))
-        graph.add_edge(op_id(i), value_id(i))
+        op = op_id(i)
+        vertices.append((op, {"kind": "op", "index": i, "op": node.op, "symbol": symbols(node),
+                              "args": node.args, "module": clusters.get(i)}))
+        edges.append((op, value_id(i), {}))
+        slots: dict[str, list[int]] = {}
         for slot, parent in enumerate(node.parents):
-            source = value_id(position[parent])
-            if graph.has_edge(source, op_id(i)):
-                graph.edges[source, op_id(i)]["positions"].append(slot)
-            else:
-                graph.add_edge(source, op_id(i), positions=[slot])
+            j = position[parent]
+            if only is None or j in only:
+                slots.setdefault(value_id(j), []).append(slot)
+        edges.extend((source, op, {"positions": positions}) for source, positions in slots.items())
+    graph = nx.DiGraph(root=value_id(len(order) - 1), state=facts.state)
+    graph.add_nodes_from(vertices)
+    graph.add_edges_from(edges)
     return graph
+
+
+class SymbolCache:
+    """`op_symbol` worked out once per kind of op (a 100k-node graph has a handful)."""
+
+    def __init__(self) -> None:
+        self.found: dict[tuple, str] = {}
+
+    def __call__(self, node: Node) -> str:
+        if any(isinstance(a, np.ndarray) for a in node.args):
+            return op_symbol(node)  # (arrays cannot be a key)
+        key = (node.op, node.args, getattr(node.parents[0].data, "ndim", None))
+        try:
+            return self.found[key]
+        except KeyError:
+            self.found[key] = symbol = op_symbol(node)
+            return symbol
+        except TypeError:  # unhashable settings
+            return op_symbol(node)
+
+
+def value_vertex(facts, i: int, clusters: dict[int, str]) -> dict:
+    """The attributes of the value vertex of node ``i`` (see `to_networkx`)."""
+    attributes = _value_attributes(facts.order[i], i, facts)
+    if i in clusters:
+        attributes["module"] = clusters[i]
+    return attributes
+
+
+def module_clusters(facts, modules) -> dict[int, str]:
+    """Which nodes sit in which module's box (positions -> module path)."""
+    owners = module_of_parameters(modules)
+    if not owners and any(facts.naming.modules):
+        owners = {id(node): (module, "")
+                  for node, module in zip(facts.order, facts.naming.modules, strict=True)
+                  if module is not None}
+    return _assign_modules(facts.order, facts.position, owners) if owners else {}
 
 
 def _assign_modules(order: list[Node], position: dict, owners: dict) -> dict[int, str]:

@@ -1,117 +1,52 @@
-"""A self-contained step-through page: the graph, and the passes one step at a time.
+"""The backprop explorer: one self-contained page to step through, check and practise.
 
-One HTML file with the SVG, the script and the styles inline -- it needs no network
-(its Content-Security-Policy forbids any) and opens from disk. Next/Prev buttons, the
-← and → keys and a slider move through the steps of `viz.steps`: first the forward pass
-(values appear in topological order), then the backward pass in the engine's order
-(gradients appear as they are computed). The node of the current step is highlighted
-and the step's explanation sits beside the graph.
+One HTML file, opened from disk, with no network at all (its Content-Security-Policy
+forbids every fetch and allows only its own script, by hash). The graph is the main view
+at its natural size; drag pans, the wheel and +/- zoom, and the view follows the step.
+The step panel narrates forward and backward passes; a practice mode asks the learner for
+each gradient before showing it. The page's script and styles live in ``viz/page/``.
+
+What the page shows comes from one JSON-able *explorer document*
+(``viz.explorer_document``); this module only turns a document into a page, escaping
+every piece of text for the place it lands.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
 from html import escape
+from importlib import resources
 from pathlib import Path
 
 from tinygrad_edu.autograd import Node
 
-from .collapse import MAX_NODES, collapse
-from .dot import GRAD_COLOUR, VALUE_COLOUR, draw
-from .graph import to_networkx
-from .render import svg_text
-from .steps import steps
+from .dot import GRAD_COLOUR, VALUE_COLOUR
+from .page_words import WORDS
 
-__all__ = ["html", "html_page"]
+__all__ = ["html", "html_page", "page_from_document"]
 
-WORDS = {
-    "en": {"prev": "← Prev", "next": "Next →", "step": "Step", "keys": "Keys: ← and →",
-           "title": "{root}: forward and backward, step by step"},
-    "ko": {"prev": "← 이전", "next": "다음 →", "step": "단계", "keys": "키보드: ← 와 →",
-           "title": "{root}: 순전파와 역전파, 한 단계씩"},
-}
-
-STYLE = """
-body { font-family: Helvetica, Arial, sans-serif; margin: 0; color: #222; }
-header { padding: 8px 16px; border-bottom: 1px solid #ddd; }
-h1 { font-size: 18px; margin: 4px 0; }
-main { display: flex; gap: 16px; padding: 12px 16px; align-items: flex-start; }
-#tg-graph { flex: 3; overflow: auto; max-height: 88vh; border: 1px solid #eee; }
-#tg-graph svg { max-width: 100%; height: auto; }
-#tg-panel { flex: 2; min-width: 300px; position: sticky; top: 8px; }
-#tg-title { font-size: 16px; margin: 8px 0; }
-#tg-text { white-space: pre-wrap; font-family: Menlo, Consolas, monospace; font-size: 13px;
-           background: #f8f8f8; padding: 10px; border-radius: 4px; min-height: 6em; }
-.tg-controls { display: flex; gap: 8px; align-items: center; }
-.tg-controls input { flex: 1; }
-button { font-size: 14px; padding: 4px 10px; }
-.tg-phase-forward { color: VALUE; } .tg-phase-backward { color: GRAD; }
-.tg-hidden { visibility: hidden; }
-g.tg-current polygon, g.tg-current ellipse, g.tg-current path {
-  stroke: #ff8c00 !important; stroke-width: 3px; }
-g.tg-current-op ellipse { stroke: #ff8c00 !important; stroke-width: 3px; fill: #ffe3bf; }
-.tg-hint { color: #777; font-size: 12px; }
-""".replace("VALUE", VALUE_COLOUR).replace("GRAD", GRAD_COLOUR)
-
-SCRIPT = """
-(function () {
-  var steps = JSON.parse(document.getElementById('tg-steps').textContent);
-  var alias = JSON.parse(document.getElementById('tg-alias').textContent);
-  var shape = function (id) { return document.getElementById(alias[id] || id); };
-  var valueAt = {}, gradAt = {};
-  steps.forEach(function (step, k) {
-    step.values.forEach(function (id) { if (!(id in valueAt)) valueAt[id] = k; });
-    step.grads.forEach(function (id) { if (!(id in gradAt)) gradAt[id] = k; });
-  });
-  var texts = [];  // [element, node id, "value" | "grad"]
-  document.querySelectorAll('#tg-graph g.value').forEach(function (node) {
-    node.querySelectorAll('text').forEach(function (text) {
-      var fill = (text.getAttribute('fill') || '').toLowerCase();
-      if (fill === 'VALUE') texts.push([text, node.id, 'value']);
-      if (fill === 'GRAD') texts.push([text, node.id, 'grad']);
-    });
-  });
-  var slider = document.getElementById('tg-slider');
-  var current = 0;
-  function show(k) {
-    current = Math.max(0, Math.min(steps.length - 1, k));
-    var step = steps[current];
-    texts.forEach(function (t) {
-      var at = (t[2] === 'value' ? valueAt : gradAt)[t[1]];
-      t[0].classList.toggle('tg-hidden', at === undefined || at > current);
-    });
-    document.querySelectorAll('.tg-current, .tg-current-op').forEach(function (e) {
-      e.classList.remove('tg-current'); e.classList.remove('tg-current-op');
-    });
-    var node = shape(step.node);
-    if (node) node.classList.add('tg-current');
-    var op = shape('op' + step.node.slice(1));
-    if (op && op !== node) op.classList.add('tg-current-op');
-    document.getElementById('tg-title').textContent = step.title;
-    document.getElementById('tg-title').className = 'tg-phase-' + step.phase;
-    document.getElementById('tg-text').textContent = step.lines.join('\\n');
-    document.getElementById('tg-counter').textContent =
-      'STEP ' + (current + 1) + ' / ' + steps.length;
-    slider.value = current;
-    document.body.setAttribute('data-step', current);
-  }
-  document.getElementById('tg-prev').addEventListener('click', function () { show(current - 1); });
-  document.getElementById('tg-next').addEventListener('click', function () { show(current + 1); });
-  slider.addEventListener('input', function () { show(parseInt(slider.value, 10)); });
-  document.addEventListener('keydown', function (event) {
-    if (event.key === 'ArrowRight') { show(current + 1); event.preventDefault(); }
-    if (event.key === 'ArrowLeft') { show(current - 1); event.preventDefault(); }
-  });
-  show(0);
-})();
-"""
+SCRIPTS = ("answer.js", "pan_zoom.js", "inspect.js", "overlays.js", "explorer.js")  # main last
 
 
-def _json_for_script(data) -> str:
-    """JSON that cannot close the <script> element it sits in."""
-    return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+def _asset(name: str) -> str:
+    """A file of viz/page/ (package data: see pyproject's [tool.setuptools.package-data])."""
+    return resources.files("viz").joinpath("page", name).read_text(encoding="utf-8")
+
+
+def json_for_script(data) -> str:
+    """JSON that is inert inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c`` ... so that no ``</script>`` or ``<!--`` can
+    appear in it, and U+2028/U+2029 are escaped for any JavaScript reader."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    for raw, safe in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                      ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(raw, safe)
+    return text
 
 
 def _inline_svg(svg: str) -> str:
@@ -120,65 +55,70 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
 
 
-def html_page(root: Node, lang: str = "en", title: str | None = None, modules=None) -> str:
-    """The step-through page for ``root`` (after ``backward()``) as one HTML string."""
+def _sha256(text: str) -> str:
+    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+
+
+def page_from_document(document: dict, practice: bool | None = None) -> str:
+    """The explorer page for an explorer document (see `viz.explorer_document`)."""
+    lang = document.get("lang", "en")
     if lang not in WORDS:
         raise ValueError(f"html: lang must be one of {', '.join(sorted(WORDS))}, got {lang!r}")
     words = WORDS[lang]
-    model = to_networkx(root, modules=modules)
-    values = sum(1 for _, kind in model.nodes(data="kind") if kind == "value")
-    alias = {}
-    if values > MAX_NODES:
-        model = collapse(model)
-        alias = model.graph["collapsed_into"]
-    drawing = draw(model, modules=modules, collapse_over=None)
-    svg = _inline_svg(svg_text(drawing))
-    step_list = [{"phase": s.phase, "node": s.node, "title": s.title, "lines": list(s.lines),
-                  "values": list(s.reveal_values), "grads": list(s.reveal_grads)}
-                 for s in steps(root, lang=lang)]
-    root_name = model.nodes[model.graph["root"]]["name"]
-    title = title or words["title"].format(root=root_name)
-    script = SCRIPT.replace("VALUE", VALUE_COLOUR).replace("GRAD", GRAD_COLOUR)
-    script = script.replace("'STEP '", json.dumps(words["step"] + " "))
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>{escape(title)}</title>
-<style>{STYLE}</style>
-</head>
-<body data-step="0">
-<header><h1>{escape(title)}</h1></header>
-<main>
-<div id="tg-graph">{svg}</div>
-<aside id="tg-panel">
-<div id="tg-counter"></div>
-<h2 id="tg-title"></h2>
-<div id="tg-text"></div>
-<div class="tg-controls">
-<button id="tg-prev" type="button">{words["prev"]}</button>
-<input id="tg-slider" type="range" min="0" max="{len(step_list) - 1}" value="0"
-       aria-label="{words["step"]}">
-<button id="tg-next" type="button">{words["next"]}</button>
-</div>
-<p class="tg-hint">{words["keys"]}</p>
-</aside>
-</main>
-<script id="tg-steps" type="application/json">{_json_for_script(step_list)}</script>
-<script id="tg-alias" type="application/json">{_json_for_script(alias)}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
+    views = {name: dict(spec, svg=None) for name, spec in document["views"].items()}
+    # The drawings go into the page as markup, not as JSON strings: escaping every < and >
+    # for a <script> would make them three times as long. The main one is drawn at once
+    # (the page shows it even without script); the others wait, inert, in <template>s.
+    main_svg = _inline_svg(document["views"]["main"]["svg"])
+    templates = "".join(
+        f'<template id="tg-svg-{escape(name)}">{_inline_svg(spec["svg"])}</template>\n'
+        for name, spec in document["views"].items() if name != "main" and spec.get("svg"))
+    data = dict(document, views=views)
+    if practice is None:
+        practice = bool(document.get("practice", False))
+    config = {"words": words["script"], "practice": practice,
+              "value_colour": VALUE_COLOUR.lower(), "grad_colour": GRAD_COLOUR.lower()}
+    script = "(function () {\n'use strict';\n" + "\n".join(
+        _asset(name) for name in SCRIPTS) + "\n})();\n"
+    title = document.get("title") or words["untitled"]
+    fields = {key: escape(value) for key, value in words.items() if isinstance(value, str)}
+    fields.update(lang=escape(lang), title=escape(title), style=_asset("explorer.css"),
+                  script=script, script_hash=_sha256(script), main_svg=main_svg,
+                  templates=templates,
+                  document=json_for_script(data), config=json_for_script(config))
+    # one pass over the template, so a value that contains "{name}" is never filled again
+    return re.sub(r"\{(\w+)\}", lambda match: fields[match.group(1)], _asset("explorer.html"))
+
+
+def _document(root: Node, lang: str, practice: bool, passes: int, modules, title, options):
+    from .explorer_data import explorer_document  # imported here: it imports much of viz
+
+    document = explorer_document(root, lang=lang, practice=practice, passes=passes,
+                                 modules=modules, **options)
+    if title is not None:
+        document = dict(document, title=title)
+    return document
+
+
+def html_page(root: Node, lang: str = "en", title: str | None = None, modules=None,
+              practice: bool = False, passes: int = 1, **options) -> str:
+    """The explorer page of ``root``'s graph as one HTML string.
+
+    ``practice=True`` opens in practice mode (every page has the toggle); ``passes=2``
+    also shows a second backward pass without ``zero_grad()``. Other keyword arguments
+    go to `viz.explorer_document`."""
+    if lang not in WORDS:
+        raise ValueError(f"html: lang must be one of {', '.join(sorted(WORDS))}, got {lang!r}")
+    document = _document(root, lang, practice, passes, modules, title, options)
+    return page_from_document(document, practice=practice)
 
 
 def html(root: Node, path: str | os.PathLike, lang: str = "en", title: str | None = None,
-         modules=None) -> Path:
-    """Write the step-through page of ``root`` (after ``backward()``) to ``path``."""
+         modules=None, practice: bool = False, passes: int = 1, **options) -> Path:
+    """Write the explorer page of ``root``'s graph to ``path`` (see `html_page`)."""
+    page = html_page(root, lang=lang, title=title, modules=modules, practice=practice,
+                     passes=passes, **options)
     path = Path(path)
-    if path.parent and not path.parent.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html_page(root, lang=lang, title=title, modules=modules), encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(page, encoding="utf-8")
     return path
