@@ -236,7 +236,7 @@ def test_rules_written_with_the_upstream_are_not_multiplied_by_it_again():
     loss.backward(keep_all_grads=True)
     text = "\n".join(lines_of(loss))
     assert "= t1·(upstream − Σ upstream·t1) = " in text and "upstream × (t1·" not in text
-    assert "upstream (4, 2) → (2, 2): its slice of the upstream" in text
+    assert "upstream (4, 2) → (2, 2): its own slice of upstream" in text
     assert "the cat rule" not in text
 
 

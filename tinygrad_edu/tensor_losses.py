@@ -31,7 +31,7 @@ def _scale(upstream, reduction: str, rows: int):
 
 @ops.declare("cross_entropy", symbol="CE",
              math="∂CE/∂x = softmax(x)·Σt - t,  ∂CE/∂t = -log softmax(x)",
-             local=("softmax({0}) - {1}", "-log softmax({0})"))
+             local=("softmax({0}) − target", "−log softmax({0})"))
 def _cross_entropy_rule(node, upstream):
     (reduction, soft) = node.args
     logits = node.parents[0]

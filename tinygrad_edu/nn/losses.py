@@ -101,7 +101,7 @@ def _targets_of(node):
 
 @ops.declare("binary_cross_entropy", symbol="BCE",
              math="∂L/∂p = (p - t) / (p (1 - p)),  ∂L/∂t = log(1 - p) - log p",
-             local=("({0} - {1}) / ({0} (1 - {0}))", "log(1 - {0}) - log {0}"))
+             local=("({0} − target) / ({0}·(1 − {0}))", "log(1 − {0}) − log {0}"))
 def _bce_rule(node, upstream):
     """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0 in the
     ordinary pass; ∂L/∂t = log(1 - p) - log p (logs floored at -100, as the loss)."""
@@ -147,7 +147,7 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
 
 @ops.declare("binary_cross_entropy_with_logits", symbol="BCE(σ)",
              math="∂L/∂x = σ(x) - t,  ∂L/∂t = -x",
-             local=("σ({0}) - {1}", "-{0}"))
+             local=("σ({0}) − target", "−{0}"))
 def _bce_logits_rule(node, upstream):
     """∂L/∂x = σ(x) - t;  ∂L/∂t = -x (the same arithmetic on arrays and Tensors)."""
     logits = node.parents[0]
