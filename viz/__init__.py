@@ -22,8 +22,8 @@ from .expr import ExpressionError, build_graph, parse_expression
 from .graph import to_networkx
 from .html import html, html_page
 from .live import LiveView, live
-from .recording import Recording, ValueMLP, record_training
 from .notebook import Explorer, show
+from .recording import Recording, ValueMLP, record_training
 from .render import RenderError, render, svg_text
 from .steps import Step, format_steps, steps
 from .training_page import training_page
