@@ -53,7 +53,7 @@ def test_parameterised_ops_map_to_their_family():
     x = Value(2.0)
     assert ops.spec_of(x ** 3).name == "**n"
     assert ops.spec_of(leaf([1.0]) ** 2).name == "**n"
-    assert ops.spec_of(x ** 3).local[0].format("x", args=(3.0,)) == "3·x^3−1"
+    assert ops.spec_of(x ** 3).local[0].format("x", args=(3.0,)) == "3·x^(3−1)"
     assert ops.spec_of(x) is None  # a leaf
 
 
