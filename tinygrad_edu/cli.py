@@ -52,8 +52,8 @@ def main(argv: list[str] | None = None) -> int:
     except USER_ERRORS as error:
         print(f"tinygrad-edu {options.command}: error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as stop:
+        print(f"tinygrad-edu {options.command}: {stop or 'interrupted'}", file=sys.stderr)
         return 130
 
 
