@@ -32,13 +32,14 @@ def _buffers(kind: str, group: Mapping) -> tuple[set[str], set[str]] | None:
         return {"step", "sum"}, set()
     if kind == "RMSprop":
         required = {"step", "square_avg"}
-        required |= {"momentum_buffer"} if group.get("momentum", 0) > 0 else set()
-        return required | ({"grad_avg"} if group.get("centered") else set()), set()
+        momentum = group.get("momentum", 0)
+        required |= {"momentum_buffer"} if _is_number(momentum) and momentum > 0 else set()
+        return required | ({"grad_avg"} if group.get("centered") is True else set()), set()
     if kind == "Adadelta":
         return {"step", "square_avg", "acc_delta"}, set()
     if kind == "Adam":
         return {"step", "exp_avg", "exp_avg_sq"} | (
-            {"max_exp_avg_sq"} if group.get("amsgrad") else set()), set()
+            {"max_exp_avg_sq"} if group.get("amsgrad") is True else set()), set()
     return None
 
 

@@ -21,6 +21,7 @@ import secrets
 import stat
 import struct
 import zipfile
+import zlib
 
 import numpy as np
 
@@ -162,7 +163,8 @@ def load_npz(path, expected: dict[str, tuple] | None = None, strict: bool = True
     except _DoesNotFit as error:
         raise ValueError(f"load: {path} does not fit {owner} (nothing was changed): "
                          f"{error}") from None
-    except (OSError, EOFError, zipfile.BadZipFile, ValueError, struct.error) as error:
+    except (OSError, EOFError, zipfile.BadZipFile, ValueError, struct.error, zlib.error,
+            NotImplementedError, RuntimeError) as error:  # zip: unknown method, encrypted
         raise ValueError(f"load: cannot read {path} as a saved model: {error}") from None
 
 
