@@ -289,8 +289,10 @@ def _run_in_pool(train_fn: Callable, jobs: list, n_jobs: int, finished: list[Tri
 
 def _quiet_worker() -> None:
     """Workers ignore Ctrl-C: the terminal sends it to every process, and the main
-    process is the one that stops the search (and then the workers)."""
+    process is the one that stops the search (and then the workers). SIGTERM gets its
+    default back (a forked worker inherits the main process's handler)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:
