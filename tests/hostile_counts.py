@@ -355,6 +355,7 @@ def campaign_interrupts(folder: Path) -> Counter:
             counts["hang"] += 1
     process = support.start(interrupts.SEARCH_SCRIPT)
     support.wait_for(process, "sleeping", times=2)
+    time.sleep(2)  # time for the main process to collect the two results it was sent
     try:
         code, out, err = support.interrupt(process, signal.SIGINT, timeout=30)
         result = support.last_json(out)

@@ -24,9 +24,19 @@ def environment(**extra: str) -> dict[str, str]:
 
 
 def start(script: str, **extra_env: str) -> subprocess.Popen:
+    # its own process group: a test that gives up can end the child and its workers
     return subprocess.Popen([sys.executable, "-c", textwrap.dedent(script)], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=environment(**extra_env))
+                            env=environment(**extra_env), start_new_session=True)
+
+
+def end_group(process: subprocess.Popen) -> None:
+    """SIGKILL the child's process group (the child and any worker it started)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate(timeout=30)
 
 
 def wait_for(process: subprocess.Popen, marker: str, times: int = 1,
@@ -35,14 +45,14 @@ def wait_for(process: subprocess.Popen, marker: str, times: int = 1,
     seen, lines, deadline = 0, [], time.monotonic() + timeout
     while seen < times:
         if time.monotonic() > deadline:
-            process.kill()
+            end_group(process)
             raise AssertionError(f"no {marker!r} within {timeout} s; got {lines}")
         line = process.stdout.readline()
         if not line:
             raise AssertionError(f"the child ended before {marker!r}: {lines} "
                                  f"{process.stderr.read()}")
         lines.append(line.rstrip("\n"))
-        seen += marker in line
+        seen += line.count(marker)  # two workers may print into one line
     return lines
 
 
@@ -53,8 +63,7 @@ def interrupt(process: subprocess.Popen, signum: int = signal.SIGINT,
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
-        process.kill()
-        process.communicate()
+        end_group(process)
         raise AssertionError(f"the child did not end within {timeout} s of the signal") from None
     return process.returncode, out, err
 

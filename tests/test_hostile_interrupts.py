@@ -3,6 +3,7 @@ processes) and the lab, in-process and with a real signal sent to a child proces
 
 import json
 import signal
+import time
 
 import numpy as np
 import pytest
@@ -183,6 +184,7 @@ print(json.dumps({"trials": [t.index for t in result.trials],
 def test_parallel_search_ctrl_c_stops_the_pool_and_returns_what_finished():
     process = start(SEARCH_SCRIPT)
     wait_for(process, "sleeping", times=2)  # trials 0 and 1 ended, 2 and 3 are running
+    time.sleep(2)  # time for the main process to collect the two results it was sent
     code, out, err = interrupt(process, signal.SIGINT, timeout=30)  # not the 120 s sleep
     assert code == 0, err
     assert last_json(out) == {"trials": [0, 1], "failed": [1], "interrupted": True}

@@ -38,7 +38,7 @@ import random
 import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -275,12 +275,19 @@ def _run_in_pool(train_fn: Callable, jobs: list, n_jobs: int, finished: list[Tri
     try:
         futures = {pool.submit(_run_trial, train_fn, index, params, trial_seed_):
                    (index, params, trial_seed_) for index, (params, trial_seed_) in jobs}
-        for future in as_completed(futures):
-            try:
-                finished.append(future.result())
-            except Exception as error:  # could not reach the worker, or the worker died
-                index, params, trial_seed_ = futures[future]
-                finished.append(Trial(index, params, trial_seed_, {}, error=_one_line(error)))
+        pending = set(futures)
+        while pending:
+            # Wake up often: Ctrl-C may reach one of the executor's threads instead of
+            # this one, and only a waking main thread notices it (a plain wait would
+            # sleep until the next trial ends, minutes later).
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    finished.append(future.result())
+                except Exception as error:  # could not reach the worker, or it died
+                    index, params, trial_seed_ = futures[future]
+                    finished.append(Trial(index, params, trial_seed_, {},
+                                          error=_one_line(error)))
     except BaseException:
         _stop_pool(pool)
         raise
