@@ -231,3 +231,27 @@ def test_lab_interrupt_writes_results_for_finished_experiments(signum, tmp_path)
     report = (tmp_path / "REPORT.md").read_text()
     assert "## 1. A quick one" in report and "## 3. Never reached" in report
     assert report.count("not run (interrupted)") == 4  # two table rows, two sections
+
+
+def test_lab_keeps_finished_experiments_when_one_fails(tmp_path, monkeypatch, capsys):
+    import types
+
+    from tinygrad_edu.lab import EXPERIMENTS, run_lab
+    from tinygrad_edu.lab.common import Result, RunConfig
+
+    def quick(config):
+        return Result("first", "A quick one", "It ends.", 0, True, {}, {}, "holds", "ok")
+
+    def broken(config):
+        raise RuntimeError("the experiment broke")
+
+    for name, title, run in (("first", "A quick one", quick), ("second", "Broken", broken),
+                             ("third", "Never reached", quick)):
+        monkeypatch.setitem(EXPERIMENTS, name, types.SimpleNamespace(
+            NAME=name, TITLE=title, CLAIM="A claim.", run=run))
+    with pytest.raises(RuntimeError, match="the experiment broke"):
+        run_lab(["first", "second", "third"], RunConfig(out=tmp_path, quick=True))
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert [e["name"] for e in results["experiments"]] == ["first"]
+    assert results["not_run"] == ["second", "third"] and results["failed"] == "second"
+    assert (tmp_path / "REPORT.md").read_text().count("not run (second failed)") == 4

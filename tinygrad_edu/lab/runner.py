@@ -46,23 +46,28 @@ def run_lab(names: list[str] | None = None, config: RunConfig | None = None) -> 
         known = ", ".join(EXPERIMENTS)
         raise KeyError(f"lab: no experiment named {unknown[0]!r}; choose from: {known}")
     results: list[Result] = []
-    interrupted = False
+    interrupted, failure = False, None
     try:
         with sigterm_as_interrupt():
             for name in names:
                 results.append(run_one(name, config))
     except KeyboardInterrupt:
         interrupted = True
+    except Exception as error:  # keep what finished, then let the error speak
+        failure = error
     not_run = names[len(results):]
+    why = "interrupted" if interrupted else f"{not_run[0]} failed" if failure else ""
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     dump_json({"quick": config.quick, "seed": config.seed, "dataset": config.dataset,
-               "interrupted": interrupted,
+               "interrupted": interrupted, "failed": not_run[0] if failure else None,
                "experiments": [result.to_dict() for result in results],
                "not_run": not_run}, out / "results.json")
     write_report(results, config, out / "REPORT.md",
-                 not_run=[(name, EXPERIMENTS[name]) for name in not_run])
+                 not_run=[(name, EXPERIMENTS[name]) for name in not_run], why=why)
     print(f"\nwrote {out / 'results.json'} and {out / 'REPORT.md'}")
+    if failure is not None:
+        raise failure
     if interrupted:
         raise KeyboardInterrupt(f"lab: interrupted; {len(results)} of {len(names)} experiments "
                                 f"finished and are in {out / 'REPORT.md'}; not run: "
