@@ -178,7 +178,9 @@ class FitState:
 
 class Callback:
     """Override any of these; each receives the `FitState`. Set
-    ``state.stop_training = True`` to end training after the current epoch."""
+    ``state.stop_training = True`` to end training after the current epoch.
+    ``on_train_end`` runs after Ctrl-C / SIGTERM and a NaN loss too
+    (``state.history.interrupted`` says which)."""
 
     def on_train_begin(self, state: FitState) -> None:
         pass

@@ -27,7 +27,7 @@ import numpy as np
 
 from ..interrupts import catch_sigterm
 
-__all__ = ["save_npz", "load_npz", "FORMAT_KEY"]
+__all__ = ["save_npz", "load_npz", "remove_stale_temporaries", "FORMAT_KEY"]
 
 FORMAT_KEY = "__tinygrad_edu__"
 FORMAT_VERSION = 1
@@ -45,7 +45,10 @@ def save_npz(state: dict[str, np.ndarray], path) -> None:
                                      f"{secrets.token_hex(4)}")
     try:
         # 0o666 through the umask, as for any new file (mkstemp would force 0o600)
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except OSError as error:  # name the file the user asked for, not our temporary
+            raise type(error)(error.errno, error.strerror, path) from None
         with os.fdopen(handle, "wb") as file:
             # What np.savez does, minus its keyword arguments (a state named "file"
             # would collide with them): one .npy member per array in a zip archive.
