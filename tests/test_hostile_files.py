@@ -247,3 +247,13 @@ def test_kill_during_save_keeps_the_old_file_and_the_next_save_cleans_up(signum,
         assert temporaries(tmp_path) == []  # removed on the way out
     save_npz({"w": np.ones(1)}, target)
     assert temporaries(tmp_path) == []
+
+
+def test_save_errors_name_the_target_not_the_temporary(tmp_path):
+    (tmp_path / "m.npz").mkdir()  # a folder where the file should go
+    with pytest.raises(IsADirectoryError) as caught:
+        nn.Linear(2, 2).save(tmp_path / "m.npz")
+    assert caught.value.filename == str(tmp_path / "m.npz") and temporaries(tmp_path) == []
+    with pytest.raises(FileNotFoundError) as caught:
+        nn.Linear(2, 2).save(tmp_path / "missing" / "m.npz")
+    assert caught.value.filename == str(tmp_path / "missing" / "m.npz")

@@ -45,10 +45,7 @@ def save_npz(state: dict[str, np.ndarray], path) -> None:
                                      f"{secrets.token_hex(4)}")
     try:
         # 0o666 through the umask, as for any new file (mkstemp would force 0o600)
-        try:
-            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except OSError as error:  # name the file the user asked for, not our temporary
-            raise type(error)(error.errno, error.strerror, path) from None
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         with os.fdopen(handle, "wb") as file:
             # What np.savez does, minus its keyword arguments (a state named "file"
             # would collide with them): one .npy member per array in a zip archive.
@@ -62,9 +59,12 @@ def save_npz(state: dict[str, np.ndarray], path) -> None:
         if os.path.exists(path):  # replacing a file keeps its permissions
             os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
         os.replace(temporary, path)
-    except BaseException:
+    except BaseException as error:
         if os.path.exists(temporary):
             os.remove(temporary)
+        if isinstance(error, OSError) and error.errno is not None:
+            # name the file the user asked for, not our temporary one
+            raise type(error)(error.errno, error.strerror, path) from None
         raise
     finally:
         undo_sigterm()
