@@ -55,6 +55,19 @@ def test_expressions_starting_with_a_dash_are_expressions(capsys, args, first_li
     assert out.splitlines()[0] == first_line
 
 
+@pytest.mark.parametrize("args, message", [
+    (["graph", "f = w", "--lang", "fr"], "argument --lang: invalid choice: 'fr'"),
+    (["graph", "f = w", "--bogus"], "unrecognized arguments: --bogus"),
+    (["nope"], "invalid choice: 'nope'"),
+])
+def test_a_wrong_command_line_is_one_line(capsys, args, message):
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2 and err.count("\n") == 1 and message in err
+    assert err.rstrip().endswith("--help)")
+
+
 def test_duplicate_and_unused_settings_are_warned_by_name(capsys):
     code, out, err = run_cli(capsys, "graph", "f = w*x", "--set", "w=1", "x=2", "w=3", "z=4",
                              "--set", "q=1")

@@ -39,8 +39,15 @@ class CliError(Exception):
     """An error to show the user as one line, with exit status 2."""
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a wrong command line is one line too (usage stays in --help)."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="tinygrad-edu",
         description="Learn backpropagation: see every value and gradient on the graph.",
     )
