@@ -250,3 +250,28 @@ def test_generated_input_is_answered_in_one_line_and_never_evaluated(expression,
     if code == 2:
         assert errors and errors[-1].startswith("tinygrad-edu graph: error: "), errors
         assert len([line for line in errors if "error:" in line]) == 1
+
+
+OPTION_SOUP = st.sampled_from(["-e", "--expression", "--steps", "--decompose", "--lang", "ko",
+                               "en", "--set", "w=1", "x=-2", "--", "-", "-w", "-x*w", "-h2",
+                               "--se", "-exp(w)", "w*x", "=", "--set=w=1", "-e=w", "--lang=ko"])
+
+
+@given(st.lists(OPTION_SOUP, max_size=8))
+def test_generated_command_lines_are_answered_in_one_line(tokens):
+    from io import StringIO
+
+    out, err = StringIO(), StringIO()
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = out, err
+    try:
+        code = main(["graph", *tokens])
+    except SystemExit as exit_:
+        code = exit_.code
+    finally:
+        sys.stdout, sys.stderr = saved
+    errors = [line for line in err.getvalue().splitlines() if "warning:" not in line]
+    assert "Traceback" not in err.getvalue()
+    assert code in (0, 2), (tokens, err.getvalue())
+    if code == 2:
+        assert len(errors) == 1 and "error:" in errors[0], (tokens, errors)
