@@ -150,3 +150,15 @@ def test_an_axis_that_is_not_an_int_is_named(axis):
     with pytest.raises(TypeError, match=r"sum: axis must be None, an int or a tuple of ints, "
                                         f"got {axis!r}"[:60].replace("(", r"\(")):
         Tensor(np.ones((2, 3))).sum(axis=axis)
+
+
+def test_fit_given_arrays_instead_of_a_loader_says_what_to_pass():
+    X, y = data(8)
+    model, optimizer = model_and_optimizer()
+    for wrong in ((X, y), TensorDataset(X, y), X):
+        with pytest.raises(TypeError, match=r"fit: train_loader must give batches \(x, y\), "
+                                            r"e.g. DataLoader\(TensorDataset\(X, y\)"):
+            fit(model, F.cross_entropy, optimizer, wrong, progress=False)
+    batches = list(DataLoader((X, y), 4))  # a list of batches is a loader
+    assert len(fit(model, F.cross_entropy, optimizer, batches, epochs=1,
+                   progress=False).steps["loss"]) == 2

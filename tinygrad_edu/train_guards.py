@@ -11,6 +11,9 @@ import math
 
 import numpy as np
 
+from .data import Dataset
+from .tensor import Tensor
+
 __all__ = ["FitInterrupted", "NonFiniteLossError"]
 
 
@@ -44,7 +47,12 @@ def loader_size_text(loader) -> str:
 
 
 def check_loader(loader, role: str) -> None:
-    """Refuse, before the first step, a loader whose epoch has no batch at all."""
+    """Refuse, before the first step, what is not a loader (arrays, a dataset) and a
+    loader whose epoch has no batch at all."""
+    if isinstance(loader, tuple | np.ndarray | Tensor | Dataset):  # a list of batches is fine
+        raise TypeError(f"fit: {role} must give batches (x, y), e.g. "
+                        "DataLoader(TensorDataset(X, y), batch_size=32) or DataLoader((X, y), "
+                        f"batch_size=32); got a {type(loader).__name__}")
     if hasattr(loader, "__len__") and len(loader) == 0:
         raise ValueError(f"fit: {role} gives no batch per epoch ({loader_size_text(loader)}); "
                          "use a smaller batch_size or drop_last=False")
