@@ -17,9 +17,37 @@ import sys
 
 from .cli import CliError
 
+# the options of `graph` followed by a value, as their long names
+VALUE_OPTIONS = {"-e": "--expression", "--expression": "--expression", "-o": "--output",
+                 "--output": "--output", "--html": "--html", "--lang": "--lang"}
+
+
+def protect_leading_dash(argv: list[str]) -> list[str]:
+    """``graph "-w*x"``: an argument that starts with one ``-`` and is none of the
+    short options (``-h``, ``-e``, ``-o`` or ``-oFILE.svg``) is the expression, which
+    argparse would take for an unknown option. Returns the arguments to parse."""
+    start = argv.index("graph") + 1
+    out = argv[:start]
+    for position, item in enumerate(argv[start:], start):
+        if item == "--":
+            return out + argv[position:]
+        takes_value = VALUE_OPTIONS.get(out[-1])
+        if takes_value and item.startswith("-"):  # -e "-w*x": the option's own value
+            out[-1] = f"{takes_value}={item}"
+            continue
+        if takes_value:
+            out.append(item)
+            continue
+        short_option = item in ("-h", "-e", "-o") or (
+            item.startswith("-o") and "." in item and not set(item) & set("*+/()=; "))
+        expression = item.startswith("-") and not item.startswith("--") and len(item) > 1
+        out.append(f"--expression={item}" if expression and not short_option else item)
+    return out
+
 
 def parse_settings(items: list[str]) -> dict[str, float]:
-    """``["w=-2", "x=5"]`` -> ``{"w": -2.0, "x": 5.0}``, refusing anything else."""
+    """``["w=-2", "x=5"]`` -> ``{"w": -2.0, "x": 5.0}``, refusing anything else. A name
+    given twice gets a warning (the last value is used)."""
     values: dict[str, float] = {}
     for item in items:
         name, equals, number = item.partition("=")
@@ -34,20 +62,43 @@ def parse_settings(items: list[str]) -> dict[str, float]:
             raise CliError(f"--set {item!r}: {number!r} is not a number") from None
         if not math.isfinite(value):
             raise CliError(f"--set {item!r}: the value must be a finite number")
+        if name in values and values[name] != value:
+            warn(f"--set gives {name} twice ({name}={values[name]:g}, then {name}={value:g}); "
+                 f"using {name}={value:g}")
         values[name] = value
     return values
+
+
+def warn(message: str) -> None:
+    print(f"tinygrad-edu graph: warning: {message}", file=sys.stderr)
 
 
 def run(options: argparse.Namespace) -> int:
     # viz is imported here, not at the top: the rest of the CLI does not need it
     import viz
-    from viz.expr import build_graph
+    from viz.expr import evaluate, parse_expression
     from viz.steps import format_steps, steps
 
     from .autograd import topo_order
 
+    text = options.expression if options.expression is not None else options.expr
+    if text is None:
+        raise CliError('give an expression, e.g. tinygrad-edu graph "f = w*x + b" '
+                       "--set w=-2 x=5 b=3")
+    if options.expression is not None and options.expr is not None:
+        raise CliError(f"two expressions given ({options.expr!r} and {options.expression!r}); "
+                       "give one")
     settings = [item for group in options.set or [] for item in group]
-    root = build_graph(options.expression, parse_settings(settings), decompose=options.decompose)
+    values = parse_settings(settings)
+    program = parse_expression(text)
+    assigned = {target for target, _ in program.statements if target}
+    unused = [name for name in values if name not in program.names_used()
+              and name not in assigned]
+    if unused:
+        warn(f"--set {', '.join(unused)}: not used by the expression (it uses "
+             f"{', '.join(program.names_used()) or 'no names'})")
+    root = evaluate(program, {name: values[name] for name in values if name not in unused},
+                    decompose=options.decompose)
     root.backward(retain_graph=True)
     inputs = [node for node in topo_order(root) if not node.parents and node.label]
     gradients = ", ".join(f"∂{root.label}/∂{node.label} = {node.grad:.6g}" for node in inputs)
@@ -72,10 +123,12 @@ def register(subparsers) -> None:
                     "or steps in the terminal (--steps).",
         epilog='example: tinygrad-edu graph "f = w*x + b" --set w=-2 x=5 b=3 -o fwb.svg',
     )
-    parser.add_argument("expression", metavar="EXPR",
+    parser.add_argument("expr", metavar="EXPR", nargs="?",
                         help='one expression or statements: "g = w*x; f = g + b"; allowed: '
                              "numbers, names, + - * / **, unary -, exp log tanh sigmoid relu "
                              "leaky_relu elu")
+    parser.add_argument("-e", "--expression", metavar="EXPR",
+                        help='the expression, for one that starts with "-": -e "-w*x"')
     parser.add_argument("--set", action="append", nargs="+", metavar="NAME=VALUE",
                         help="give an input its value, e.g. --set w=-2 x=5 b=3")
     parser.add_argument("-o", "--output", metavar="FILE",

@@ -88,10 +88,11 @@ class Logger:
         raise NotImplementedError
 
     def add_histogram(self, tag: str, values, step: int | None = None) -> None:
-        raise NotImplementedError
+        """Record a histogram; a logger that keeps only scalars may leave this out (fit
+        sends histograms every 50 steps by default)."""
 
     def add_text(self, tag: str, text: str, step: int | None = None) -> None:
-        raise NotImplementedError
+        """Record a text; a logger that keeps only scalars may leave this out."""
 
     def add_graph(self, model, example_input=None) -> None:
         """Record the model's structure (see `graph_as_text`) under the tag ``graph``."""

@@ -19,6 +19,7 @@ import math
 import numpy as np
 
 from .nn.utils import clip_grad_norm_, clip_grad_value_
+from .optim_checks import state_dict_problems
 from .tensor import Tensor
 
 __all__ = [
@@ -107,36 +108,20 @@ class Optimizer:
         return {"state": copy.deepcopy(self.state), "param_groups": copy.deepcopy(groups)}
 
     def load_state_dict(self, state_dict: dict) -> None:
-        """Resume from ``state_dict()``; checks group sizes and buffer shapes first, so a
-        failed load changes nothing."""
+        """Resume from ``state_dict()``. Everything is checked first -- keys, group
+        sizes, buffer names, shapes and dtypes, hyper-parameter types and ranges -- so a
+        refused state changes nothing and the error names each key and its problem."""
+        problems = state_dict_problems(self, state_dict)
+        if problems:
+            shown = "; ".join(problems[:6]) + (f"; and {len(problems) - 6} more"
+                                               if len(problems) > 6 else "")
+            raise ValueError(f"load_state_dict: cannot load into {type(self).__name__} "
+                             f"(nothing was changed): {shown}")
         groups = state_dict["param_groups"]
-        if len(groups) != len(self.param_groups):
-            raise ValueError(
-                f"load_state_dict: the state has {len(groups)} parameter groups, this "
-                f"optimizer has {len(self.param_groups)}"
-            )
-        for number, (saved, group) in enumerate(zip(groups, self.param_groups, strict=True)):
-            if len(saved["params"]) != len(group["params"]):
-                raise ValueError(
-                    f"load_state_dict: group {number} has {len(saved['params'])} parameters "
-                    f"in the state but {len(group['params'])} here"
-                )
-        shapes = {index: param.shape for index, param, _ in self._indexed()}
-        for index, buffers in state_dict["state"].items():
-            if index not in shapes:
-                raise ValueError(
-                    f"load_state_dict: the state has buffers for parameter {index}, "
-                    "which does not exist here"
-                )
-            for name, value in buffers.items():
-                if isinstance(value, np.ndarray) and value.ndim and value.shape != shapes[index]:
-                    raise ValueError(
-                        f"load_state_dict: parameter {index} {name!r} has shape {value.shape} "
-                        f"in the state but the parameter has shape {shapes[index]}"
-                    )
         self.state = copy.deepcopy(dict(state_dict["state"]))
         for saved, group in zip(groups, self.param_groups, strict=True):
-            group.update({key: value for key, value in saved.items() if key != "params"})
+            group.update({key: copy.deepcopy(value) for key, value in saved.items()
+                          if key != "params"})
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

@@ -21,6 +21,11 @@ numpy's and Python's global generators are seeded with it too. So a trial comput
 same thing whichever process runs it, and ``n_jobs=4`` gives exactly the results of
 ``n_jobs=1``.
 
+Nothing finished is thrown away: a trial whose ``train_fn`` raises is kept as *failed*
+(``trial.error`` says why; it ranks last) and the other trials go on; Ctrl-C (or
+SIGTERM) stops the search -- and the worker processes -- and returns the trials that
+finished, with ``result.interrupted`` set.
+
 Ranking uses the validation metric. A metric whose name mentions the test set is
 refused: choosing hyper-parameters by test accuracy makes the test accuracy a lie.
 """
@@ -30,11 +35,15 @@ from __future__ import annotations
 import itertools
 import math
 import random
+import signal
+import sys
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
+
+from .interrupts import sigterm_as_interrupt
 
 __all__ = [
     "LogUniform",
@@ -119,14 +128,22 @@ def trial_seed(seed: int, index: int) -> int:
 
 @dataclass
 class Trial:
-    """One training run: its hyper-parameters, seed and what ``train_fn`` returned."""
+    """One training run: its hyper-parameters, seed and what ``train_fn`` returned, or
+    -- for a failed trial -- ``error``, the exception it raised as one line."""
 
     index: int
     params: dict
     seed: int
     result: dict
+    error: str | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.error is not None
 
     def score(self, metric: str) -> float:
+        if self.failed:
+            return math.nan
         value = self.result.get(metric) if isinstance(self.result, Mapping) else None
         if value is None:
             raise KeyError(f"search: train_fn returned {self.result!r} for trial {self.index}, "
@@ -147,6 +164,7 @@ class SearchResult:
     trials: list[Trial]
     metric: str
     mode: str
+    interrupted: bool = False  # Ctrl-C stopped the search: ``trials`` are those that ended
 
     def __post_init__(self) -> None:
         for trial in self.trials:
@@ -154,16 +172,21 @@ class SearchResult:
 
     @property
     def ranked(self) -> list[Trial]:
-        """Best first. A failed trial (NaN: the loss blew up) ranks last; ties keep the
-        trial order."""
+        """Best first. A diverged trial (NaN: the loss blew up) ranks after the others, a
+        failed one (it raised) last; ties keep the trial order."""
 
         def key(trial: Trial):
             value = trial.score(self.metric)
             if math.isnan(value):
-                return (1, 0.0, trial.index)
+                return (2 if trial.failed else 1, 0.0, trial.index)
             return (0, -value if self.mode == "max" else value, trial.index)
 
         return sorted(self.trials, key=key)
+
+    @property
+    def failed(self) -> list[Trial]:
+        """The trials whose ``train_fn`` raised, in trial order."""
+        return [trial for trial in self.trials if trial.failed]
 
     @property
     def best(self) -> Trial:
@@ -180,6 +203,9 @@ class SearchResult:
         for rank, trial in enumerate(self.ranked[:top], start=1):
             settings = ", ".join(f"{name.replace('_', ' ')}:{_format_number(value)}"
                                  for name, value in trial.params.items())
+            if trial.failed:
+                lines.append(f"Failed ({trial.error}) | {settings}")
+                continue
             score = format(trial.score(self.metric), metric_format)
             lines.append(f"Best-{rank} ({label}:{score}) | {settings}")
         return "\n".join(lines)
@@ -202,28 +228,91 @@ def _as_result(value) -> dict:
 
 def _run_trial(train_fn: Callable, index: int, params: dict, seed: int) -> Trial:
     """Run one trial with every global generator seeded from the trial's own seed, so
-    that it computes the same in any process."""
+    that it computes the same in any process. An exception becomes a failed trial;
+    Ctrl-C is not an exception here: it stops the whole search."""
     np.random.seed(seed % 2**32)
     random.seed(seed)
-    return Trial(index, params, seed, _as_result(train_fn(dict(params), seed)))
+    try:
+        return Trial(index, params, seed, _as_result(train_fn(dict(params), seed)))
+    except Exception as error:
+        return Trial(index, params, seed, {}, error=_one_line(error))
 
 
-def _run_all(train_fn: Callable, points: list[dict], seed: int, n_jobs: int) -> list[Trial]:
-    seeds = [trial_seed(seed, index) for index in range(len(points))]
-    if n_jobs == 1:
-        saved_numpy, saved_python = np.random.get_state(), random.getstate()
-        try:
-            return [_run_trial(train_fn, i, p, s) for i, (p, s) in enumerate(zip(points, seeds,
-                                                                                 strict=True))]
-        finally:
-            np.random.set_state(saved_numpy)
-            random.setstate(saved_python)
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0]}" if text else type(error).__name__
+
+
+def _run_all(train_fn: Callable, points: list[dict], seed: int,
+             n_jobs: int) -> tuple[list[Trial], bool]:
+    """The trials that ended, in trial order, and whether Ctrl-C cut the search short."""
     if n_jobs < 1:
         raise ValueError(f"search: n_jobs must be >= 1, got {n_jobs}")
-    with ProcessPoolExecutor(max_workers=n_jobs) as pool:
-        futures = [pool.submit(_run_trial, train_fn, i, p, s)
-                   for i, (p, s) in enumerate(zip(points, seeds, strict=True))]
-        return [future.result() for future in futures]  # in trial order, not finish order
+    seeds = [trial_seed(seed, index) for index in range(len(points))]
+    jobs = list(enumerate(zip(points, seeds, strict=True)))
+    finished: list[Trial] = []
+    with sigterm_as_interrupt():
+        try:
+            if n_jobs == 1:
+                saved_numpy, saved_python = np.random.get_state(), random.getstate()
+                try:
+                    for index, (params, trial_seed_) in jobs:
+                        finished.append(_run_trial(train_fn, index, params, trial_seed_))
+                finally:
+                    np.random.set_state(saved_numpy)
+                    random.setstate(saved_python)
+            else:
+                _run_in_pool(train_fn, jobs, n_jobs, finished)
+        except KeyboardInterrupt:
+            return sorted(finished, key=lambda trial: trial.index), True
+    return sorted(finished, key=lambda trial: trial.index), False
+
+
+def _run_in_pool(train_fn: Callable, jobs: list, n_jobs: int, finished: list[Trial]) -> None:
+    """Run the jobs in ``n_jobs`` processes, appending each trial as it ends. On Ctrl-C
+    the waiting trials are cancelled and the running ones stopped before re-raising."""
+    pool = ProcessPoolExecutor(max_workers=n_jobs, initializer=_quiet_worker)
+    try:
+        futures = {pool.submit(_run_trial, train_fn, index, params, trial_seed_):
+                   (index, params, trial_seed_) for index, (params, trial_seed_) in jobs}
+        pending = set(futures)
+        while pending:
+            # Wake up often: Ctrl-C may reach one of the executor's threads instead of
+            # this one, and only a waking main thread notices it (a plain wait would
+            # sleep until the next trial ends, minutes later).
+            done, pending = wait(pending, timeout=0.25, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    finished.append(future.result())
+                except Exception as error:  # could not reach the worker, or it died
+                    index, params, trial_seed_ = futures[future]
+                    finished.append(Trial(index, params, trial_seed_, {},
+                                          error=_one_line(error)))
+    except BaseException:
+        _stop_pool(pool)
+        raise
+    pool.shutdown()
+
+
+def _quiet_worker() -> None:
+    """Workers ignore Ctrl-C: the terminal sends it to every process, and the main
+    process is the one that stops the search (and then the workers). SIGTERM gets its
+    default back (a forked worker inherits the main process's handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the worker processes now: ``shutdown``
+    alone would wait for every running trial to finish."""
+    # Python 3.14 has pool.terminate_workers(); before it the processes are only
+    # reachable through the executor's own table, which shutdown() empties.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()  # SIGKILL: a trial has nothing worth saving and must not linger
+    for process in processes:
+        process.join(timeout=5)
 
 
 def _check_metric(metric: str, mode: str) -> None:
@@ -249,10 +338,8 @@ def random_search(space: Mapping, train_fn: Callable[[dict, int], dict], trials:
     """
     _check_metric(metric, mode)
     points = [_sample(space, np.random.default_rng([seed, index])) for index in range(trials)]
-    result = SearchResult(_run_all(train_fn, points, seed, n_jobs), metric, mode)
-    if verbose:
-        result.print_ranking(top)
-    return result
+    return _finish(_run_all(train_fn, points, seed, n_jobs), len(points), metric, mode,
+                   verbose, top)
 
 
 def grid_search(space: Mapping[str, Sequence], train_fn: Callable[[dict, int], dict],
@@ -265,7 +352,21 @@ def grid_search(space: Mapping[str, Sequence], train_fn: Callable[[dict, int], d
     values = [list(space[name]) for name in names]
     points = [dict(zip(names, combination, strict=True))
               for combination in itertools.product(*values)]
-    result = SearchResult(_run_all(train_fn, points, seed, n_jobs), metric, mode)
+    return _finish(_run_all(train_fn, points, seed, n_jobs), len(points), metric, mode,
+                   verbose, top)
+
+
+def _finish(outcome: tuple[list[Trial], bool], planned: int, metric: str, mode: str,
+            verbose: bool, top: int) -> SearchResult:
+    trials, interrupted = outcome
+    result = SearchResult(trials, metric, mode, interrupted=interrupted)
     if verbose:
-        result.print_ranking(top)
+        if interrupted:
+            print(f"search: interrupted; {len(trials)} of {planned} trials finished",
+                  file=sys.stderr)
+        if result.failed:
+            print(f"search: {len(result.failed)} of {len(trials)} trials failed "
+                  f"(see trial.error)", file=sys.stderr)
+        if trials:
+            result.print_ranking(top)
     return result

@@ -16,6 +16,17 @@ out as numpy arrays.
 
 Callbacks (`EarlyStopping`, or your own `Callback`) are called after every step and
 every epoch; loggers (`tinygrad_edu.loggers`) receive the same numbers and histograms.
+
+Stopping early by hand keeps the work, as Keras users expect: Ctrl-C (or SIGTERM) in
+`fit` still runs every callback's ``on_train_end`` (so ``restore_best_weights`` happens),
+flushes and closes the loggers, and then raises `FitInterrupted` -- a
+``KeyboardInterrupt`` whose ``.history`` is the `History` so far (also marked
+``interrupted``)::
+
+    try:
+        history = fit(model, loss_fn, optimizer, loader, epochs=100)
+    except KeyboardInterrupt as stop:
+        history = stop.history
 """
 
 from __future__ import annotations
@@ -26,9 +37,17 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .autograd import no_grad
+from .interrupts import catch_sigterm
 from .nn.functional import accuracy
 from .progress import Progress, resolve_verbose
 from .tensor import Tensor
+from .train_guards import (
+    FitInterrupted,
+    NonFiniteLossError,
+    check_finite_loss,
+    check_loader,
+    loader_size_text,
+)
 
 __all__ = [
     "fit",
@@ -37,6 +56,8 @@ __all__ = [
     "Callback",
     "EarlyStopping",
     "FitState",
+    "FitInterrupted",
+    "NonFiniteLossError",
     "accuracy",
     "METRICS",
 ]
@@ -96,6 +117,7 @@ class History:
     activation_samples: dict[str, list[np.ndarray]] = field(default_factory=dict)
     stopped_early: bool = False
     best_epoch: int | None = None
+    interrupted: bool = False  # Ctrl-C / SIGTERM ended the run: see `FitInterrupted`
 
     def per_step(self, name: str = "loss") -> np.ndarray:
         """One value per training step, e.g. ``per_step("loss")``."""
@@ -156,7 +178,9 @@ class FitState:
 
 class Callback:
     """Override any of these; each receives the `FitState`. Set
-    ``state.stop_training = True`` to end training after the current epoch."""
+    ``state.stop_training = True`` to end training after the current epoch.
+    ``on_train_end`` runs after Ctrl-C / SIGTERM and a NaN loss too
+    (``state.history.interrupted`` says which)."""
 
     def on_train_begin(self, state: FitState) -> None:
         pass
@@ -273,6 +297,8 @@ def evaluate(model, loss_fn, loader, metrics=None) -> dict[str, float]:
     finally:
         if hasattr(model, "train"):
             model.train(was_training)
+    if count == 0:
+        raise ValueError(f"evaluate: the loader gave no batch ({loader_size_text(loader)})")
     return {name: total / count for name, total in totals.items()}
 
 
@@ -306,6 +332,11 @@ def fit(
     which activation values are kept as samples.
     """
     functions = _metric_functions(metrics)
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"fit: epochs must be a whole number >= 0, got {epochs!r}")
+    check_loader(train_loader, "train_loader")
+    if val_loader is not None:
+        check_loader(val_loader, "val_loader")
     history = History()
     state = FitState(model=model, optimizer=optimizer, history=history)
     rng = np.random.default_rng(seed)
@@ -313,7 +344,9 @@ def fit(
         callback.on_train_begin(state)
 
     shown = Progress(resolve_verbose(verbose, progress), epochs, epochs * len(train_loader))
-    step = 0
+    step = epoch = 0
+    stopped_by: BaseException | None = None
+    undo_sigterm = catch_sigterm()  # SIGTERM keeps the history too, as Ctrl-C does
     try:
         for epoch in range(epochs):
             state.epoch = epoch
@@ -332,6 +365,8 @@ def fit(
                 output = _forward(model, x, outputs)
                 loss = loss_fn(output, y)
                 loss.backward()
+                loss_value = float(loss.item())
+                check_finite_loss(loss_value, model, step, epoch, history)
                 if recording:
                     _record(history, model, step, outputs, activation_sample_size, rng)
                 if histograms:
@@ -341,7 +376,7 @@ def fit(
                             logger.add_histogram(f"activations/{name}", values, step)
                 optimizer.step()
 
-                logs = {"loss": float(loss.item())}
+                logs = {"loss": loss_value}
                 for name, function in functions.items():
                     logs[name] = function(output, y)
                 n = len(y)
@@ -357,6 +392,9 @@ def fit(
                 shown.step(epoch, logs["loss"])
                 step += 1
 
+            if count == 0:  # a loader without len() that yielded nothing
+                raise ValueError(f"fit: train_loader gave no batch in epoch {epoch + 1} "
+                                 f"({loader_size_text(train_loader)})")
             epoch_logs = {name: total / count for name, total in totals.items()}
             if val_loader is not None:
                 val = evaluate(model, loss_fn, val_loader, functions)
@@ -371,10 +409,21 @@ def fit(
                 callback.on_epoch_end(state)
             if state.stop_training:
                 break
+    except KeyboardInterrupt:
+        history.interrupted = True
+        stopped_by = FitInterrupted(history, step, epoch)
+    except NonFiniteLossError as error:
+        stopped_by = error
     finally:
+        undo_sigterm()
         shown.close()
         for logger in loggers:
             logger.flush()
-    for callback in callbacks:
+    for callback in callbacks:  # also after an interrupt: restore_best_weights happens
         callback.on_train_end(state)
+    if isinstance(stopped_by, FitInterrupted):
+        for logger in loggers:  # the run is over: leave complete files behind
+            logger.close()
+    if stopped_by is not None:
+        raise stopped_by
     return history

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import math
+import warnings
 from dataclasses import dataclass
 
 from tinygrad_edu.scalar import Value
@@ -29,6 +30,7 @@ TWO_INPUTS = {"max", "min"}
 OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 MAX_LENGTH = 2000
 MAX_DEPTH = 200
+MAX_INTEGER = 10**308  # a bigger int literal cannot become a float
 ALLOWED = "numbers, names, + - * / **, unary -, and calls of " + ", ".join(FUNCTIONS)
 # what to call the usual suspects in an error message
 KIND_NAMES = {
@@ -101,6 +103,9 @@ def _check(text: str, node: ast.AST, depth: int = 0) -> None:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             kind = "strings" if isinstance(value, str) else type(value).__name__
             raise _refuse(text, node, f"{kind} are not allowed, only numbers")
+        if isinstance(value, int) and abs(value) > MAX_INTEGER or not math.isfinite(value):
+            raise _refuse(text, node, "this number is too large for a float (the largest is "
+                                      "about 1.8e308)")
         return
     if isinstance(node, ast.Name):
         _check_name(text, node, node.id)
@@ -169,12 +174,17 @@ def parse_expression(text: str) -> Program:
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")
     try:
-        module = ast.parse(text, mode="exec")
+        with warnings.catch_warnings():  # a SyntaxWarning would print before our refusal
+            warnings.simplefilter("ignore")
+            module = ast.parse(text, mode="exec")
     except SyntaxError as error:
         column = f"column {error.offset}" if error.offset else "somewhere"
         raise ExpressionError(f"syntax error at {column}: {error.msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise ExpressionError("the expression is nested too deeply or is not text") from None
+    if not module.body:
+        raise ExpressionError("the expression has only comments or blank lines; write one, "
+                              "e.g. \"f = w*x + b\"")
     statements = []
     for statement in module.body:
         if isinstance(statement, ast.Expr):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import math
 import os
 import struct
 import urllib.error
@@ -60,51 +61,107 @@ class IDXError(ValueError):
     """An IDX file that is truncated, corrupt or not IDX at all."""
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The file's content, un-gzipped when it starts with the gzip signature."""
-    raw = path.read_bytes()
-    if raw[:2] != b"\x1f\x8b":
-        return raw
-    try:
-        return gzip.decompress(raw)
-    except (EOFError, OSError, zlib.error) as error:  # cut short, or damaged bytes
+# Deflate cannot shrink data more than about 1032 to 1, so a gzip file of n bytes holds
+# at most ~1032 n bytes: a header announcing more is refused before anything is inflated.
+GZIP_MAX_RATIO = 1100
+_CHUNK = 1 << 20
+
+
+def _open(path: Path):
+    """The file as a stream of its content: un-gzipped on the fly when it starts with
+    the gzip signature (nothing is inflated before it is read)."""
+    with open(path, "rb") as file:
+        gzipped = file.read(2) == b"\x1f\x8b"
+    return (gzip.open(path, "rb") if gzipped else open(path, "rb")), gzipped
+
+
+def _read_exactly(stream, size: int, path: Path, what: str) -> bytes:
+    data = stream.read(size)
+    if len(data) < size:
+        raise IDXError(f"{path.name}: truncated inside the {what} ({len(data)} of {size} bytes)")
+    return data
+
+
+def _read_header(stream, path: Path) -> tuple[np.dtype, tuple[int, ...], int]:
+    """(dtype, shape, header size) from the first bytes, or an IDXError."""
+    magic = stream.read(4)
+    if len(magic) < 4:
+        raise IDXError(f"{path.name}: only {len(magic)} bytes, too short for an IDX header")
+    zero, type_code, ndim = struct.unpack(">HBB", magic)
+    if zero != 0 or type_code not in IDX_DTYPES:
         raise IDXError(
-            f"{path.name}: the gzip data is truncated or corrupt ({error}); "
-            "delete the file and download it again"
-        ) from None
+            f"{path.name}: not an IDX file (magic bytes {magic.hex()}; expected "
+            "00 00, a type code such as 08 for bytes, and the number of dimensions)"
+        )
+    shape = struct.unpack(f">{ndim}I", _read_exactly(stream, 4 * ndim, path, "header"))
+    return IDX_DTYPES[type_code], shape, 4 + 4 * ndim
 
 
 def read_idx(path: str | os.PathLike) -> np.ndarray:
     """Read one IDX file (raw or gzipped) into an ndarray of its shape and type.
 
     Raises `IDXError` naming the file and what is wrong when the header is not IDX or
-    the file holds fewer (or more) bytes than its header announces.
+    the file holds fewer (or more) bytes than its header announces. The header is
+    checked before any data is read or inflated, so a hostile file (a gzip "bomb", a
+    header announcing terabytes) is refused after a few bytes; a real file too big for
+    the memory gives one line saying so.
     """
     path = Path(path)
-    content = _read_bytes(path)
-    if len(content) < 4:
-        raise IDXError(f"{path.name}: only {len(content)} bytes, too short for an IDX header")
-    zero, type_code, ndim = struct.unpack(">HBB", content[:4])
-    if zero != 0 or type_code not in IDX_DTYPES:
+    stream, gzipped = _open(path)
+    try:
+        with stream:
+            dtype, shape, header_size = _read_header(stream, path)
+            count = math.prod(shape)  # Python ints: (65536,)*4 does not overflow
+            expected = count * dtype.itemsize
+            stored = path.stat().st_size
+            if not gzipped and stored - header_size != expected:
+                found = stored - header_size
+                what = "truncated" if found < expected else "corrupt (extra bytes after the data)"
+                raise IDXError(
+                    f"{path.name}: {what}: the header announces shape {shape}, i.e. "
+                    f"{expected} bytes of data, but the file holds {found}"
+                )
+            if gzipped and expected > GZIP_MAX_RATIO * stored:
+                raise IDXError(
+                    f"{path.name}: the header announces shape {shape}, i.e. {expected} bytes "
+                    f"of data, more than a {stored}-byte gzip file can hold; it is corrupt"
+                )
+            data = _read_data(stream, path, dtype, count, shape)
+    except (EOFError, OSError, zlib.error) as error:  # cut short, or damaged bytes
+        if not gzipped:
+            raise
         raise IDXError(
-            f"{path.name}: not an IDX file (magic bytes {content[:4].hex()}; expected "
-            "00 00, a type code such as 08 for bytes, and the number of dimensions)"
-        )
-    header_size = 4 + 4 * ndim
-    if len(content) < header_size:
-        raise IDXError(f"{path.name}: truncated inside the header ({len(content)} bytes)")
-    shape = struct.unpack(f">{ndim}I", content[4:header_size])
-    dtype = IDX_DTYPES[type_code]
-    expected = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-    found = len(content) - header_size
-    if found != expected:
-        what = "truncated" if found < expected else "corrupt (extra bytes after the data)"
+            f"{path.name}: the gzip data is truncated or corrupt ({error}); "
+            "delete the file and download it again"
+        ) from None
+    except MemoryError:
         raise IDXError(
-            f"{path.name}: {what}: the header announces shape {shape}, i.e. {expected} bytes "
-            f"of data, but the file holds {found}"
-        )
-    data = np.frombuffer(content, dtype=dtype, offset=header_size).reshape(shape)
-    return data.astype(dtype.newbyteorder("="))  # native byte order, writable copy
+            f"{path.name}: not enough memory for its {math.prod(shape)} numbers of shape "
+            f"{shape}; free memory or read a smaller file"
+        ) from None
+    native = dtype.newbyteorder("=")
+    if native.str != dtype.str:  # swap in place: no second copy of a big array
+        data.byteswap(inplace=True)
+    return data.view(native).reshape(shape)
+
+
+def _read_data(stream, path: Path, dtype: np.dtype, count: int, shape) -> np.ndarray:
+    """Read exactly ``count`` numbers into one array, a chunk at a time (never more
+    than the header announced), and refuse missing or extra bytes."""
+    data = np.empty(count, dtype=dtype)
+    buffer = memoryview(data.view(np.uint8).reshape(-1))
+    filled = 0
+    while filled < len(buffer):
+        got = stream.readinto(buffer[filled:filled + _CHUNK])
+        if not got:
+            raise IDXError(
+                f"{path.name}: truncated: the header announces shape {shape}, i.e. "
+                f"{len(buffer)} bytes of data, but the file holds {filled}"
+            )
+        filled += got
+    if stream.read(1):
+        raise IDXError(f"{path.name}: corrupt (extra bytes after the data of shape {shape})")
+    return data
 
 
 def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
@@ -203,11 +260,23 @@ def mnist(
     for images, labels, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
         if len(images) != len(labels):
             raise IDXError(f"mnist: {len(images)} {split} images but {len(labels)} labels")
+        _check_labels(labels, split)
     if flatten:
         x_train, x_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     if normalize:
         x_train, x_test = x_train.astype(np.float32) / 255, x_test.astype(np.float32) / 255
     return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64))
+
+
+def _check_labels(labels: np.ndarray, split: str, classes: int = 10) -> None:
+    """MNIST labels are the digits 0-9; anything else means a corrupt or foreign file."""
+    if labels.ndim != 1:
+        raise IDXError(f"mnist: the {split} labels have shape {labels.shape}, expected (N,)")
+    wrong = np.flatnonzero((labels < 0) | (labels >= classes))
+    if len(wrong):
+        raise IDXError(f"mnist: {split} label {int(labels[wrong[0]])} at index {wrong[0]} is "
+                       f"not a digit 0-{classes - 1} ({len(wrong)} such labels); the labels "
+                       "file is corrupt or not MNIST's")
 
 
 def _download_from_mirrors(root: Path, gz_name: str, mirrors, sha256: str | None) -> Path:

@@ -59,19 +59,40 @@ def _collate(samples: list) -> tuple[np.ndarray, ...]:
     return (np.stack([np.asarray(sample) for sample in samples]),)
 
 
+def _as_dataset(dataset):
+    """A Dataset as it is; arrays ``(X, y)`` (a tuple of arrays or Tensors, or one array)
+    as the `TensorDataset` they stand for; anything else refused, saying what to pass."""
+    if isinstance(dataset, Dataset):
+        return dataset
+    if isinstance(dataset, np.ndarray | Tensor):
+        return TensorDataset(dataset)
+    if isinstance(dataset, tuple) and dataset and all(
+            isinstance(part, np.ndarray | Tensor) for part in dataset):
+        return TensorDataset(*dataset)
+    if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+        raise TypeError(f"DataLoader: cannot take samples from a {type(dataset).__name__}; "
+                        "pass a Dataset such as TensorDataset(X, y), or the arrays as (X, y)")
+    return dataset  # a list of samples, or any object with len() and [i]
+
+
 class DataLoader:
     """Iterate over ``dataset`` in mini-batches of ``batch_size`` samples.
 
-    Each batch is a tuple of Tensors, one per field of a sample (``for x, y in
-    loader``); a Tensor keeps its array's dtype, so integer labels stay integers.
+    ``dataset`` is a `Dataset`, or the arrays themselves: ``DataLoader((X, y))`` is
+    ``DataLoader(TensorDataset(X, y))``. Each batch is a tuple of Tensors, one per
+    field of a sample (``for x, y in loader``); a Tensor keeps its array's dtype, so
+    integer labels stay integers.
     With ``shuffle=True`` every epoch has a new order drawn from a generator seeded
     once with ``seed``: the same seed gives the same sequence of epochs.
     """
 
     def __init__(self, dataset: Dataset, batch_size: int = 1, shuffle: bool = False,
                  seed: int | None = None, drop_last: bool = False) -> None:
-        if batch_size < 1:
-            raise ValueError(f"DataLoader: batch_size must be >= 1, got {batch_size}")
+        if (isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer)
+                or batch_size < 1):
+            raise ValueError(f"DataLoader: batch_size must be a whole number >= 1, "
+                             f"got {batch_size!r}")
+        dataset = _as_dataset(dataset)
         if len(dataset) == 0:
             raise ValueError("DataLoader: the dataset is empty")
         self.dataset = dataset

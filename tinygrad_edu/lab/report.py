@@ -14,8 +14,13 @@ __all__ = ["write_report", "render_report"]
 _MARK = {HOLDS: "✅ holds", "partly holds": "🟡 partly holds", "does not hold": "❌ does not hold"}
 
 
-def render_report(results: list[Result], config: RunConfig) -> str:
-    """The report as Markdown; figure links are relative to the report's own folder."""
+def render_report(results: list[Result], config: RunConfig, not_run: list | None = None,
+                  why: str = "interrupted") -> str:
+    """The report as Markdown; figure links are relative to the report's own folder.
+    ``not_run`` lists ``(name, experiment module)`` the run did not finish, and ``why``
+    says what stopped it (Ctrl-C, or an experiment that failed)."""
+    not_run = not_run or []
+    not_run_mark = f"⏹ not run ({why})"
     mode = "quick (reduced budgets: numbers are indicative only)" if config.quick else "full"
     lines = [
         "# The lectures as a lab: claims and measurements",
@@ -26,7 +31,8 @@ def render_report(results: list[Result], config: RunConfig) -> str:
         "Every claim comes from the course notes; the verdict is computed from our numbers by "
         "a rule written in each experiment (see `tinygrad_edu/lab/`), never tuned to agree.",
         "",
-        _summary(results),
+        _summary(results) + (f" Stopped ({why}): {len(not_run)} experiment(s) not run."
+                             if not_run else ""),
         "",
         "| # | experiment | verdict | time |",
         "|---|---|---|---|",
@@ -36,6 +42,8 @@ def render_report(results: list[Result], config: RunConfig) -> str:
         mark = _MARK.get(result.verdict, result.verdict)
         seconds = f"{result.seconds:.1f} s"
         lines.append(f"| {number} | [{result.title}](#{anchor}) | {mark} | {seconds} |")
+    for number, (_, module) in enumerate(not_run, len(results) + 1):
+        lines.append(f"| {number} | {module.TITLE} | {not_run_mark} | – |")
     for number, result in enumerate(results, 1):
         lines += [
             "",
@@ -60,6 +68,11 @@ def render_report(results: list[Result], config: RunConfig) -> str:
                 lines += ["", f"![{result.name}]({figure})"]
             elif not figure.endswith((".png", ".svg")):
                 lines += ["", f"Output: `{figure}`"]
+    for number, (name, module) in enumerate(not_run, len(results) + 1):
+        lines += ["", f"## {number}. {module.TITLE}", "",
+                  f"**Claim (course notes).** {module.CLAIM}", "",
+                  f"**Verdict:** {not_run_mark}: the run stopped before it finished; "
+                  f"`tinygrad-edu lab {name}` runs it."]
     return "\n".join(lines) + "\n"
 
 
@@ -71,8 +84,9 @@ def _summary(results: list[Result]) -> str:
             f"({total:.0f} s in all). Each section lists the checks behind its verdict.")
 
 
-def write_report(results: list[Result], config: RunConfig, path: Path) -> None:
-    path.write_text(render_report(results, config), encoding="utf-8")
+def write_report(results: list[Result], config: RunConfig, path: Path,
+                 not_run: list | None = None, why: str = "interrupted") -> None:
+    path.write_text(render_report(results, config, not_run, why), encoding="utf-8")
 
 
 def _settings_text(settings: dict) -> str:

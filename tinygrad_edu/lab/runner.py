@@ -1,10 +1,15 @@
-"""Run lab experiments and write ``results.json`` and ``REPORT.md`` into the out folder."""
+"""Run lab experiments and write ``results.json`` and ``REPORT.md`` into the out folder.
+
+Ctrl-C (or SIGTERM) keeps what finished: the report files are still written, with the
+finished experiments and the others listed as not run, and then the interrupt goes on.
+"""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
+from ..interrupts import sigterm_as_interrupt
 from . import EXPERIMENTS
 from .common import Result, RunConfig, dump_json, single_threaded_blas
 from .report import write_report
@@ -40,11 +45,31 @@ def run_lab(names: list[str] | None = None, config: RunConfig | None = None) -> 
     if unknown:  # fail before spending minutes on the first ones
         known = ", ".join(EXPERIMENTS)
         raise KeyError(f"lab: no experiment named {unknown[0]!r}; choose from: {known}")
-    results = [run_one(name, config) for name in names]
+    results: list[Result] = []
+    interrupted, failure = False, None
+    try:
+        with sigterm_as_interrupt():
+            for name in names:
+                results.append(run_one(name, config))
+    except KeyboardInterrupt:
+        interrupted = True
+    except Exception as error:  # keep what finished, then let the error speak
+        failure = error
+    not_run = names[len(results):]
+    why = "interrupted" if interrupted else f"{not_run[0]} failed" if failure else ""
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
     dump_json({"quick": config.quick, "seed": config.seed, "dataset": config.dataset,
-               "experiments": [result.to_dict() for result in results]}, out / "results.json")
-    write_report(results, config, out / "REPORT.md")
+               "interrupted": interrupted, "failed": not_run[0] if failure else None,
+               "experiments": [result.to_dict() for result in results],
+               "not_run": not_run}, out / "results.json")
+    write_report(results, config, out / "REPORT.md",
+                 not_run=[(name, EXPERIMENTS[name]) for name in not_run], why=why)
     print(f"\nwrote {out / 'results.json'} and {out / 'REPORT.md'}")
+    if failure is not None:
+        raise failure
+    if interrupted:
+        raise KeyboardInterrupt(f"lab: interrupted; {len(results)} of {len(names)} experiments "
+                                f"finished and are in {out / 'REPORT.md'}; not run: "
+                                + ", ".join(not_run))
     return results

@@ -290,7 +290,10 @@ class Module:
 
     def load(self, path, strict: bool = True) -> Module:
         """Load parameters saved by ``save(path)`` (same architecture); returns self."""
-        self.load_state_dict(serialization.load_npz(path), strict=strict)
+        shapes = {name: array.shape for name, (_, _, array) in self._state_slots().items()}
+        state = serialization.load_npz(path, expected=shapes, strict=strict,
+                                       owner=type(self).__name__)  # checked before reading
+        self.load_state_dict(state, strict=strict)
         return self
 
     # ---- display ----
