@@ -70,6 +70,31 @@ def numerical_grad(fn: Callable, inputs: list, which: int, weights, eps: float) 
     return grad if not is_value else grad[0]
 
 
+def _compare(check: str, which: int, item, analytic: np.ndarray, numeric: np.ndarray,
+             atol: float, rtol: float, what: str = "") -> None:
+    """Raise GradcheckError naming the worst element where ``analytic`` and ``numeric``
+    disagree beyond ``atol + rtol * |numeric|`` (a nan always disagrees)."""
+    difference = np.abs(analytic - numeric)
+    allowed = atol + rtol * np.abs(numeric)
+    failing = ~(difference <= allowed)  # a nan fails too
+    if not failing.any():
+        return
+    worst = int(np.argmax(np.where(failing, difference - allowed, -np.inf)))
+    if np.isnan(difference).any():
+        worst = int(np.flatnonzero(np.isnan(difference))[0])
+    name = f" {item.label!r}" if item.label else ""
+    where = "" if isinstance(item, Value) else (
+        f", element {tuple(int(i) for i in np.unravel_index(worst, item.shape))}"
+        f" of shape {item.shape}"
+    )
+    raise GradcheckError(
+        f"{check}: input {which}{name}{where}: {what}analytic {analytic[worst]:.8g}, "
+        f"numeric {numeric[worst]:.8g} (|difference| {difference[worst]:.3g} > "
+        f"atol + rtol*|numeric| = {allowed[worst]:.3g}; {int(failing.sum())} of "
+        f"{failing.size} elements fail)"
+    )
+
+
 def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
               rtol: float = 1e-3) -> bool:
     """Check ``fn``'s backward rules at ``inputs`` against central differences.
@@ -109,24 +134,7 @@ def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
         numeric = np.atleast_1d(numerical_grad(fn, inputs, which, weights, eps))
         analytic = np.zeros_like(numeric) if item.grad is None else np.atleast_1d(
             np.asarray(item.grad, dtype=np.float64)).reshape(-1)
-        difference = np.abs(analytic - numeric)
-        allowed = atol + rtol * np.abs(numeric)
-        failing = ~(difference <= allowed)  # a nan fails too
-        if failing.any():
-            worst = int(np.argmax(np.where(failing, difference - allowed, -np.inf)))
-            if np.isnan(difference).any():
-                worst = int(np.flatnonzero(np.isnan(difference))[0])
-            name = f" {item.label!r}" if item.label else ""
-            where = "" if isinstance(item, Value) else (
-                f", element {tuple(int(i) for i in np.unravel_index(worst, item.shape))}"
-                f" of shape {item.shape}"
-            )
-            raise GradcheckError(
-                f"gradcheck: input {which}{name}{where}: analytic {analytic[worst]:.8g}, "
-                f"numeric {numeric[worst]:.8g} (|difference| {difference[worst]:.3g} > "
-                f"atol + rtol*|numeric| = {allowed[worst]:.3g}; {int(failing.sum())} of "
-                f"{failing.size} elements fail)"
-            )
+        _compare("gradcheck", which, item, analytic, numeric, atol, rtol)
     return True
 
 
@@ -196,22 +204,6 @@ def gradgradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
         numeric = np.atleast_1d(numerical_grad(first_derivative, inputs, which, 1.0, eps))
         analytic = np.zeros_like(numeric) if second is None else np.atleast_1d(
             np.asarray(second.data, dtype=np.float64)).reshape(-1)
-        difference = np.abs(analytic - numeric)
-        allowed = atol + rtol * np.abs(numeric)
-        failing = ~(difference <= allowed)  # a nan fails too
-        if failing.any():
-            worst = int(np.argmax(np.where(failing, difference - allowed, -np.inf)))
-            if np.isnan(difference).any():
-                worst = int(np.flatnonzero(np.isnan(difference))[0])
-            name = f" {item.label!r}" if item.label else ""
-            where = "" if isinstance(item, Value) else (
-                f", element {tuple(int(i) for i in np.unravel_index(worst, item.shape))}"
-                f" of shape {item.shape}"
-            )
-            raise GradcheckError(
-                f"gradgradcheck: input {which}{name}{where}: second derivative along u "
-                f"analytic {analytic[worst]:.8g}, numeric {numeric[worst]:.8g} "
-                f"(|difference| {difference[worst]:.3g} > atol + rtol*|numeric| = "
-                f"{allowed[worst]:.3g}; {int(failing.sum())} of {failing.size} elements fail)"
-            )
+        _compare("gradgradcheck", which, item, analytic, numeric, atol, rtol,
+                 "second derivative along u ")
     return True
