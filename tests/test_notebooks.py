@@ -77,10 +77,14 @@ def check_chain_rule(outputs, lang: str) -> None:
     svgs = mime(outputs, "image/svg+xml")
     assert len(svgs) == 2 and all("<svg" in svg for svg in svgs)
     pages = mime(outputs, "text/html")
-    # the whole step-through page, escaped into its frame, in the notebook's language,
-    # with the graph drawn in it
-    assert len(pages) == 1 and pages[0].startswith("<iframe srcdoc=")
-    assert f"lang=&quot;{lang}&quot;" in pages[0] and "&lt;svg" in pages[0]
+    # viz.show: the whole explorer page, escaped into its frame's srcdoc, in the notebook's
+    # language, with the graph drawn in it; the second opens in practice mode
+    assert len(pages) == 2 and all(page.startswith("<iframe srcdoc=") for page in pages)
+    for page in pages:
+        assert f"lang=&quot;{lang}&quot;" in page and "&lt;svg" in page
+        assert "<script" not in page  # the page's scripts stay inside the attribute
+    assert "&quot;practice&quot;: false" in pages[0]
+    assert "&quot;practice&quot;: true" in pages[1]
 
 
 def check_xor(outputs, lang: str) -> None:
@@ -106,15 +110,32 @@ def check_optimizers(outputs, lang: str) -> None:
     for name in ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam"):
         assert f"{name} " in text
     assert len(mime(outputs, "image/png")) == 1
+    # viz.narrated_step writes out the first step of each, in numbers
+    assert "w ← w − η·b = (-7) − 0.1 × (-0.7) = -6.93" in text
+    assert "m̂ = m / (1 − β₁ᵗ) = (-0.07) / (1 − 0.9^1) = -0.7" in text
+    assert "Momentum: point after one step [-6.93  1.6 ]" in text
+    assert "Adam: point after one step [-6.7  1.7]" in text  # about η per coordinate
 
 
 def check_own_op(outputs, lang: str) -> None:
     text = stdout(outputs)
-    for line in ("gradcheck(softplus): True", "∂softplus/∂x == σ(x): True",
-                 "gradcheck(my_softplus): True", "gradcheck(sigmoid_in_gates): True",
-                 "same values as x.sigmoid(): True"):
+    for line in ("gradcheck(softplus_composite): True", "∂loss/∂x == σ(x): True",
+                 "gradcheck(softplus): True", "gradgradcheck(softplus): True",
+                 "spec_of(y): 'softplus', symbol 'softplus', math 'd/dx ln(1 + eˣ) = σ(x)'",
+                 "local derivative for x: σ(x)", "gradcheck(numpy_softplus): True",
+                 "all equal: True", "Newton: 6 steps; gradient descent (lr 0.01): 264 steps"):
         assert line in text
-    assert "caught: gradcheck: input 0" in text  # the wrong rule is found
+    # the explorer's steps name the declared op and its declared local derivative
+    assert "softplus" in text.split("local derivative for x")[1] and "× σ(x)" in text
+    assert "caught: gradcheck: input 0 'x'" in text  # the wrong rule is found
+    assert "second derivative: create_graph: the rule of 'numpy_softplus'" in text
+    # the closed forms of tanh's derivatives, at 0.5
+    for value in ("+0.786448", "-0.726862", "-0.565209"):
+        assert text.count(value) == 2  # the engine's and the formula's
+    svgs = mime(outputs, "image/svg+xml")
+    assert len(svgs) == 2
+    assert ">softplus</text>" in svgs[0]  # one node with its own symbol, not exp/+/log
+    assert ">log</text>" not in svgs[0]
 
 
 CHECKS = {"01_chain_rule": check_chain_rule, "02_xor": check_xor,
