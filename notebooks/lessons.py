@@ -154,6 +154,33 @@ print(f"two layers: accuracy {history.per_epoch('accuracy')[-1]:.2f}")
 plots.training_curves({"loss": {"train": history.per_epoch("loss")},
                        "accuracy": {"train": history.per_epoch("accuracy")}})
 '''),
+    ("md", """
+## Watching it learn
+
+`viz.LiveView` is a `fit` callback: in a notebook it is a widget that redraws while the
+kernel trains (the loss curve, the decision boundary over the four points, each layer's
+gradient norm and the graph of one forward pass). It redraws at most every quarter
+second and spends at most a tenth of the training time drawing, so watching costs little.
+""", """
+## 배우는 모습 지켜보기
+
+`viz.LiveView` 는 `fit` 의 콜백입니다. 노트북에서는 커널이 학습하는 동안 다시 그려지는
+위젯(손실 곡선, 네 점 위의 결정 경계, 층마다 기울기 크기, 순전파 한 번의 그래프)이 됩니다.
+0.25 초에 많아야 한 번 다시 그리고, 그리는 데 학습 시간의 10 % 넘게 쓰지 않으므로
+지켜보는 비용은 작습니다.
+"""),
+    ("code", '''
+import viz
+
+np.random.seed(0)
+watched = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+view = viz.LiveView(data=(X, labels))
+history = fit(watched, F.binary_cross_entropy,
+              optim.SGD(watched.parameters(), lr=0.5, momentum=0.9), loader, epochs=20,
+              callbacks=[view], verbose=0)
+print(f"watched: {len(view.losses)} steps, last loss {view.losses[-1]:.4f}, "
+      f"accuracy {history.per_epoch('accuracy')[-1]:.2f}")
+'''),
 ]
 
 VANISHING = [
