@@ -77,11 +77,11 @@ print(f"spec_of(y): {spec.name!r}, symbol {spec.symbol!r}, math {spec.math!r}")
 print("local derivative for x:", spec.local_text(0, ["x"], "y"))
 '''),
     ("md", """
-Drawn like any built-in op: one node with its own symbol, and the explorer narrates its
-backward step with the local derivative you declared.
+Drawn like any built-in op: one node with its own symbol. `viz.steps` (and the explorer,
+`viz.show(loss)`) narrates its backward step with the local derivative you declared.
 """, """
-그림에서도 내장 연산과 똑같이 자기 기호가 있는 노드 하나로 나오고, 탐색기는 우리가 선언한
-로컬 기울기로 역전파 단계를 설명합니다.
+그림에서도 내장 연산과 똑같이 자기 기호가 있는 노드 하나로 나옵니다. `viz.steps` (그리고
+탐색기 `viz.show(loss)`) 는 우리가 선언한 로컬 기울기로 역전파 단계를 설명합니다.
 """),
     ("code", "viz.draw(loss)"),
     ("code", '''
