@@ -6,20 +6,7 @@ Each lesson runs in a few seconds (the tests execute all of them).
 
 from __future__ import annotations
 
-PAGE_HELPER = '''
-from html import escape
-
-
-class Page:
-    """The step-through page of viz.html, shown inside the notebook in its own frame."""
-
-    def __init__(self, root, lang="{LANG}"):
-        self.page = viz.html_page(root, lang=lang)
-
-    def _repr_html_(self):
-        return (f'<iframe srcdoc="{escape(self.page)}" title="backward, step by step" '
-                'style="width: 100%; height: 560px; border: 0"></iframe>')
-'''
+from lesson_own_op import OWN_OP  # lesson 5 sits in its own file beside this one
 
 CHAIN_RULE = [
     ("md", """
@@ -66,14 +53,25 @@ an object that Jupyter shows by itself (no system Graphviz needed).
 """),
     ("code", "viz.draw(f)"),
     ("md", """
-Every step of the backward pass, in words, then as a page you can step through
-(buttons or ← / →).
+Every step of the backward pass, in words, then in the explorer: `viz.show(f)` puts the
+page of `viz.html` inline, in its own frame. Step with the buttons or ← / →, click a
+node, zoom the graph.
 """, """
-역전파의 모든 단계를 글로 보고, 이어서 한 단계씩 넘겨 볼 수 있는 페이지로 봅니다
-(버튼이나 ← / → 키).
+역전파의 모든 단계를 글로 보고, 이어서 탐색기로 봅니다. `viz.show(f)` 는 `viz.html` 의
+페이지를 노트북 안에 자기만의 틀(frame)로 보여 줍니다. 버튼이나 ← / → 키로 한 단계씩
+넘기고, 노드를 누르고, 그래프를 확대해 보세요.
 """),
     ("code", 'print(viz.format_steps(viz.steps(f, lang="{LANG}")))'),
-    ("code", PAGE_HELPER + "\nPage(f)"),
+    ("code", 'viz.show(f, lang="{LANG}")'),
+    ("md", """
+Now compute it yourself: with `practice=True` each step hides its result until you type
+it into *Answer* (`5`, `-2/3`); a wrong answer shows the worked line, and the page keeps
+the score.
+""", """
+이제 직접 계산해 봅니다. `practice=True` 이면 각 단계의 결과가 가려지고, *답* 칸에 값을
+입력해야(`5`, `-2/3`) 보입니다. 틀리면 계산 과정을 보여 주고, 페이지가 점수를 셉니다.
+"""),
+    ("code", 'viz.show(f, lang="{LANG}", practice=True)'),
     ("md", """
 ## The sigmoid, decomposed
 
@@ -155,6 +153,33 @@ history = fit(two_layers, F.binary_cross_entropy,
 print(f"two layers: accuracy {history.per_epoch('accuracy')[-1]:.2f}")
 plots.training_curves({"loss": {"train": history.per_epoch("loss")},
                        "accuracy": {"train": history.per_epoch("accuracy")}})
+'''),
+    ("md", """
+## Watching it learn
+
+`viz.LiveView` is a `fit` callback: in a notebook it is a widget that redraws while the
+kernel trains (the loss curve, the decision boundary over the four points, each layer's
+gradient norm and the graph of one forward pass). It redraws at most every quarter
+second and spends at most a tenth of the training time drawing, so watching costs little.
+""", """
+## 배우는 모습 지켜보기
+
+`viz.LiveView` 는 `fit` 의 콜백입니다. 노트북에서는 커널이 학습하는 동안 다시 그려지는
+위젯(손실 곡선, 네 점 위의 결정 경계, 층마다 기울기 크기, 순전파 한 번의 그래프)이 됩니다.
+0.25 초에 많아야 한 번 다시 그리고, 그리는 데 학습 시간의 10 % 넘게 쓰지 않으므로
+지켜보는 비용은 작습니다.
+"""),
+    ("code", '''
+import viz
+
+np.random.seed(0)
+watched = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
+view = viz.LiveView(data=(X, labels))
+history = fit(watched, F.binary_cross_entropy,
+              optim.SGD(watched.parameters(), lr=0.5, momentum=0.9), loader, epochs=20,
+              callbacks=[view], verbose=0)
+print(f"watched: {len(view.losses)} steps, last loss {view.losses[-1]:.4f}, "
+      f"accuracy {history.per_epoch('accuracy')[-1]:.2f}")
 '''),
 ]
 
@@ -298,90 +323,34 @@ for name, points in paths.items():
     print(f"{name:9s} final loss {valley(*points[-1]):.5f}")
 '''),
     ("code", "plots.optimizer_paths(paths, loss=valley, minimum=(0, 0))"),
-]
-
-OWN_OP = [
     ("md", """
-# 5. Write your own op
+## One step, written out
 
-An op is a forward computation plus its local derivative. The quickest way to a new
-op is a **composite**: build it from ops that exist, and its backward pass comes for
-free. softplus(x) = log(1 + eˣ) has derivative σ(x); `gradcheck` compares the backward
-pass with central differences (f(x + ε) − f(x − ε)) / 2ε.
+What does `optimizer.step()` do with a gradient? `viz.narrated_step(optimizer)` runs the
+step and writes each weight's update out in numbers. Here is the first step of Momentum
+and of Adam from (−7, 2): Adam's first step moves each coordinate by about η, whatever
+the size of its gradient, because m̂ / √v̂ = g / |g| at t = 1.
 """, """
-# 5. 나만의 연산 만들기
+## 한 걸음을 글로 풀어 보기
 
-연산은 순전파 계산과 그 로컬 기울기로 이루어집니다. 새 연산을 만드는 가장 빠른 방법은
-**합성(composite)** 입니다. 이미 있는 연산으로 만들면 역전파는 저절로 따라옵니다.
-softplus(x) = log(1 + eˣ) 의 도함수는 σ(x) 이고, `gradcheck` 는 역전파 결과를 중심 차분
-(f(x + ε) − f(x − ε)) / 2ε 과 비교합니다.
+`optimizer.step()` 은 기울기로 무엇을 할까요? `viz.narrated_step(optimizer)` 는 한 걸음을
+실행하고 가중치마다 갱신 과정을 숫자로 적어 줍니다. (−7, 2) 에서 모멘텀과 Adam 의 첫
+걸음입니다. t = 1 에서는 m̂ / √v̂ = g / |g| 이므로, Adam 의 첫 걸음은 기울기의 크기와
+상관없이 좌표마다 약 η 만큼 움직입니다.
 """),
     ("code", '''
-import numpy as np
+import viz
 
-from tinygrad_edu import Tensor, gradcheck
-from tinygrad_edu.gradcheck import GradcheckError
-
-
-def softplus(x):
-    return (x.exp() + 1).log()
-
-
-x = Tensor(np.linspace(-3, 3, 7), requires_grad=True, dtype=np.float64)
-print("gradcheck(softplus):", gradcheck(softplus, x))
-softplus(x).sum().backward()
-print("∂softplus/∂x == σ(x):", np.allclose(x.grad, 1 / (1 + np.exp(-x.data))))
-'''),
-    ("md", """
-## An op with a derivative you write yourself
-
-Sometimes you know the derivative and want to give it directly. With public Tensor
-operations only: the value is `forward(x)`, and `x - x.detach()` is zero going forward
-but has gradient 1 going back, so multiplying it by the derivative makes the backward
-pass use exactly the rule you wrote. `gradcheck` then tells a right rule from a wrong one.
-""", """
-## 도함수를 직접 적어 주는 연산
-
-도함수를 알고 있어서 직접 주고 싶을 때도 있습니다. 공개된 Tensor 연산만으로 가능합니다.
-값은 `forward(x)` 이고, `x - x.detach()` 는 순전파에서는 0 이지만 역전파에서는 기울기가 1
-이므로, 여기에 도함수를 곱하면 역전파가 정확히 우리가 적은 규칙을 씁니다. 규칙이 맞는지
-틀린지는 `gradcheck` 가 알려 줍니다.
-"""),
-    ("code", '''
-def make_op(forward, derivative):
-    """An op from numpy functions: value forward(x), local gradient derivative(x)."""
-    def op(x):
-        value = Tensor(forward(x.data), dtype=x.dtype)
-        local = Tensor(derivative(x.data), dtype=x.dtype)
-        return value + local * (x - x.detach())
-    return op
-
-
-my_softplus = make_op(lambda a: np.log1p(np.exp(a)), lambda a: 1 / (1 + np.exp(-a)))
-print("gradcheck(my_softplus):", gradcheck(my_softplus, x))
-
-wrong_softplus = make_op(lambda a: np.log1p(np.exp(a)), lambda a: np.exp(a))  # wrong rule
-try:
-    gradcheck(wrong_softplus, x)
-except GradcheckError as error:
-    print("caught:", error)
-'''),
-    ("md", """
-## The lecture's sigmoid as a composite
-
-The four gates of lesson 1, on a Tensor: same values and gradients as the fused op.
-""", """
-## 강의의 시그모이드를 합성으로
-
-1강의 네 게이트를 Tensor 로 만들면, 하나로 된 연산과 값도 기울기도 같습니다.
-"""),
-    ("code", '''
-def sigmoid_in_gates(x):
-    return 1 / ((x * -1).exp() + 1)
-
-
-print("gradcheck(sigmoid_in_gates):", gradcheck(sigmoid_in_gates, x))
-print("same values as x.sigmoid():", np.allclose(sigmoid_in_gates(x).data, x.sigmoid().data))
+for name, make_optimizer in (("Momentum", lambda p: optim.SGD(p, lr=0.1, momentum=0.9)),
+                             ("Adam", lambda p: optim.Adam(p, lr=0.3))):
+    point = Tensor(np.array([-7.0, 2.0]), requires_grad=True, dtype=np.float64)
+    optimizer = make_optimizer([point])
+    optimizer.zero_grad()
+    valley(point[0], point[1]).backward()
+    for step in viz.narrated_step(optimizer, names={id(point): "point"}, lang="{LANG}"):
+        print(step["title"])
+        print("\\n".join(step["lines"]))
+    print(f"{name}: point after one step {point.data}")
 '''),
 ]
 

@@ -45,12 +45,28 @@ def test_committed_notebooks_are_what_build_py_writes(tmp_path):
             assert sum("\uac00" <= ch <= "\ud7a3" for ch in text) > 100
 
 
-def execute(path: Path, tmp_path: Path) -> list[dict]:
+def execute_book(path: Path, tmp_path: Path) -> nbformat.NotebookNode:
+    """The notebook after a run in a real kernel (widget states in its metadata)."""
     book = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(book, timeout=180, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
+    return book
+
+
+def outputs_of(book) -> list[dict]:
     return [output for cell in book.cells for output in cell.get("outputs", [])]
+
+
+def execute(path: Path, tmp_path: Path) -> list[dict]:
+    return outputs_of(execute_book(path, tmp_path))
+
+
+def widget_states(book, model_name: str) -> list[dict]:
+    """The last state of every widget of one kind, as the kernel left it."""
+    states = book.metadata.get("widgets", {}).get(
+        "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    return [w["state"] for w in states.values() if w.get("model_name") == model_name]
 
 
 def stdout(outputs) -> str:
@@ -70,20 +86,26 @@ def check_clean(outputs) -> None:
     assert "IProgress" not in json.dumps(outputs)
 
 
-def check_chain_rule(outputs, lang: str) -> None:
+def check_chain_rule(book, lang: str) -> None:
+    outputs = outputs_of(book)
     text = stdout(outputs)
     for line in ("f = -7", "∂f/∂w = 5", "∂f/∂x = -2", "∂f/∂b = 1", "same gradients: True"):
         assert line in text
     svgs = mime(outputs, "image/svg+xml")
     assert len(svgs) == 2 and all("<svg" in svg for svg in svgs)
     pages = mime(outputs, "text/html")
-    # the whole step-through page, escaped into its frame, in the notebook's language,
-    # with the graph drawn in it
-    assert len(pages) == 1 and pages[0].startswith("<iframe srcdoc=")
-    assert f"lang=&quot;{lang}&quot;" in pages[0] and "&lt;svg" in pages[0]
+    # viz.show: the whole explorer page, escaped into its frame's srcdoc, in the notebook's
+    # language, with the graph drawn in it; the second opens in practice mode
+    assert len(pages) == 2 and all(page.startswith("<iframe srcdoc=") for page in pages)
+    for page in pages:
+        assert f"lang=&quot;{lang}&quot;" in page and "&lt;svg" in page
+        assert "<script" not in page  # the page's scripts stay inside the attribute
+    assert "&quot;practice&quot;: false" in pages[0]
+    assert "&quot;practice&quot;: true" in pages[1]
 
 
-def check_xor(outputs, lang: str) -> None:
+def check_xor(book, lang: str) -> None:
+    outputs = outputs_of(book)
     text = stdout(outputs)
     assert len([line for line in text.splitlines() if line.startswith("epoch ")]) == 20
     assert "two layers: accuracy 1.00" in text
@@ -91,9 +113,21 @@ def check_xor(outputs, lang: str) -> None:
     assert one_layer <= 0.75
     assert mime(outputs, WIDGET), "fit's progress should be tqdm's notebook widget"
     assert len(mime(outputs, "image/png")) == 1  # viz.plots, with no pyplot
+    # viz.LiveView: an anywidget whose last state is the end of training
+    assert "watched: 1000 steps" in text and "accuracy 1.00" in text.split("watched:")[1]
+    (live,) = [state["data"] for state in widget_states(book, "AnyModel")]
+    assert live["last"]["step"] == 999 and live["last"]["accuracy"] == 1.0
+    assert len(live["loss"]) == 500 and live["loss"][0] > 10 * live["loss"][-1]
+    assert set(live["grad_norms"]) == {"0", "2"}  # the two Linear layers
+    # the boundary is drawn over the four points: XOR's corners on the right sides
+    boundary, n = live["boundary"], live["boundary"]["size"]
+    corners = [boundary["values"][i] for i in (0, n - 1, (n - 1) * n, n * n - 1)]
+    assert corners[0] < 50 and corners[1] > 50 and corners[2] > 50 and corners[3] < 50
+    assert sorted(map(tuple, boundary["points"])) == [(0, 0), (0, 1), (1, 0), (1, 1)]
 
 
-def check_vanishing(outputs, lang: str) -> None:
+def check_vanishing(book, lang: str) -> None:
+    outputs = outputs_of(book)
     text = stdout(outputs)
     sigmoid = float(text.split("sigmoid: first/last layer gradient norm ratio ")[1].split()[0])
     relu = float(text.split("relu: first/last layer gradient norm ratio ")[1].split()[0])
@@ -101,20 +135,39 @@ def check_vanishing(outputs, lang: str) -> None:
     assert len(mime(outputs, "image/png")) == 2
 
 
-def check_optimizers(outputs, lang: str) -> None:
+def check_optimizers(book, lang: str) -> None:
+    outputs = outputs_of(book)
     text = stdout(outputs)
     for name in ("SGD", "Momentum", "AdaGrad", "RMSProp", "Adam"):
         assert f"{name} " in text
     assert len(mime(outputs, "image/png")) == 1
+    # viz.narrated_step writes out the first step of each, in numbers
+    assert "w ← w − η·b = (-7) − 0.1 × (-0.7) = -6.93" in text
+    assert "m̂ = m / (1 − β₁ᵗ) = (-0.07) / (1 − 0.9^1) = -0.7" in text
+    assert "Momentum: point after one step [-6.93  1.6 ]" in text
+    assert "Adam: point after one step [-6.7  1.7]" in text  # about η per coordinate
 
 
-def check_own_op(outputs, lang: str) -> None:
+def check_own_op(book, lang: str) -> None:
+    outputs = outputs_of(book)
     text = stdout(outputs)
-    for line in ("gradcheck(softplus): True", "∂softplus/∂x == σ(x): True",
-                 "gradcheck(my_softplus): True", "gradcheck(sigmoid_in_gates): True",
-                 "same values as x.sigmoid(): True"):
+    for line in ("gradcheck(softplus_composite): True", "∂loss/∂x == σ(x): True",
+                 "gradcheck(softplus): True", "gradgradcheck(softplus): True",
+                 "spec_of(y): 'softplus', symbol 'softplus', math 'd/dx ln(1 + eˣ) = σ(x)'",
+                 "local derivative for x: σ(x)", "gradcheck(numpy_softplus): True",
+                 "all equal: True", "Newton: 6 steps; gradient descent (lr 0.01): 264 steps"):
         assert line in text
-    assert "caught: gradcheck: input 0" in text  # the wrong rule is found
+    # the explorer's steps name the declared op and its declared local derivative
+    assert "softplus" in text.split("local derivative for x")[1] and "× σ(x)" in text
+    assert "caught: gradcheck: input 0 'x'" in text  # the wrong rule is found
+    assert "second derivative: create_graph: the rule of 'numpy_softplus'" in text
+    # the closed forms of tanh's derivatives, at 0.5
+    for value in ("+0.786448", "-0.726862", "-0.565209"):
+        assert text.count(value) == 2  # the engine's and the formula's
+    svgs = mime(outputs, "image/svg+xml")
+    assert len(svgs) == 2
+    assert ">softplus</text>" in svgs[0]  # one node with its own symbol, not exp/+/log
+    assert ">log</text>" not in svgs[0]
 
 
 CHECKS = {"01_chain_rule": check_chain_rule, "02_xor": check_xor,
@@ -127,9 +180,9 @@ CASES = [pytest.param(lang, name, marks=[pytest.mark.slow] if lang == "ko" else 
 @pytest.mark.skipif(sys.platform == "win32", reason="kernel start-up is slow there")
 @pytest.mark.parametrize(("lang", "name"), CASES)
 def test_notebook_runs_in_a_real_kernel(lang, name, tmp_path):
-    outputs = execute(NOTEBOOKS / lang / f"{name}.ipynb", tmp_path)
-    check_clean(outputs)
-    CHECKS[name](outputs, lang)
+    book = execute_book(NOTEBOOKS / lang / f"{name}.ipynb", tmp_path)
+    check_clean(outputs_of(book))
+    CHECKS[name](book, lang)
 
 
 def test_plots_display_without_pyplot():

@@ -68,14 +68,20 @@ def command_name() -> str:
 
 
 def run(options: argparse.Namespace) -> int:
+    from viz.demo import demo_words  # the headers are viz's words, in both languages
+
+    words = demo_words(options.lang)
     folder = Path(options.out)
-    print("== The chain rule on f = w*x + b (lecture 10): upstream x local = downstream ==")
+    print(words["chain"])
     paths = chain_rule_walkthrough(folder, lang=options.lang)
     for path in paths:
         print(f"  wrote {path}")
-    print("\n== A 2-2-1 sigmoid network learns XOR ==")
+    print(f"\n{words['xor']}")
     train_xor()
-    print(f"\nNext: {command_name()} graph \"f = w*x + b\" --set w=-2 x=5 b=3 --steps")
+    # the hint keeps the language asked for, so the next command speaks it too
+    lang = "" if options.lang == "en" else f" --lang {options.lang}"
+    print(f"\n{words['next']} {command_name()} graph \"f = w*x + b\" --set w=-2 x=5 b=3 "
+          f"--steps{lang}")
     return 0
 
 
@@ -83,5 +89,6 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("demo", help="the lecture's chain rule and XOR, step by step")
     parser.add_argument("--out", default="out/demo",
                         help="folder for the graphs (default out/demo)")
-    parser.add_argument("--lang", choices=["en", "ko"], default="en", help="language of the steps")
+    parser.add_argument("--lang", choices=["en", "ko"], default="en",
+                        help="language of the headers, steps and page (ko: Korean)")
     parser.set_defaults(run=run)

@@ -12,8 +12,9 @@ from .dot import draw
 from .html import html
 from .render import render
 from .steps import format_steps, steps
+from .wording import words_for
 
-__all__ = ["DemoOutputs", "demo_outputs", "lecture_fwb", "lecture_sigmoid"]
+__all__ = ["DemoOutputs", "demo_outputs", "demo_words", "lecture_fwb", "lecture_sigmoid"]
 
 
 class DemoOutputs(NamedTuple):
@@ -57,3 +58,9 @@ def demo_outputs(folder: str | os.PathLike, lang: str = "en") -> DemoOutputs:
                folder / "sigmoid_decomposed.svg"),
     ]
     return DemoOutputs(paths, format_steps(steps(f, lang=lang)))
+
+
+def demo_words(lang: str = "en") -> dict[str, str]:
+    """The demo's headers and its "Next:" word in ``lang``: keys chain, xor, next."""
+    words = words_for(lang, who="demo")
+    return {"chain": words["demo_chain"], "xor": words["demo_xor"], "next": words["demo_next"]}
