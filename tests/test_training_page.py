@@ -159,18 +159,54 @@ def test_in_chromium_plays_scrubs_and_opens_steps(page_file):
         stopped_at = page.get_attribute("body", "data-iteration")
         page.wait_for_timeout(200)
         assert page.get_attribute("body", "data-iteration") == stopped_at
-        # an iteration opens into forward → backward → update
-        page.get_by_role("button", name="Last").click()
+        # an iteration opens into the explorer: forward → backward → update
+        j = 5  # a recorded iteration that is not the last: the next one's weights exist
+        snapshot = recording.snapshots[j]
+        k = snapshot["iteration"]
+        page.eval_on_selector("#tg-slider", "(e, v) => { e.value = v; "
+                              "e.dispatchEvent(new Event('input')); }", str(k))
         page.locator("#tg-open").click()
-        assert page.get_attribute("body", "data-step-phase") == "forward"
-        page.get_by_role("button", name="Update", exact=True).click()
-        assert page.get_attribute("body", "data-step-phase") == "update"
-        text = page.locator("#tg-step-text").inner_text()
+        for _ in range(100):
+            if page.get_attribute("body", "data-explorer") == str(k):
+                break
+            page.wait_for_timeout(50)
+        assert page.get_attribute("body", "data-explorer") == str(k)
+        frame = page.frame_locator("#tg-explorer")
+        assert f"Iteration {k}" in frame.locator("h1").inner_text()
+        listed = frame.locator("#tg-list button")
+        phases = [c.split("tg-phase-")[1] for c in listed.evaluate_all(
+            "buttons => buttons.map(b => b.className)")]
+        first_update = phases.index("update")
+        assert phases[0] == "forward" and "backward" in phases[:first_update]
+        assert set(phases[first_update:]) == {"update"} and phases.count("update") == 4
+        page.screenshot(path=str(path.parent / "explorer-forward.png"))
+        # 2.bias is traced whole: its weight before this update and the next iteration's
+        before = recording.traces["2.bias"][k]
+        after = recording.traces["2.bias"][k + 1]
+        listed.filter(has_text="2.bias").filter(has_text="Adam").click()
+        assert frame.locator("#tg-title").inner_text().startswith("Update 2.bias")
+        assert frame.get_by_role("status").inner_text().startswith(f"Step {len(phases)} /")
+        text = frame.locator("#tg-text").inner_text()
         assert "w ← w − η·m̂ / (√v̂ + ε)" in text
-        assert page.locator("#tg-delta").is_visible()
-        assert page.locator("#tg-graph .tg-current").count() == 1
-        page.get_by_role("button", name="Previous step").click()
-        assert page.get_attribute("body", "data-step-phase") == "backward"
+        formula = [line for line in text.splitlines() if line.strip().startswith("w ←")][-1]
+        numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?",
+                                                formula.split("=", 1)[1])]
+        assert numbers[0] == pytest.approx(before, rel=1e-3, abs=1e-6)
+        assert numbers[-1] == pytest.approx(after, rel=1e-3, abs=1e-6)
+        # the drawing shows the new weight from this step on, and the old one before it
+        value = frame.locator("g.value.tg-current text[fill='#1f5fbf']")
+        assert float(value.text_content().strip("[]")) == pytest.approx(after, rel=1e-3)
+        frame.get_by_role("button", name="Previous", exact=True).click()
+        frame.get_by_role("button", name="Previous", exact=True).click()
+        bias = frame.locator("g.value", has=frame.locator("text", has_text="2.bias"))
+        assert float(bias.locator("text[fill='#1f5fbf']").text_content().strip("[]")) == \
+            pytest.approx(before, rel=1e-3, abs=1e-6)
+        # a tensor weight's update shows w, ∂L/∂w, Δw and the new w as tables
+        listed.filter(has_text="0.weight").filter(has_text="Adam").click()
+        assert frame.locator(".tg-update-views table").count() == 4
+        page.screenshot(path=str(path.parent / "explorer-update.png"))
+        page.get_by_role("button", name="Close").click()
+        assert page.locator("#tg-explorer-box").is_hidden()
         browser.close()
     assert errors == []
     assert all(url.startswith("file:") for url in requests), requests
