@@ -205,6 +205,10 @@ def test_in_chromium_plays_scrubs_and_opens_steps(page_file):
         listed.filter(has_text="0.weight").filter(has_text="Adam").click()
         assert frame.locator(".tg-update-views table").count() == 4
         page.screenshot(path=str(path.parent / "explorer-update.png"))
+        # practice mode asks nothing of an update: its text stays whole
+        frame.get_by_label("Practice").check()
+        listed.filter(has_text="2.bias").filter(has_text="Adam").click()
+        assert "w ← w − η·m̂ / (√v̂ + ε)" in frame.locator("#tg-text").inner_text()
         page.get_by_role("button", name="Close").click()
         assert page.locator("#tg-explorer-box").is_hidden()
         browser.close()
@@ -243,3 +247,35 @@ def test_the_recording_benchmark_compares_the_same_run():
     from benchmarks.bench_training import plain_loop, recorded
 
     assert recorded(50).loss[-1] == pytest.approx(plain_loop(50), rel=1e-6)
+
+
+def test_explorer_of_an_iteration_has_its_weights_and_its_update_steps():
+    X, y = toy_dataset("xor")
+    recording = record_training(_xor_model(), X, y, optimizer="momentum", lr=0.5, steps=30,
+                                snapshots=3)
+    for snapshot, (k, weights, _) in zip(recording.snapshots, recording.saved, strict=True):
+        document = snapshot["explorer"]
+        steps = document["views"]["main"]["steps"]
+        phases = [s["phase"] for s in steps]
+        first_update = phases.index("update")
+        assert phases[0] == "forward" and phases[first_update - 1] == "backward"
+        assert phases[first_update:] == ["update"] * 4
+        names = {entry["name"]: node for node, entry in document["nodes"].items()}
+        for step, weight in zip(steps[first_update:], weights, strict=True):
+            node = document["nodes"][step["node"]]
+            assert names[step["param"]] == step["node"] and node["kind"] == "parameter"
+            # the drawing's numbers are the weights this iteration's forward pass used
+            shown = node["value_view"]
+            rows = np.array(shown["rows"] if shown["kind"] == "table" else [[shown["value"]]])
+            np.testing.assert_allclose(rows.reshape(-1), weight.reshape(-1), rtol=1e-5)
+            # ... and the update step's views are the step the run took to the next ones
+            (same,) = [s for s in snapshot["steps"] if s.get("param") == step["param"]]
+            if k + 1 < recording.iterations:
+                name = f"{step['param']}[0]" if weight.size > 1 else step["param"]
+                assert recording.traces[name][k + 1] == pytest.approx(
+                    weight.reshape(-1)[0] + _first(step["update_views"]["delta"]), rel=1e-4)
+            assert step["lines"] == same["lines"] and step["show"]
+
+
+def _first(quantity):
+    return quantity["rows"][0][0] if quantity["kind"] == "table" else quantity["value"]

@@ -79,7 +79,9 @@ class Recording:
     @property
     def snapshots(self) -> list[dict]:
         """Per snapshot iteration: ``iteration``, ``drawing`` (graph with values and
-        gradients), ``grad_magnitude`` and ``steps`` (forward, backward, update)."""
+        gradients), ``grad_magnitude``, ``steps`` (forward, backward, update) and
+        ``explorer``: the explorer document of that iteration's graph (its weights before
+        the update) with the update steps after the backward ones."""
         if self._built is None:
             self._built = _replay(self)
         return self._built
