@@ -1,9 +1,11 @@
 """Recording a run and the training page: the numbers are the run's, the page is small,
 offline and escaped, and in a real browser it plays, scrubs and opens into steps."""
 
+import base64
 import json
 import re
 import shutil
+import zlib
 
 import numpy as np
 import pytest
@@ -83,6 +85,16 @@ def test_2000_iterations_of_2_8_1_stay_under_3_mb_and_keep_every_scalar(tmp_path
         updates = [s for s in snapshot["steps"] if s["phase"] == "update"]
         assert len(updates) == 4 and all(s["agrees"] for s in updates)
         assert all(s["node"] and f'id="{s["node"]}"' in snapshot["svg"] for s in updates)
+        # its explorer page travels deflated; inflated, it is the explorer of that iteration
+        explorer = zlib.decompress(base64.b64decode(snapshot["explorer"])).decode("utf-8")
+        assert "default-src 'none'" in explorer
+        assert not re.search(r"https?://(?!www\.w3\.org)", explorer)
+        block = re.search(r'<script id="tg-doc" type="application/json">(.*?)</script>',
+                          explorer, re.S)
+        steps = json.loads(block.group(1))["views"]["main"]["steps"]
+        assert [s["title"] for s in steps if s["phase"] == "update"] == [
+            s["title"] for s in updates]
+        assert f"Iteration {snapshot['iteration']}:" in explorer
 
 
 def test_page_is_offline_and_escapes_what_it_shows(tmp_path):
@@ -173,6 +185,11 @@ def test_in_chromium_plays_scrubs_and_opens_steps(page_file):
         assert page.get_attribute("body", "data-explorer") == str(k)
         frame = page.frame_locator("#tg-explorer")
         assert f"Iteration {k}" in frame.locator("h1").inner_text()
+        # the frame has the keys: → steps the explorer, not the training page's iteration
+        frame.get_by_role("status").wait_for()
+        page.keyboard.press("ArrowRight")
+        assert frame.get_by_role("status").inner_text().startswith("Step 2 /")
+        assert page.get_attribute("body", "data-iteration") == str(k)
         listed = frame.locator("#tg-list button")
         phases = [c.split("tg-phase-")[1] for c in listed.evaluate_all(
             "buttons => buttons.map(b => b.className)")]

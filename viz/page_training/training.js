@@ -169,9 +169,13 @@
     var page = pages[j] || inflate(snapshot.explorer);
     pages[j] = page;
     page.then(function (text) {
+      frame.onload = function () {  // loaded: it has the keys, ← → step it at once
+        frame.onload = null;
+        frame.contentWindow.focus();
+        document.body.setAttribute('data-explorer', snapshot.iteration);
+      };
       frame.srcdoc = text;
       $('tg-explorer-title').textContent = title;
-      document.body.setAttribute('data-explorer', snapshot.iteration);
       $('tg-explorer-box').scrollIntoView({block: 'start'});
     });
   }
