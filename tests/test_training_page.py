@@ -1,9 +1,11 @@
 """Recording a run and the training page: the numbers are the run's, the page is small,
 offline and escaped, and in a real browser it plays, scrubs and opens into steps."""
 
+import base64
 import json
 import re
 import shutil
+import zlib
 
 import numpy as np
 import pytest
@@ -83,6 +85,16 @@ def test_2000_iterations_of_2_8_1_stay_under_3_mb_and_keep_every_scalar(tmp_path
         updates = [s for s in snapshot["steps"] if s["phase"] == "update"]
         assert len(updates) == 4 and all(s["agrees"] for s in updates)
         assert all(s["node"] and f'id="{s["node"]}"' in snapshot["svg"] for s in updates)
+        # its explorer page travels deflated; inflated, it is the explorer of that iteration
+        explorer = zlib.decompress(base64.b64decode(snapshot["explorer"])).decode("utf-8")
+        assert "default-src 'none'" in explorer
+        assert not re.search(r"https?://(?!www\.w3\.org)", explorer)
+        block = re.search(r'<script id="tg-doc" type="application/json">(.*?)</script>',
+                          explorer, re.S)
+        steps = json.loads(block.group(1))["views"]["main"]["steps"]
+        assert [s["title"] for s in steps if s["phase"] == "update"] == [
+            s["title"] for s in updates]
+        assert f"Iteration {snapshot['iteration']}:" in explorer
 
 
 def test_page_is_offline_and_escapes_what_it_shows(tmp_path):
@@ -159,18 +171,63 @@ def test_in_chromium_plays_scrubs_and_opens_steps(page_file):
         stopped_at = page.get_attribute("body", "data-iteration")
         page.wait_for_timeout(200)
         assert page.get_attribute("body", "data-iteration") == stopped_at
-        # an iteration opens into forward → backward → update
-        page.get_by_role("button", name="Last").click()
+        # an iteration opens into the explorer: forward → backward → update
+        j = 5  # a recorded iteration that is not the last: the next one's weights exist
+        snapshot = recording.snapshots[j]
+        k = snapshot["iteration"]
+        page.eval_on_selector("#tg-slider", "(e, v) => { e.value = v; "
+                              "e.dispatchEvent(new Event('input')); }", str(k))
         page.locator("#tg-open").click()
-        assert page.get_attribute("body", "data-step-phase") == "forward"
-        page.get_by_role("button", name="Update", exact=True).click()
-        assert page.get_attribute("body", "data-step-phase") == "update"
-        text = page.locator("#tg-step-text").inner_text()
+        for _ in range(100):
+            if page.get_attribute("body", "data-explorer") == str(k):
+                break
+            page.wait_for_timeout(50)
+        assert page.get_attribute("body", "data-explorer") == str(k)
+        frame = page.frame_locator("#tg-explorer")
+        assert f"Iteration {k}" in frame.locator("h1").inner_text()
+        # the frame has the keys: → steps the explorer, not the training page's iteration
+        frame.get_by_role("status").wait_for()
+        page.keyboard.press("ArrowRight")
+        assert frame.get_by_role("status").inner_text().startswith("Step 2 /")
+        assert page.get_attribute("body", "data-iteration") == str(k)
+        listed = frame.locator("#tg-list button")
+        phases = [c.split("tg-phase-")[1] for c in listed.evaluate_all(
+            "buttons => buttons.map(b => b.className)")]
+        first_update = phases.index("update")
+        assert phases[0] == "forward" and "backward" in phases[:first_update]
+        assert set(phases[first_update:]) == {"update"} and phases.count("update") == 4
+        page.screenshot(path=str(path.parent / "explorer-forward.png"))
+        # 2.bias is traced whole: its weight before this update and the next iteration's
+        before = recording.traces["2.bias"][k]
+        after = recording.traces["2.bias"][k + 1]
+        listed.filter(has_text="2.bias").filter(has_text="Adam").click()
+        assert frame.locator("#tg-title").inner_text().startswith("Update 2.bias")
+        assert frame.get_by_role("status").inner_text().startswith(f"Step {len(phases)} /")
+        text = frame.locator("#tg-text").inner_text()
         assert "w ← w − η·m̂ / (√v̂ + ε)" in text
-        assert page.locator("#tg-delta").is_visible()
-        assert page.locator("#tg-graph .tg-current").count() == 1
-        page.get_by_role("button", name="Previous step").click()
-        assert page.get_attribute("body", "data-step-phase") == "backward"
+        formula = [line for line in text.splitlines() if line.strip().startswith("w ←")][-1]
+        numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?",
+                                                formula.split("=", 1)[1])]
+        assert numbers[0] == pytest.approx(before, rel=1e-3, abs=1e-6)
+        assert numbers[-1] == pytest.approx(after, rel=1e-3, abs=1e-6)
+        # the drawing shows the new weight from this step on, and the old one before it
+        value = frame.locator("g.value.tg-current text[fill='#1f5fbf']")
+        assert float(value.text_content().strip("[]")) == pytest.approx(after, rel=1e-3)
+        frame.get_by_role("button", name="Previous", exact=True).click()
+        frame.get_by_role("button", name="Previous", exact=True).click()
+        bias = frame.locator("g.value", has=frame.locator("text", has_text="2.bias"))
+        assert float(bias.locator("text[fill='#1f5fbf']").text_content().strip("[]")) == \
+            pytest.approx(before, rel=1e-3, abs=1e-6)
+        # a tensor weight's update shows w, ∂L/∂w, Δw and the new w as tables
+        listed.filter(has_text="0.weight").filter(has_text="Adam").click()
+        assert frame.locator(".tg-update-views table").count() == 4
+        page.screenshot(path=str(path.parent / "explorer-update.png"))
+        # practice mode asks nothing of an update: its text stays whole
+        frame.get_by_label("Practice").check()
+        listed.filter(has_text="2.bias").filter(has_text="Adam").click()
+        assert "w ← w − η·m̂ / (√v̂ + ε)" in frame.locator("#tg-text").inner_text()
+        page.get_by_role("button", name="Close").click()
+        assert page.locator("#tg-explorer-box").is_hidden()
         browser.close()
     assert errors == []
     assert all(url.startswith("file:") for url in requests), requests
@@ -207,3 +264,35 @@ def test_the_recording_benchmark_compares_the_same_run():
     from benchmarks.bench_training import plain_loop, recorded
 
     assert recorded(50).loss[-1] == pytest.approx(plain_loop(50), rel=1e-6)
+
+
+def test_explorer_of_an_iteration_has_its_weights_and_its_update_steps():
+    X, y = toy_dataset("xor")
+    recording = record_training(_xor_model(), X, y, optimizer="momentum", lr=0.5, steps=30,
+                                snapshots=3)
+    for snapshot, (k, weights, _) in zip(recording.snapshots, recording.saved, strict=True):
+        document = snapshot["explorer"]
+        steps = document["views"]["main"]["steps"]
+        phases = [s["phase"] for s in steps]
+        first_update = phases.index("update")
+        assert phases[0] == "forward" and phases[first_update - 1] == "backward"
+        assert phases[first_update:] == ["update"] * 4
+        names = {entry["name"]: node for node, entry in document["nodes"].items()}
+        for step, weight in zip(steps[first_update:], weights, strict=True):
+            node = document["nodes"][step["node"]]
+            assert names[step["param"]] == step["node"] and node["kind"] == "parameter"
+            # the drawing's numbers are the weights this iteration's forward pass used
+            shown = node["value_view"]
+            rows = np.array(shown["rows"] if shown["kind"] == "table" else [[shown["value"]]])
+            np.testing.assert_allclose(rows.reshape(-1), weight.reshape(-1), rtol=1e-5)
+            # ... and the update step's views are the step the run took to the next ones
+            (same,) = [s for s in snapshot["steps"] if s.get("param") == step["param"]]
+            if k + 1 < recording.iterations:
+                name = f"{step['param']}[0]" if weight.size > 1 else step["param"]
+                assert recording.traces[name][k + 1] == pytest.approx(
+                    weight.reshape(-1)[0] + _first(step["update_views"]["delta"]), rel=1e-4)
+            assert step["lines"] == same["lines"] and step["show"]
+
+
+def _first(quantity):
+    return quantity["rows"][0][0] if quantity["kind"] == "table" else quantity["value"]

@@ -36,7 +36,8 @@
             "check": None | {"numeric": float | list, "backprop": float | list, "ok": bool,
                              "error": float}}   # leaves: central differences in float64
 
-    step = {"phase": "forward" | "backward" | "second-pass" | "after-zero_grad",
+    step = {"phase": "forward" | "backward" | "second-pass" | "after-zero_grad"
+                     | "update" (only from ``extra_steps``),
             "pass": 1 | 2 | 3, "node": id, "title": str, "lines": [str],
             "values": [ids whose value is known from here on],
             "grads": [ids whose gradient this step sets],
@@ -154,7 +155,8 @@ def _checks(facts: Facts, visible: set[int] | None, words: dict, notes: list) ->
 
 def explorer_document(root: Node, lang: str = "en", practice: bool = False, passes: int = 1,
                       show_constants: bool = False, check_gradients: bool = True,
-                      expand=None, modules=None, title: str | None = None) -> dict:
+                      expand=None, modules=None, title: str | None = None,
+                      extra_steps=None) -> dict:
     """Everything the explorer page of ``root``'s graph shows, as a JSON-able dict (the
     schema is in this module's docstring). Reads the graph, never changes it.
 
@@ -164,6 +166,8 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
     the leaves'. ``expand``: True draws every node of a big graph; a list of group ids
     ("g12") draws those groups' nodes in the main view. ``modules``: the model whose
     parameters are named by their path (found among the caller's variables if absent).
+    ``extra_steps``: steps told after the backward pass in the main view, such as the
+    optimizer's update steps of `viz.narrated_step` (phase ``"update"``).
     """
     words = words_for(lang, "explorer_document")
     if not isinstance(root, Node):
@@ -203,6 +207,9 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
                 and (s["node"] != root_id or shown is visible)]
 
     steps = all_steps if visible is None else steps_of(visible)
+    # the keys the page reads of every step; an update step reveals no value or gradient
+    steps = steps + [{"pass": 1, "values": [], "grads": [], "receives": [], "edges": [],
+                      "show": {}, "practice": None, **step} for step in extra_steps or ()]
     notes = story_notes + notes
     notes += [{"kind": "accumulated", "text": line} for step in steps if step["pass"] == 1
               for line in step["lines"] if _is_accumulated(line, words)][:1]

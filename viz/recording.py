@@ -29,7 +29,9 @@ from tinygrad_edu import Value, optim
 from tinygrad_edu.autograd import topo_order
 
 from .dot import draw
-from .graph import value_id
+from .explorer_data import explorer_document
+from .graph import format_number, value_id
+from .quantity import quantity, summarize
 from .steps import steps as graph_steps
 from .training_runs import VALUE_ACTIVATIONS, TensorRun, ValueMLP, ValueRun
 from .updates import narrated_step
@@ -77,7 +79,9 @@ class Recording:
     @property
     def snapshots(self) -> list[dict]:
         """Per snapshot iteration: ``iteration``, ``drawing`` (graph with values and
-        gradients), ``grad_magnitude`` and ``steps`` (forward, backward, update)."""
+        gradients), ``grad_magnitude``, ``steps`` (forward, backward, update) and
+        ``explorer``: the explorer document of that iteration's graph (its weights before
+        the update) with the update steps after the backward ones."""
         if self._built is None:
             self._built = _replay(self)
         return self._built
@@ -255,8 +259,16 @@ def _replay(recording: Recording) -> list[dict]:
                 snapshot = {"iteration": k, "grad_magnitude": magnitude,
                             "drawing": draw(loss, collapse_over=300, modules=run.modules),
                             "steps": _walk(loss, order, recording.lang)}
-                snapshot["steps"] += narrated_step(opt, names=names, lang=recording.lang,
-                                                   nodes=nodes)
+                updates = narrated_step(opt, names=names, lang=recording.lang, nodes=nodes)
+                snapshot["steps"] += updates
+                after = [t.data.copy() for t in run.tensors]
+                for t, w in zip(run.tensors, weights, strict=True):  # the graph's weights
+                    t.data[...] = w  # are this iteration's again, for the explorer to read
+                extra = [_explorer_update(step, w, a, node) for step, w, a, node
+                         in zip(updates, weights, after, run.nodes(), strict=True)]
+                snapshot["explorer"] = explorer_document(
+                    loss, lang=recording.lang, modules=run.modules, extra_steps=extra,
+                    check_gradients=len(order) <= MAX_WALK)
                 built.append(snapshot)
     finally:
         for t, w in zip(run.tensors, final, strict=True):
@@ -280,6 +292,22 @@ def _walk(loss, order, lang: str) -> list[dict]:
         return [{"phase": phase, "node": "", "title": note, "lines": [note], "values": [],
                  "grads": []} for phase in ("forward", "backward")]
     return [_step_dict(s) for s in graph_steps(loss, lang=lang)]
+
+
+def _explorer_update(step: dict, before: np.ndarray, after: np.ndarray, node) -> dict:
+    """An update step for the explorer: its drawing shows the new weight from this step
+    on (written as the drawing writes ``node``'s value), and its panel the weight before,
+    the gradient, Δw and the weight after."""
+    # the numbers are in its lines and views: the raw entries (NaN in a run that blew up)
+    # would only make the page's JSON bigger, or invalid
+    moved = bool(step["entries"])  # no gradient: no entries, and the weight stays
+    step = {key: value for key, value in step.items() if key not in ("delta", "entries")}
+    if step["node"] and moved:
+        text = format_number(after.reshape(-1)[0]) if isinstance(node, Value) \
+            else summarize(after)
+        step["show"] = {step["node"]: {"value": text}}
+    step["update_views"] = {"delta": quantity(after - before), "after": quantity(after)}
+    return step
 
 
 def _step_dict(step) -> dict:

@@ -2,21 +2,27 @@
 
 Loss curve, decision boundary (2-D data), per-layer gradient norms and a few weights
 over time, all following one iteration slider with Play/Pause; below, the graph of the
-nearest recorded iteration with its values and gradients, which opens into that
-iteration's forward → backward → update steps (the explorer's step shape). The page's
-script and style live in ``viz/page_training/``; the data sits in one JSON block, and
-its Content-Security-Policy forbids any network access.
+nearest recorded iteration with its values and gradients, which opens into the
+explorer of that iteration: its forward and backward steps and the optimizer's update
+steps after them (`viz.explorer_document` with ``extra_steps``), shown in a sandboxed
+``<iframe srcdoc>``. Each recorded iteration's explorer page travels deflated in the
+page's JSON and is inflated only when opened. The page's script and style live in
+``viz/page_training/``; the data sits in one JSON block, and its Content-Security-Policy
+forbids any network access.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import zlib
 from html import escape
 from pathlib import Path
 
 import numpy as np
 
+from .html import page_from_document
 from .recording import Recording
 from .render import svg_text
 
@@ -36,9 +42,10 @@ WORDS = {
            "graph_at": "Graph at iteration {k} (values blue, gradients red; faint fill = "
                        "small gradient)",
            "open": "Open iteration {k}: forward → backward → update",
-           "forward": "Forward", "backward": "Backward", "update": "Update", "step": "Step",
-           "step_prev": "◀ Previous step", "step_next": "Next step ▶",
-           "delta": "Δw of this parameter (red up, blue down)",
+           "explorer": "Iteration {k} in the explorer: forward → backward → update steps "
+                       "(← → and the step list inside the frame)",
+           "explorer_title": "Iteration {k}: forward → backward → update", "close": "Close",
+           "loading": "Opening iteration {k}…",
            "no_graph": "Graphs were recorded for iterations {list}.",
            "stopped": "Training stopped at {why}", "keys": "Keys: ← → move, space plays",
            "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}"},
@@ -50,9 +57,10 @@ WORDS = {
            "grads": "층별 기울기 크기 (로그 눈금)", "params": "시간에 따른 가중치",
            "graph_at": "반복 {k}의 그래프 (값 파랑, 기울기 빨강; 옅은 색 = 작은 기울기)",
            "open": "반복 {k} 열기: 순전파 → 역전파 → 갱신",
-           "forward": "순전파", "backward": "역전파", "update": "갱신", "step": "단계",
-           "step_prev": "◀ 이전 단계", "step_next": "다음 단계 ▶",
-           "delta": "이 매개변수의 Δw (빨강 증가, 파랑 감소)",
+           "explorer": "탐색기에서 본 반복 {k}: 순전파 → 역전파 → 갱신 단계 "
+                       "(틀 안에서 ← → 와 단계 목록)",
+           "explorer_title": "반복 {k}: 순전파 → 역전파 → 갱신", "close": "닫기",
+           "loading": "반복 {k} 여는 중…",
            "no_graph": "그래프가 기록된 반복: {list}.",
            "stopped": "학습 중단: {why}", "keys": "키보드: ← → 이동, 스페이스 재생",
            "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}"},
@@ -80,11 +88,25 @@ def _inline_svg(svg: str) -> str:
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
 
 
+def _packed(page: str) -> str:
+    """An explorer page, deflated (zlib) and in base64: a tenth of its size, and nothing in
+    it can end the JSON or the <script> it sits in. The page inflates it when opened."""
+    return base64.b64encode(zlib.compress(page.encode("utf-8"), 9)).decode("ascii")
+
+
+def _explorer_page(document: dict, iteration: int, words: dict) -> str:
+    """The explorer page (`viz.page_from_document`) of one recorded iteration."""
+    return page_from_document(dict(document,
+                                   title=words["explorer_title"].format(k=iteration)))
+
+
 def _within_budget(snapshots: list[dict]) -> list[dict]:
-    """Thin out the middle snapshots (never the first or the last) until their graphs
-    and steps fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise fill the page."""
+    """Thin out the middle snapshots (never the first or the last) until their graphs,
+    steps and explorer pages fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise
+    fill the page."""
     def size(snapshot):
-        return len(snapshot["svg"]) + len(json.dumps(snapshot["steps"], ensure_ascii=False))
+        return (len(snapshot["svg"]) + len(snapshot["explorer"])
+                + len(json.dumps(snapshot["steps"], ensure_ascii=False)))
 
     while len(snapshots) > 2 and sum(map(size, snapshots)) > SNAPSHOT_BYTES:
         snapshots = [snapshots[0], *snapshots[2:-1:2], snapshots[-1]]
@@ -103,7 +125,9 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
                           "svg": _inline_svg(svg_text(snap["drawing"])),
                           "grad_magnitude": {k: float(f"{v:.3g}")
                                              for k, v in snap["grad_magnitude"].items()},
-                          "steps": snap["steps"]})
+                          "steps": snap["steps"],
+                          "explorer": _packed(_explorer_page(snap["explorer"],
+                                                             snap["iteration"], WORDS[lang]))})
     snapshots = _within_budget(snapshots)
     two_d = X.ndim == 2 and X.shape[1] == 2
     return {"words": WORDS[lang], "loss": _round(recording.loss),
@@ -198,22 +222,12 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
 <p class="tg-hint">{escape(words["no_graph"].format(list=recorded))} {escape(words["keys"])}</p>
 <button id="tg-open" type="button"></button>
 <div id="tg-graph"></div></section>
-<section id="tg-steps" hidden>
-<div class="tg-controls-steps">
-<button id="tg-goto-forward" type="button">{escape(words["forward"])}</button>
-<button id="tg-goto-backward" type="button">{escape(words["backward"])}</button>
-<button id="tg-goto-update" type="button">{escape(words["update"])}</button></div>
-<p><span id="tg-step-counter"></span> · <span id="tg-step-phase"></span></p>
-<h2 id="tg-step-title"></h2>
-<div id="tg-step-text"></div>
-<p><button id="tg-step-prev" type="button" aria-label="Previous step">
-{escape(words["step_prev"])}</button>
-<button id="tg-step-next" type="button" aria-label="Next step">
-{escape(words["step_next"])}</button></p>
-<div id="tg-delta" hidden><p class="tg-hint">{escape(words["delta"])}</p>
-<canvas id="tg-delta-canvas" width="10" height="10"></canvas></div>
-</section>
 </div>
+<section id="tg-explorer-box" hidden>
+<h2 id="tg-explorer-title"></h2>
+<button id="tg-close" type="button">{escape(words["close"])}</button>
+<iframe id="tg-explorer" sandbox="allow-scripts" title="explorer"></iframe>
+</section>
 <script id="tg-data" type="application/json">{_json_for_script(document)}</script>
 <script>{script}</script>
 </body>

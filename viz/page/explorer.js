@@ -257,7 +257,8 @@ function show(k, keepFeedback) {
     list.scrollTop = item.offsetTop - list.clientHeight / 2;  // the list scrolls, never the page
   // the numbers of the step's node and, going backward, of the nodes it sends gradients to
   var about = [step.node].concat(step.phase === 'forward' ? [] : step.receives || step.grads || []);
-  inspect($('tg-inspect'), about.filter(function (id, i) {
+  if (step.phase === 'update') inspectUpdate($('tg-inspect'), step);
+  else inspect($('tg-inspect'), about.filter(function (id, i) {
     return !alias[id] && about.indexOf(id) === i;
   }).slice(0, 4).map(function (id) {
     var override = latest(id, 'grad');
@@ -269,6 +270,28 @@ function show(k, keepFeedback) {
   if (!keepFeedback) $('tg-feedback').textContent = '';
   showPractice(current);
   view.bring([node, op]);
+}
+
+// An optimizer's update step (a training page's iteration): the tensor weight before, its
+// gradient, Δw and the weight after, side by side (a scalar's numbers are all in the text).
+function inspectUpdate(target, step) {
+  var info = (doc.nodes || {})[step.node], views = step.update_views || {};
+  target.replaceChildren();
+  target.hidden = !info || !views.delta || views.delta.kind === 'scalar';
+  if (target.hidden) return;
+  var box = element('div', 'tg-inspect-node'), row = element('div', 'tg-update-views');
+  var head = info.name + ' · ' + info.kind_text + (info.shape ? ' · ' + shapeText(info.shape) : '');
+  box.appendChild(element('div', 'tg-inspect-head', head));
+  [['w', info.value_view, 'forward'], ['∂L/∂w', info.grad_view, 'backward'],
+   ['Δw', views.delta, 'update'], ['w ← w + Δw', views.after, 'update']].forEach(function (part) {
+    if (!part[1]) return;
+    var cell = element('div');
+    cell.appendChild(element('div', 'tg-inspect-label tg-phase-' + part[2], part[0]));
+    cell.appendChild(quantityView(part[1]));
+    row.appendChild(cell);
+  });
+  box.appendChild(row);
+  target.appendChild(box);
 }
 
 // ---- wiring ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@
   var COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b',
                  '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
   var SVGNS = 'http://www.w3.org/2000/svg';
-  var k = 0, timer = null, openSnapshot = null, stepIndex = 0;
+  var k = 0, timer = null;
 
   function $(id) { return document.getElementById(id); }
   function fmt(x) {
@@ -148,55 +148,41 @@
     $('tg-graph-title').textContent = words.graph_at.replace('{k}', snapshot.iteration);
     $('tg-open').textContent = words.open.replace('{k}', snapshot.iteration);
     $('tg-open').setAttribute('data-iteration', snapshot.iteration);
-    if (openSnapshot !== null) {  // the steps follow the graph to its new iteration
-      openSnapshot = j;
-      showStep(Math.min(stepIndex, snapshot.steps.length - 1));
-    }
   }
 
-  function showStep(j) {
-    var snapshot = data.snapshots[openSnapshot], list = snapshot.steps;
-    stepIndex = Math.max(0, Math.min(list.length - 1, j));
-    var step = list[stepIndex];
-    document.querySelectorAll('#tg-graph .tg-current').forEach(function (e) {
-      e.classList.remove('tg-current');
-    });
-    var node = step.node && document.querySelector('#tg-graph [id="' + step.node + '"]');
-    if (node) {
-      node.classList.add('tg-current');
-      node.scrollIntoView({block: 'nearest', inline: 'nearest'});  // big graphs scroll
-    }
-    $('tg-step-phase').textContent = words[step.phase];
-    $('tg-step-phase').className = 'tg-phase tg-phase-' + step.phase;
-    $('tg-step-title').textContent = step.title;
-    $('tg-step-text').textContent = step.lines.join('\n');
-    $('tg-step-counter').textContent = words.step + ' ' + (stepIndex + 1) + ' / ' + list.length;
-    document.body.setAttribute('data-step-phase', step.phase);
-    heatmap(step.delta);
+  // ---- "Open iteration k": that iteration's explorer page, in a sandboxed frame ----
+  // Each recorded iteration's page is deflated base64 in the data; inflated once, when
+  // asked (DecompressionStream reads no network), it becomes the frame's srcdoc: the
+  // explorer's own script, styles and keys stay inside the frame.
+  var pages = {};
+  function inflate(packed) {
+    var bytes = Uint8Array.from(atob(packed), function (c) { return c.charCodeAt(0); });
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate'));
+    return new Response(stream).text();
   }
-  function heatmap(delta) {
-    var box = $('tg-delta');
-    box.hidden = !delta;
-    if (!delta) return;
-    var rows = delta.shape[0], cols = delta.shape[1], c = $('tg-delta-canvas');
-    var size = Math.min(24, Math.floor(240 / Math.max(rows, cols)));
-    c.width = cols * size; c.height = rows * size;
-    var ctx = c.getContext('2d'), top = 1e-12;
-    delta.values.forEach(function (v) { top = Math.max(top, Math.abs(v)); });
-    delta.values.forEach(function (v, j) {
-      var a = Math.abs(v) / top;
-      ctx.fillStyle = v >= 0 ? 'rgba(178, 24, 43,' + a + ')' : 'rgba(33, 102, 172,' + a + ')';
-      ctx.fillRect((j % cols) * size, Math.floor(j / cols) * size, size - 1, size - 1);
+  function openExplorer() {
+    var j = shownSnapshot, snapshot = data.snapshots[j], frame = $('tg-explorer');
+    var title = words.explorer.replace('{k}', snapshot.iteration);
+    $('tg-explorer-box').hidden = false;
+    $('tg-explorer-title').textContent = words.loading.replace('{k}', snapshot.iteration);
+    frame.setAttribute('title', title);
+    var page = pages[j] || inflate(snapshot.explorer);
+    pages[j] = page;
+    page.then(function (text) {
+      frame.onload = function () {  // loaded: it has the keys, ← → step it at once
+        frame.onload = null;
+        frame.contentWindow.focus();
+        document.body.setAttribute('data-explorer', snapshot.iteration);
+      };
+      frame.srcdoc = text;
+      $('tg-explorer-title').textContent = title;
+      $('tg-explorer-box').scrollIntoView({block: 'start'});
     });
   }
-  function openSteps() {
-    openSnapshot = shownSnapshot;
-    $('tg-steps').hidden = false;
-    jumpToPhase('forward');
-  }
-  function jumpToPhase(phase) {
-    var list = data.snapshots[openSnapshot].steps;
-    for (var j = 0; j < list.length; j++) { if (list[j].phase === phase) { showStep(j); return; } }
+  function closeExplorer() {
+    $('tg-explorer-box').hidden = true;
+    $('tg-explorer').removeAttribute('srcdoc');
+    document.body.removeAttribute('data-explorer');
   }
 
   // ---- the iteration: everything follows it ----
@@ -229,12 +215,8 @@
   $('tg-prev').addEventListener('click', function () { show(k - 1); });
   $('tg-next').addEventListener('click', function () { show(k + 1); });
   $('tg-slider').addEventListener('input', function () { show(parseInt(this.value, 10)); });
-  $('tg-open').addEventListener('click', openSteps);
-  $('tg-step-prev').addEventListener('click', function () { showStep(stepIndex - 1); });
-  $('tg-step-next').addEventListener('click', function () { showStep(stepIndex + 1); });
-  ['forward', 'backward', 'update'].forEach(function (phase) {
-    $('tg-goto-' + phase).addEventListener('click', function () { jumpToPhase(phase); });
-  });
+  $('tg-open').addEventListener('click', openExplorer);
+  $('tg-close').addEventListener('click', closeExplorer);
   document.addEventListener('keydown', function (event) {
     if (event.target && event.target.tagName === 'INPUT') return;
     if (event.key === 'ArrowRight') { show(k + 1); event.preventDefault(); }
