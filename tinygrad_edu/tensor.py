@@ -170,6 +170,8 @@ class Tensor(Node):
                              f"{self.shape}")
         return seed
 
+    _keeps_versions = True
+
     def _check_unchanged(self) -> None:
         if _clock.now == self._stamp:  # no data was assigned anywhere since this op ran
             return
