@@ -85,7 +85,8 @@ def _svg(model, modules, lang: str) -> str:
     """The drawing as an inline <svg> element: no XML declaration, doctype or comments,
     and the font stack said once in a style rule instead of on every text (it was half
     of a big drawing's bytes)."""
-    svg = svg_text(draw(model, modules=modules, collapse_over=None, lang=lang))
+    # the page shows the notes in its banner, wrapped to its width
+    svg = svg_text(draw(model, modules=modules, collapse_over=None, lang=lang, notes=False))
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r' font-family="[^"]*"', "", svg)

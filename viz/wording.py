@@ -59,6 +59,7 @@ WORDS = {
                       "expand=[{gid!r}]) draws them",
         # drawing
         "value": "value", "grad": "grad", "forward_value": "forward value", "legend": "legend",
+        "grad_of": "∂{root}/∂node",
         "parameter": "parameter", "input": "input", "constant_kind": "constant",
         "intermediate": "intermediate", "output": "output",
         "group": "{count:,} {kind}\ndepth {depth}", "leaves": "leaves",
@@ -128,6 +129,7 @@ WORDS = {
         "group_hint": "노드 {count:,}개: 여기서 펼치기에는 너무 많습니다; viz.html(root, path, "
                       "expand=[{gid!r}])로 그리세요",
         "value": "값", "grad": "기울기", "forward_value": "순전파 값", "legend": "범례",
+        "grad_of": "∂{root}/∂노드",
         "parameter": "매개변수", "input": "입력", "constant_kind": "상수",
         "intermediate": "중간값", "output": "출력",
         "group": "{kind} {count:,}개\n깊이 {depth}", "leaves": "잎 노드",

@@ -366,6 +366,11 @@ document.addEventListener('keydown', function (event) {
   if (actions[event.key]) { actions[event.key](); event.preventDefault(); }
 });
 
-$('tg-note').textContent = (doc.notes || []).map(function (note) { return note.text; })
-  .join('\n') || doc.note || '';
+// one block per note: two notes in one paragraph read as one run-on sentence
+((doc.notes || []).length ? doc.notes.map(function (note) { return note.text; })
+  : (doc.note ? [doc.note] : [])).forEach(function (text) {
+  var line = document.createElement('p');
+  line.textContent = text;
+  $('tg-note').appendChild(line);
+});
 loadView('main');
