@@ -30,7 +30,7 @@ __all__ = ["training_page", "page_document", "WORDS"]
 
 ASSETS = Path(__file__).parent / "page_training"
 MAX_POINTS = 400  # data points drawn on the boundary; more add size, not insight
-SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and steps, in all
+SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and explorer pages, in all
 
 WORDS = {
     "en": {"title": "Training {model} on {dataset} with {optimizer}", "play": "▶ Play",
@@ -101,12 +101,11 @@ def _explorer_page(document: dict, iteration: int, words: dict) -> str:
 
 
 def _within_budget(snapshots: list[dict]) -> list[dict]:
-    """Thin out the middle snapshots (never the first or the last) until their graphs,
-    steps and explorer pages fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise
-    fill the page."""
+    """Thin out the middle snapshots (never the first or the last) until their graphs
+    and explorer pages fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise fill
+    the page."""
     def size(snapshot):
-        return (len(snapshot["svg"]) + len(snapshot["explorer"])
-                + len(json.dumps(snapshot["steps"], ensure_ascii=False)))
+        return len(snapshot["svg"]) + len(snapshot["explorer"])
 
     while len(snapshots) > 2 and sum(map(size, snapshots)) > SNAPSHOT_BYTES:
         snapshots = [snapshots[0], *snapshots[2:-1:2], snapshots[-1]]
@@ -125,7 +124,6 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
                           "svg": _inline_svg(svg_text(snap["drawing"])),
                           "grad_magnitude": {k: float(f"{v:.3g}")
                                              for k, v in snap["grad_magnitude"].items()},
-                          "steps": snap["steps"],
                           "explorer": _packed(_explorer_page(snap["explorer"],
                                                              snap["iteration"], WORDS[lang]))})
     snapshots = _within_budget(snapshots)
