@@ -48,7 +48,11 @@ WORDS = {
            "loading": "Opening iteration {k}…",
            "no_graph": "Graphs were recorded for iterations {list}.",
            "stopped": "Training stopped at {why}", "keys": "Keys: ← → move, space plays",
-           "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}"},
+           "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}",
+           # the buttons' accessible names (their text has arrows)
+           "first_name": "First", "prev_name": "Previous", "play_name": "Play",
+           "pause_name": "Pause", "next_name": "Next", "last_name": "Last",
+           "frame": "Explorer"},
     "ko": {"title": "{dataset} 학습: {model}, {optimizer}", "play": "▶ 재생",
            "pause": "❙❙ 일시정지", "first": "« 처음", "prev": "◀ 이전", "next": "다음 ▶",
            "last": "끝 »", "iteration": "반복",
@@ -63,7 +67,10 @@ WORDS = {
            "loading": "반복 {k} 여는 중…",
            "no_graph": "그래프가 기록된 반복: {list}.",
            "stopped": "학습 중단: {why}", "keys": "키보드: ← → 이동, 스페이스 재생",
-           "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}"},
+           "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}",
+           "first_name": "처음", "prev_name": "이전", "play_name": "재생",
+           "pause_name": "일시정지", "next_name": "다음", "last_name": "끝",
+           "frame": "탐색기"},
 }
 
 
@@ -185,10 +192,8 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
     script = (ASSETS / "training.js").read_text(encoding="utf-8")
     style = (ASSETS / "training.css").read_text(encoding="utf-8")
     button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
-    controls = "".join(button.format(id=i, label=label, text=escape(words[w])) for i, label, w in
-                       [("first", "First", "first"), ("prev", "Previous", "prev"),
-                        ("play", "Play", "play"), ("next", "Next", "next"),
-                        ("last", "Last", "last")])
+    controls = "".join(button.format(id=w, label=escape(words[f"{w}_name"]), text=escape(words[w]))
+                       for w in ("first", "prev", "play", "next", "last"))
     html = f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -224,7 +229,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
 <section id="tg-explorer-box" hidden>
 <h2 id="tg-explorer-title"></h2>
 <button id="tg-close" type="button">{escape(words["close"])}</button>
-<iframe id="tg-explorer" sandbox="allow-scripts" title="explorer"></iframe>
+<iframe id="tg-explorer" sandbox="allow-scripts" title="{escape(words["frame"])}"></iframe>
 </section>
 <script id="tg-data" type="application/json">{_json_for_script(document)}</script>
 <script>{script}</script>
