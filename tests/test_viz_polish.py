@@ -94,3 +94,21 @@ def test_values_and_gradients_stay_inside_their_cells_and_notes_are_separate(ope
     assert notes.nth(1).inner_text().startswith("gradient check skipped")
     heights = [notes.nth(i).bounding_box() for i in range(2)]
     assert heights[1]["y"] >= heights[0]["y"] + heights[0]["height"]  # not run together
+
+
+def test_korean_notes_say_why_the_check_skipped_in_korean_and_the_summary_has_no_rule(
+        open_page, tmp_path):
+    loss = plain_xor()
+    notes = viz.explorer_document(loss, lang="ko")["notes"]
+    skipped = [note["text"] for note in notes if note["kind"] == "check-skipped"]
+    assert len(skipped) == 1 and "정답을 그래프 밖에" in skipped[0]
+    assert "binary_cross_entropy" in skipped[0] and "keeps its" not in skipped[0]
+    assert viz.wording.check_reason("something new", "ko") == "something new"
+    # the last step sums up the leaves' gradients: no op's rule is at work there
+    steps = viz.explorer_document(loss)["views"]["main"]["steps"]
+    assert steps[-1]["rule"] is False and all("rule" not in s for s in steps[:-1])
+    page = open_page(viz.html(loss, tmp_path / "plain.html")).page
+    page.keyboard.press("End")
+    assert page.locator("#tg-rule").inner_text() == ""
+    page.keyboard.press("ArrowLeft")  # the seed: the root op's rule comes next
+    assert page.locator("#tg-rule").inner_text().startswith("rule:")

@@ -242,7 +242,8 @@ function show(k, keepFeedback) {
   $('tg-title').textContent = step.title;
   $('tg-title').className = 'tg-phase-' + step.phase;
   $('tg-text').textContent = shownLines(step, current).join('\n');
-  var rule = step.phase !== 'forward' && ((doc.nodes || {})[step.node] || {}).math;
+  var rule = step.phase !== 'forward' && step.rule !== false
+    && ((doc.nodes || {})[step.node] || {}).math;
   $('tg-rule').textContent = rule ? words.rule + ' ' + rule : '';  // the op's derivative
   var counter = format(words.counter, { k: current + 1, n: steps.length });
   if (step.pass && step.pass > 1) counter += ' · ' + format(words.pass, { pass: step.pass });
