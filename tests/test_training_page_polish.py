@@ -90,3 +90,19 @@ def test_a_korean_page_draws_and_names_its_controls_in_korean(open_page, tmp_pat
         'button, input, iframe, [role=img]')).map(e => e.getAttribute('aria-label')
         || e.getAttribute('title') || e.textContent).join(' ')""")
     assert not re.search(r"\b(First|Previous|Play|Pause|Next|Last|explorer)\b", names), names
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chromium is not installed")
+@pytest.mark.parametrize("lang, play, pause", [("en", "Play", "Pause"), ("ko", "재생", "일시정지")])
+def test_the_optimizer_paths_page_names_its_buttons_in_its_language(open_page, tmp_path, lang,
+                                                                    play, pause):
+    from tinygrad_edu.lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
+    from viz.paths_page import optimizer_paths, paths_page
+
+    paths = optimizer_paths(anisotropic, START, FUNCTION_SETTINGS, steps=4, lang=lang)
+    path = tmp_path / "paths.html"
+    paths_page(paths, anisotropic, "f(x, y) = x²/20 + y²", path, lang=lang)
+    page = open_page(path).page
+    page.get_by_role("button", name=play, exact=True).click()
+    page.get_by_role("button", name=pause, exact=True).click()
+    assert page.get_by_role("button", name=play, exact=True).count() == 1
