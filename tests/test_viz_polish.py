@@ -112,3 +112,18 @@ def test_korean_notes_say_why_the_check_skipped_in_korean_and_the_summary_has_no
     assert page.locator("#tg-rule").inner_text() == ""
     page.keyboard.press("ArrowLeft")  # the seed: the root op's rule comes next
     assert page.locator("#tg-rule").inner_text().startswith("rule:")
+
+
+def test_a_scalar_networks_weights_are_drawn_as_parameters_not_inputs():
+    from viz.recording import ValueMLP
+
+    net = ValueMLP([2, 3, 2, 1])
+    loss = (net([1.0, -0.5]) - 1.0) ** 2
+    loss.backward()
+    nodes = viz.explorer_document(loss)["nodes"].values()  # net is found among our variables
+    kinds = {node["name"]: node["kind"] for node in nodes}
+    assert {kinds[name] for name, _ in net.named_values()} == {"parameter"}
+    assert kinds["x1"] == kinds["x2"] == "input"
+    drawn = viz.svg_text(viz.draw(loss, modules=net))
+    assert "cluster_module" not in drawn  # no layer boxes: the net has no layers to box
+    assert viz.steps(loss, modules=net)[0].title  # the steps take the same modules
