@@ -29,6 +29,13 @@ def graph_label(svg: str) -> list[str]:
     return ["".join(t.itertext()).strip() for t in graph.findall(f"{SVG}text")]
 
 
+def graph_label_x(svg: str) -> list[float]:
+    """Where each line of the graph's label starts (SVG units from the left edge)."""
+    root = ET.fromstring(svg[svg.index("<svg"):])
+    graph = next(g for g in root.iter(f"{SVG}g") if g.get("class") == "graph")
+    return [float(t.get("x")) for t in graph.findall(f"{SVG}text")]
+
+
 def plain_xor():
     """README's XOR network after a plain backward(): the intermediates keep no gradient."""
     np.random.seed(0)
@@ -60,6 +67,9 @@ def test_the_released_note_is_wrapped_in_the_drawing_and_left_to_the_page_banner
     assert "did not keep their gradients" in said and "keep_all_grads=True" in said
     assert len(lines) >= 2 and all(len(line) <= 64 for line in lines)
     assert said == viz.wording.WORDS["en"]["released"]  # wrapped, not cut
+    # at the left edge, where a wide graph's scroll box opens, each line as far left
+    starts = graph_label_x(viz.svg_text(viz.draw(loss)))
+    assert len(set(starts)) == 1 and 0 <= starts[0] < 40
     korean = graph_label(viz.svg_text(viz.draw(loss, lang="ko")))
     assert len(korean) >= 2 and all(len(line) <= 40 for line in korean)
     assert " ".join(korean) == viz.wording.WORDS["ko"]["released"]

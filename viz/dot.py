@@ -120,7 +120,8 @@ def _group_label(attributes: dict, words: dict) -> str:
 
 def _legend(graph: graphviz.Digraph, root_name: str, words: dict, show_grad: bool) -> None:
     with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label=words["legend"], fontsize="12", style="dashed", color="#999999")
+        legend.attr(label=words["legend"], fontsize="12", style="dashed", color="#999999",
+                    labeljust="c")
         rows = (f'<tr><td>{_cell(words["value"], VALUE_COLOUR)}</td>'
                 f'<td>{_cell(words["forward_value"], VALUE_COLOUR)}</td></tr>')
         if show_grad:
@@ -190,7 +191,7 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     graph = Drawing(name="tinygrad_edu")
     graph.attr(rankdir=rankdir, fontname=FONTS, fontsize="14", newrank="true")
     graph.attr("node", fontname=FONTS, fontsize=NODE_FONT_SIZE)
-    graph.attr("edge", color="#555555", arrowsize="0.7")
+    graph.attr("edge", color="#555555", arrowsize="0.7", fontname=FONTS)  # (counts on edges)
     if model.graph.get("state") in ("forward-only", "other-output"):
         show_grad = False  # before backward() there is no gradient to show
     lines = [title] if title else []
@@ -202,7 +203,9 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     if notes:  # wrapped: one long line would be wider than a small graph, and cut off
         lines += [part for note in said for part in textwrap.wrap(note, NOTE_WIDTH[words["lang"]])]
     if lines:
-        graph.attr(label="\n".join(lines), labelloc="t")
+        # at the left, where a wide graph's scroll box opens (centred, it began off-screen)
+        # (\l ends a left-aligned line; the clusters centre their own labels again)
+        graph.attr(label="".join(line + "\\l" for line in lines), labelloc="t", labeljust="l")
 
     clusters: dict[str, list[tuple[str, dict]]] = {}
     for vertex, attributes in model.nodes(data=True):
@@ -214,7 +217,7 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     for number, (module, members) in enumerate(clusters.items()):
         with graph.subgraph(name=f"cluster_module{number}") as box:
             box.attr(label=_module_title(modules, module), style="rounded", color="#7f7f7f",
-                     fontsize="11")
+                     fontsize="11", labeljust="c")
             for vertex, attributes in members:
                 _add_vertex(box, vertex, attributes, show_grad, words)
 
