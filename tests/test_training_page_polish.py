@@ -106,3 +106,18 @@ def test_the_optimizer_paths_page_names_its_buttons_in_its_language(open_page, t
     page.get_by_role("button", name=play, exact=True).click()
     page.get_by_role("button", name=pause, exact=True).click()
     assert page.get_by_role("button", name=play, exact=True).count() == 1
+
+
+@pytest.mark.skipif(not shutil.which("chromium"), reason="chromium is not installed")
+def test_the_hand_set_drawings_are_shown_at_their_own_size(open_page, tmp_path, capsys):
+    from tinygrad_edu.cli import main
+
+    path = tmp_path / "xor.html"
+    assert main(["train", "xor", "--steps", "3", "--html", str(path)]) == 0
+    capsys.readouterr()
+    page = open_page(path).page
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
+        '.tg-section-svg svg text')).filter(t => t.getClientRects().length)
+        .map(t => parseFloat(getComputedStyle(t).fontSize)
+                  * t.getBoundingClientRect().height / t.getBBox().height)""")
+    assert sizes and min(sizes) >= 13.5  # the drawing's 14-unit text, not shrunk to fit

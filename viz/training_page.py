@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import zlib
 from html import escape
 from pathlib import Path
@@ -89,10 +90,15 @@ def _json_for_script(data) -> str:
 
 
 def _inline_svg(svg: str) -> str:
-    import re
-
     svg = svg[svg.index("<svg"):]
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+
+
+def _natural_size(svg: str) -> str:
+    """The <svg> at one unit per CSS pixel (Graphviz writes points, 4/3 px each): the
+    drawing's 14-unit text is 14 px, as in the explorer."""
+    return re.sub(r'^<svg width="([\d.]+)pt" height="([\d.]+)pt"',
+                  r'<svg width="\1px" height="\2px"', svg, count=1)
 
 
 def _packed(page: str) -> str:
@@ -154,7 +160,8 @@ def _sections_html(sections) -> str:
         # each drawing folds under its caption (the first one open): readable at full size
         captions = section.get("captions") or [""] * len(section.get("svgs", ()))
         svgs = "".join(f'<details{" open" if i == 0 else ""}><summary>{escape(caption)}</summary>'
-                       f'<div class="tg-section-svg">{_inline_svg(s)}</div></details>'
+                       f'<div class="tg-section-svg">{_natural_size(_inline_svg(s))}</div>'
+                       '</details>'
                        for i, (caption, s) in enumerate(zip(captions, section.get("svgs", ()),
                                                             strict=True)))
         parts.append(f'<section class="tg-panel tg-section"><h2>{escape(section["title"])}</h2>'
