@@ -64,7 +64,7 @@
   function chart(id, series, logScale) {
     var svg = $(id);
     while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var W = Math.max(240, Math.round(svg.parentNode.clientWidth - 16) || 420), H = 190;
+    var W = Math.max(200, Math.round(svg.parentNode.clientWidth - 16) || 420), H = 190;
     var R = 10, T = 10, B = 22, FONT = 12;
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var lo = Infinity, hi = -Infinity;
