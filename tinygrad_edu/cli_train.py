@@ -97,7 +97,7 @@ def _hand_set_section(lang: str) -> dict:
                      f"{hidden[1].data:.3f}), ŷ = σ(h·W2 + b2) = {out.data:.3f} → "
                      f"{int(out.data > 0.5)}  (XOR = {x1 ^ x2})")
         captions.append(f"x = ({x1}, {x2}) → ŷ = {out.data:.3f}")
-        svgs.append(svg_text(draw(out, show_grad=False, legend=False)))
+        svgs.append(svg_text(draw(out, show_grad=False, legend=False, lang=lang)))
     title = ("The notes' hand-set weights already compute XOR" if lang == "en"
              else "강의의 손으로 정한 가중치는 이미 XOR 을 계산한다")
     return {"title": title, "lines": lines, "svgs": svgs, "captions": captions,

@@ -12,6 +12,7 @@ graph before ``backward()`` have no gradient row; a released Tensor gradient sho
 
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 import graphviz
@@ -38,6 +39,7 @@ CONSTANT_FILL = "#f2f2f2"
 FONTS = ("Helvetica, Arial, 'Noto Sans CJK KR', 'Noto Sans KR', 'Apple SD Gothic Neo', "
          "'Malgun Gothic', sans-serif")
 NODE_FONT_SIZE = "14"  # at the page's natural size one SVG unit is one CSS pixel
+NOTE_WIDTH = {"en": 64, "ko": 40}  # characters per line of a note above the graph (Hangul is wide)
 
 
 class Drawing(graphviz.Digraph):
@@ -67,6 +69,23 @@ def _cell(text: str, colour: str | None = None, bold: bool = False) -> str:
     return body
 
 
+# Helvetica's advance widths (in ems) for the letters numbers are written with; the
+# layout engine's own estimate runs narrower than the browser's font, and a long vector
+# like "[-0.002346, 0.01441]" ran out of its cell.
+_EM = {**dict.fromkeys("0123456789", 0.556), **dict.fromkeys(".,:;[]() ", 0.278),
+       "-": 0.333, "−": 0.584, "e": 0.556, "m": 0.833, "—": 1.0}
+
+
+def _number_cell(text: str, colour: str) -> str:
+    """A ``<td>`` for a value or gradient, at least as wide as the browser will draw it.
+    A long text starts at the cell's left edge: centred by the engine's narrower estimate,
+    it would run out on the right."""
+    ems = sum(_EM.get(c, 1.0 if ord(c) >= 0x1100 else 0.6) for c in text)
+    width = int(ems * float(NODE_FONT_SIZE)) + 12  # + the cell's padding, both sides
+    align = ' align="left"' if len(text) > 6 else ""
+    return f'<td width="{width}"{align}>{_cell(text, colour)}</td>'
+
+
 def _value_label(attributes: dict, show_grad: bool, words: dict) -> str:
     """An HTML-like Graphviz label: the name row, then value and gradient rows."""
     role = attributes.get("role", "intermediate")
@@ -84,9 +103,9 @@ def _value_label(attributes: dict, show_grad: bool, words: dict) -> str:
     else:
         value = format_number(attributes["data"])
         grad = format_number(attributes["grad"]) if attributes["grad"] is not None else "—"
-    rows.append(f"<tr><td>{_cell(words['value'])}</td><td>{_cell(value, VALUE_COLOUR)}</td></tr>")
+    rows.append(f"<tr><td>{_cell(words['value'])}</td>{_number_cell(value, VALUE_COLOUR)}</tr>")
     if show_grad and attributes.get("has_grad", True):
-        rows.append(f"<tr><td>{_cell(words['grad'])}</td><td>{_cell(grad, GRAD_COLOUR)}</td></tr>")
+        rows.append(f"<tr><td>{_cell(words['grad'])}</td>{_number_cell(grad, GRAD_COLOUR)}</tr>")
     return ('<<table border="0" cellborder="1" cellspacing="0" cellpadding="4">'
             + "".join(rows) + "</table>>")
 
@@ -101,12 +120,13 @@ def _group_label(attributes: dict, words: dict) -> str:
 
 def _legend(graph: graphviz.Digraph, root_name: str, words: dict, show_grad: bool) -> None:
     with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label=words["legend"], fontsize="12", style="dashed", color="#999999")
+        legend.attr(label=words["legend"], fontsize="12", style="dashed", color="#999999",
+                    labeljust="c")
         rows = (f'<tr><td>{_cell(words["value"], VALUE_COLOUR)}</td>'
                 f'<td>{_cell(words["forward_value"], VALUE_COLOUR)}</td></tr>')
         if show_grad:
             rows += (f'<tr><td>{_cell(words["grad"], GRAD_COLOUR)}</td>'
-                     f'<td>{_cell(f"∂{root_name}/∂node", GRAD_COLOUR)}</td></tr>')
+                     f'<td>{_cell(words["grad_of"].format(root=root_name), GRAD_COLOUR)}</td></tr>')
         for role, fill in (("parameter", PARAMETER_FILL), ("input", INPUT_FILL),
                            ("constant", CONSTANT_FILL)):
             rows += (f'<tr><td bgcolor="{fill}"> </td>'
@@ -135,7 +155,8 @@ def _module_title(modules, path: str) -> str:
 
 def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
          collapse_over: int | None = MAX_NODES, expand: bool = False, legend: bool = True,
-         title: str | None = None, lang: str = "en", show_constants: bool = False) -> Drawing:
+         title: str | None = None, lang: str = "en", show_constants: bool = False,
+         notes: bool = True) -> Drawing:
     """Draw the graph that computed ``root`` (a Value, a Tensor, or a model from
     `viz.graph.to_networkx`) as a `graphviz.Digraph`, without rendering it.
 
@@ -144,6 +165,8 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     labelled boxes. ``collapse_over``: fold into group boxes when there are more value
     nodes than this; ``expand=True`` (or ``collapse_over=None``) never folds.
     ``lang``: "en" or "ko"; ``show_constants``: give constants a gradient row too.
+    ``notes=False`` leaves out the notes drawn above the graph (folded nodes, released
+    gradients): for a page that shows them beside the drawing (``title`` stays).
     """
     words = words_for(lang, "draw")
     if rankdir not in ("LR", "RL", "TB", "BT"):
@@ -168,16 +191,21 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     graph = Drawing(name="tinygrad_edu")
     graph.attr(rankdir=rankdir, fontname=FONTS, fontsize="14", newrank="true")
     graph.attr("node", fontname=FONTS, fontsize=NODE_FONT_SIZE)
-    graph.attr("edge", color="#555555", arrowsize="0.7")
+    graph.attr("edge", color="#555555", arrowsize="0.7", fontname=FONTS)  # (counts on edges)
     if model.graph.get("state") in ("forward-only", "other-output"):
         show_grad = False  # before backward() there is no gradient to show
-    notes = [title] if title else []
+    lines = [title] if title else []
+    said = []
     if model.graph.get("hidden_nodes"):
-        notes.append(words["folded"].format(count=model.graph.get("value_nodes", values)))
+        said.append(words["folded"].format(count=model.graph.get("value_nodes", values)))
     if model.graph.get("state") == "released" and show_grad:
-        notes.append(words["released"])
-    if notes:
-        graph.attr(label="\n".join(notes), labelloc="t")
+        said.append(words["released"])
+    if notes:  # wrapped: one long line would be wider than a small graph, and cut off
+        lines += [part for note in said for part in textwrap.wrap(note, NOTE_WIDTH[words["lang"]])]
+    if lines:
+        # at the left, where a wide graph's scroll box opens (centred, it began off-screen)
+        # (\l ends a left-aligned line; the clusters centre their own labels again)
+        graph.attr(label="".join(line + "\\l" for line in lines), labelloc="t", labeljust="l")
 
     clusters: dict[str, list[tuple[str, dict]]] = {}
     for vertex, attributes in model.nodes(data=True):
@@ -189,7 +217,7 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     for number, (module, members) in enumerate(clusters.items()):
         with graph.subgraph(name=f"cluster_module{number}") as box:
             box.attr(label=_module_title(modules, module), style="rounded", color="#7f7f7f",
-                     fontsize="11")
+                     fontsize="11", labeljust="c")
             for vertex, attributes in members:
                 _add_vertex(box, vertex, attributes, show_grad, words)
 

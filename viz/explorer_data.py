@@ -43,6 +43,7 @@
             "grads": [ids whose gradient this step sets],
             "show": {id: {"grad": text}},    # what each of those holds after this step
             "receives": [ids], "edges": [svg edge ids the gradient travels],
+            "rule": False (optional: the page shows no op rule for this step),
             "practice": None | {"questions": [{"prompt", "answer", "worked", "level"}],
                                 "masked": [lines], "masked_hard": [lines]}}
 
@@ -74,7 +75,7 @@ from .opinfo import math_text, op_symbol
 from .quantity import json_number, quantity
 from .render import svg_text
 from .steps import step_dicts
-from .wording import kind_word, words_for
+from .wording import check_reason, kind_word, words_for
 
 __all__ = ["explorer_document", "SIZE_BUDGET"]
 
@@ -85,7 +86,8 @@ def _svg(model, modules, lang: str) -> str:
     """The drawing as an inline <svg> element: no XML declaration, doctype or comments,
     and the font stack said once in a style rule instead of on every text (it was half
     of a big drawing's bytes)."""
-    svg = svg_text(draw(model, modules=modules, collapse_over=None, lang=lang))
+    # the page shows the notes in its banner, wrapped to its width
+    svg = svg_text(draw(model, modules=modules, collapse_over=None, lang=lang, notes=False))
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r' font-family="[^"]*"', "", svg)
@@ -149,7 +151,8 @@ def _checks(facts: Facts, visible: set[int] | None, words: dict, notes: list) ->
         return {}
     found, why = numeric_gradients(facts.order, leaves)
     if why:
-        notes.append({"kind": "check-skipped", "text": words["check_skipped"].format(why=why)})
+        notes.append({"kind": "check-skipped", "text": words["check_skipped"].format(
+            why=check_reason(why, words["lang"]))})
     return found
 
 

@@ -47,8 +47,8 @@ def module_of_parameters(modules) -> dict[int, tuple[str, str]]:
     the parameter ``"weight"``. The dict is keyed by ``id()`` only to look parameters
     up while walking this one graph; ids never reach the drawing.
     """
-    if modules is None:
-        return {}
+    if modules is None or not hasattr(modules, "named_parameters"):
+        return {}  # (a network of scalar Values names its weights but has no layers)
     found = {}
     for full_name, parameter in modules.named_parameters():
         module_path, _, own = full_name.rpartition(".")

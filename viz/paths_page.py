@@ -29,11 +29,16 @@ WORDS = {
     "en": {"title": "Optimizers on {f}, from {start}", "step": "Step",
            "hint": "Each path starts at the same point; the slider moves all of them. "
                    "Keys: ← →", "first": "« First", "prev": "◀ Prev", "next": "Next ▶",
-           "last": "Last »", "play": "▶ Play", "pause": "❙❙ Pause"},
+           "last": "Last »", "play": "▶ Play", "pause": "❙❙ Pause",
+           # the buttons' accessible names (their text has arrows)
+           "first_name": "First", "prev_name": "Previous", "play_name": "Play",
+           "pause_name": "Pause", "next_name": "Next", "last_name": "Last"},
     "ko": {"title": "{f} 위의 옵티마이저, 시작점 {start}", "step": "단계",
            "hint": "모든 경로는 같은 점에서 시작; 슬라이더가 모두를 움직인다. 키보드: ← →",
            "first": "« 처음", "prev": "◀ 이전", "next": "다음 ▶", "last": "끝 »",
-           "play": "▶ 재생", "pause": "❙❙ 일시정지"},
+           "play": "▶ 재생", "pause": "❙❙ 일시정지",
+           "first_name": "처음", "prev_name": "이전", "play_name": "재생",
+           "pause_name": "일시정지", "next_name": "다음", "last_name": "끝"},
 }
 
 
@@ -123,9 +128,8 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
     script = (ASSETS / "paths.js").read_text(encoding="utf-8")
     style = (ASSETS / "training.css").read_text(encoding="utf-8")
     button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
-    controls = "".join(button.format(id=i, label=label, text=escape(words[i])) for i, label in
-                       [("first", "First"), ("prev", "Previous"), ("play", "Play"),
-                        ("next", "Next"), ("last", "Last")])
+    controls = "".join(button.format(id=i, label=escape(words[f"{i}_name"]), text=escape(words[i]))
+                       for i in ("first", "prev", "play", "next", "last"))
     html = f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>

@@ -257,7 +257,8 @@ def _replay(recording: Recording) -> list[dict]:
                 magnitude = {value_id(i): float(np.mean(np.abs(node.grad)))
                              for i, node in enumerate(order) if node.grad is not None}
                 snapshot = {"iteration": k, "grad_magnitude": magnitude,
-                            "drawing": draw(loss, collapse_over=300, modules=run.modules),
+                            "drawing": draw(loss, collapse_over=300, modules=run.modules,
+                                            lang=recording.lang),
                             "steps": _walk(loss, order, recording.lang)}
                 updates = narrated_step(opt, names=names, lang=recording.lang, nodes=nodes)
                 snapshot["steps"] += updates

@@ -44,11 +44,13 @@ def tell(narrator: Narrator, passes: int = 1) -> tuple[list[dict], list[dict]]:
         leaves = [i for i, node in enumerate(order) if not node.parents
                   and node.grad is not None and not facts.hidden_constant(i)
                   and narrator._is_visible(i)]
-        steps.append(_step(
+        summary = _step(
             "backward", 1, f"n{len(order) - 1}", words["leaves_title"],
             [words["released"]] + [f"∂{narrator.root_name}/∂{names[i]} = {_show(order[i].grad)}"
                                    for i in leaves],
-            grads={f"n{i}": order[i].grad for i in leaves}, receives=[f"n{i}" for i in leaves]))
+            grads={f"n{i}": order[i].grad for i in leaves}, receives=[f"n{i}" for i in leaves])
+        summary["rule"] = False  # a summary of the leaves, not the root op's rule at work
+        steps.append(summary)
         return steps, notes
     first, held = narrator.backward_steps()
     steps += first

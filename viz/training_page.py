@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import zlib
 from html import escape
 from pathlib import Path
@@ -30,7 +31,7 @@ __all__ = ["training_page", "page_document", "WORDS"]
 
 ASSETS = Path(__file__).parent / "page_training"
 MAX_POINTS = 400  # data points drawn on the boundary; more add size, not insight
-SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and steps, in all
+SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and explorer pages, in all
 
 WORDS = {
     "en": {"title": "Training {model} on {dataset} with {optimizer}", "play": "▶ Play",
@@ -48,7 +49,11 @@ WORDS = {
            "loading": "Opening iteration {k}…",
            "no_graph": "Graphs were recorded for iterations {list}.",
            "stopped": "Training stopped at {why}", "keys": "Keys: ← → move, space plays",
-           "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}"},
+           "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}",
+           # the buttons' accessible names (their text has arrows)
+           "first_name": "First", "prev_name": "Previous", "play_name": "Play",
+           "pause_name": "Pause", "next_name": "Next", "last_name": "Last",
+           "frame": "Explorer"},
     "ko": {"title": "{dataset} 학습: {model}, {optimizer}", "play": "▶ 재생",
            "pause": "❙❙ 일시정지", "first": "« 처음", "prev": "◀ 이전", "next": "다음 ▶",
            "last": "끝 »", "iteration": "반복",
@@ -63,7 +68,10 @@ WORDS = {
            "loading": "반복 {k} 여는 중…",
            "no_graph": "그래프가 기록된 반복: {list}.",
            "stopped": "학습 중단: {why}", "keys": "키보드: ← → 이동, 스페이스 재생",
-           "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}"},
+           "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}",
+           "first_name": "처음", "prev_name": "이전", "play_name": "재생",
+           "pause_name": "일시정지", "next_name": "다음", "last_name": "끝",
+           "frame": "탐색기"},
 }
 
 
@@ -82,10 +90,15 @@ def _json_for_script(data) -> str:
 
 
 def _inline_svg(svg: str) -> str:
-    import re
-
     svg = svg[svg.index("<svg"):]
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
+
+
+def _natural_size(svg: str) -> str:
+    """The <svg> at one unit per CSS pixel (Graphviz writes points, 4/3 px each): the
+    drawing's 14-unit text is 14 px, as in the explorer."""
+    return re.sub(r'^<svg width="([\d.]+)pt" height="([\d.]+)pt"',
+                  r'<svg width="\1px" height="\2px"', svg, count=1)
 
 
 def _packed(page: str) -> str:
@@ -101,12 +114,11 @@ def _explorer_page(document: dict, iteration: int, words: dict) -> str:
 
 
 def _within_budget(snapshots: list[dict]) -> list[dict]:
-    """Thin out the middle snapshots (never the first or the last) until their graphs,
-    steps and explorer pages fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise
-    fill the page."""
+    """Thin out the middle snapshots (never the first or the last) until their graphs
+    and explorer pages fit in SNAPSHOT_BYTES: a deep net's graphs would otherwise fill
+    the page."""
     def size(snapshot):
-        return (len(snapshot["svg"]) + len(snapshot["explorer"])
-                + len(json.dumps(snapshot["steps"], ensure_ascii=False)))
+        return len(snapshot["svg"]) + len(snapshot["explorer"])
 
     while len(snapshots) > 2 and sum(map(size, snapshots)) > SNAPSHOT_BYTES:
         snapshots = [snapshots[0], *snapshots[2:-1:2], snapshots[-1]]
@@ -125,7 +137,6 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
                           "svg": _inline_svg(svg_text(snap["drawing"])),
                           "grad_magnitude": {k: float(f"{v:.3g}")
                                              for k, v in snap["grad_magnitude"].items()},
-                          "steps": snap["steps"],
                           "explorer": _packed(_explorer_page(snap["explorer"],
                                                              snap["iteration"], WORDS[lang]))})
     snapshots = _within_budget(snapshots)
@@ -149,7 +160,8 @@ def _sections_html(sections) -> str:
         # each drawing folds under its caption (the first one open): readable at full size
         captions = section.get("captions") or [""] * len(section.get("svgs", ()))
         svgs = "".join(f'<details{" open" if i == 0 else ""}><summary>{escape(caption)}</summary>'
-                       f'<div class="tg-section-svg">{_inline_svg(s)}</div></details>'
+                       f'<div class="tg-section-svg">{_natural_size(_inline_svg(s))}</div>'
+                       '</details>'
                        for i, (caption, s) in enumerate(zip(captions, section.get("svgs", ()),
                                                             strict=True)))
         parts.append(f'<section class="tg-panel tg-section"><h2>{escape(section["title"])}</h2>'
@@ -187,10 +199,8 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
     script = (ASSETS / "training.js").read_text(encoding="utf-8")
     style = (ASSETS / "training.css").read_text(encoding="utf-8")
     button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
-    controls = "".join(button.format(id=i, label=label, text=escape(words[w])) for i, label, w in
-                       [("first", "First", "first"), ("prev", "Previous", "prev"),
-                        ("play", "Play", "play"), ("next", "Next", "next"),
-                        ("last", "Last", "last")])
+    controls = "".join(button.format(id=w, label=escape(words[f"{w}_name"]), text=escape(words[w]))
+                       for w in ("first", "prev", "play", "next", "last"))
     html = f"""<!DOCTYPE html>
 <html lang="{lang}">
 <head>
@@ -226,7 +236,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
 <section id="tg-explorer-box" hidden>
 <h2 id="tg-explorer-title"></h2>
 <button id="tg-close" type="button">{escape(words["close"])}</button>
-<iframe id="tg-explorer" sandbox="allow-scripts" title="explorer"></iframe>
+<iframe id="tg-explorer" sandbox="allow-scripts" title="{escape(words["frame"])}"></iframe>
 </section>
 <script id="tg-data" type="application/json">{_json_for_script(document)}</script>
 <script>{script}</script>

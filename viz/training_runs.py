@@ -107,7 +107,7 @@ class ValueRun:
                       for name, v in model.named_values()]
         self.values = [v for _, v in model.named_values()]
         self.tensors = [t for _, t in self.named]
-        self.modules = None
+        self.modules = model  # names its Values as parameters (no layer boxes)
 
     def forward_backward(self, keep: bool):
         for v in self.values:

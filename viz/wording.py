@@ -4,7 +4,9 @@ both languages; only the words around them change."""
 
 from __future__ import annotations
 
-__all__ = ["WORDS", "words_for", "kind_word", "LANGUAGES", "LOCAL_PHRASES"]
+import re
+
+__all__ = ["WORDS", "words_for", "kind_word", "LANGUAGES", "LOCAL_PHRASES", "check_reason"]
 
 WORDS = {
     "en": {
@@ -59,6 +61,7 @@ WORDS = {
                       "expand=[{gid!r}]) draws them",
         # drawing
         "value": "value", "grad": "grad", "forward_value": "forward value", "legend": "legend",
+        "grad_of": "∂{root}/∂node",
         "parameter": "parameter", "input": "input", "constant_kind": "constant",
         "intermediate": "intermediate", "output": "output",
         "group": "{count:,} {kind}\ndepth {depth}", "leaves": "leaves",
@@ -128,6 +131,7 @@ WORDS = {
         "group_hint": "노드 {count:,}개: 여기서 펼치기에는 너무 많습니다; viz.html(root, path, "
                       "expand=[{gid!r}])로 그리세요",
         "value": "값", "grad": "기울기", "forward_value": "순전파 값", "legend": "범례",
+        "grad_of": "∂{root}/∂노드",
         "parameter": "매개변수", "input": "입력", "constant_kind": "상수",
         "intermediate": "중간값", "output": "출력",
         "group": "{kind} {count:,}개\n깊이 {depth}", "leaves": "잎 노드",
@@ -185,3 +189,29 @@ def words_for(lang: str, who: str = "viz") -> dict[str, str]:
 def kind_word(words: dict[str, str], kind: str) -> str:
     """``parameter``/``input``/``constant``/... in the page's language."""
     return words["constant_kind" if kind == "constant" else kind]
+
+
+# Why the gradient check skipped, said in Korean: `viz.numeric` writes its reasons in
+# English; a reason not listed here stays as it is.
+CHECK_REASONS = {
+    "ko": (
+        (r"(\S+) keeps its target outside the graph, so the numeric replay cannot run it "
+         r"\(keep_all_grads=True lets it check below\)",
+         "{0}은(는) 정답을 그래프 밖에 두므로 수치 재계산으로 다시 돌릴 수 없습니다 "
+         "(keep_all_grads=True면 그 아래를 검사합니다)"),
+        (r"the numeric replay does not know the op (.+)", "수치 재계산이 모르는 연산: {0}"),
+        (r"the output is not a single number", "출력이 하나의 수가 아닙니다"),
+        (r"the graph is too big for a numeric check \((.+) op evaluations\)",
+         "그래프가 수치 검사에는 너무 큽니다 (연산 {0}번)"),
+        (r"(\d+) leaves have more than (\d+) numbers", "잎 노드 {0}개는 원소가 {1}개보다 많습니다"),
+    ),
+}
+
+
+def check_reason(why: str, lang: str) -> str:
+    """``why`` (a reason of `viz.numeric.numeric_gradients`) in the page's language."""
+    for pattern, text in CHECK_REASONS.get(lang, ()):
+        found = re.fullmatch(pattern, why)
+        if found:
+            return text.format(*found.groups())
+    return why

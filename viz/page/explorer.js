@@ -242,7 +242,8 @@ function show(k, keepFeedback) {
   $('tg-title').textContent = step.title;
   $('tg-title').className = 'tg-phase-' + step.phase;
   $('tg-text').textContent = shownLines(step, current).join('\n');
-  var rule = step.phase !== 'forward' && ((doc.nodes || {})[step.node] || {}).math;
+  var rule = step.phase !== 'forward' && step.rule !== false
+    && ((doc.nodes || {})[step.node] || {}).math;
   $('tg-rule').textContent = rule ? words.rule + ' ' + rule : '';  // the op's derivative
   var counter = format(words.counter, { k: current + 1, n: steps.length });
   if (step.pass && step.pass > 1) counter += ' · ' + format(words.pass, { pass: step.pass });
@@ -366,6 +367,11 @@ document.addEventListener('keydown', function (event) {
   if (actions[event.key]) { actions[event.key](); event.preventDefault(); }
 });
 
-$('tg-note').textContent = (doc.notes || []).map(function (note) { return note.text; })
-  .join('\n') || doc.note || '';
+// one block per note: two notes in one paragraph read as one run-on sentence
+((doc.notes || []).length ? doc.notes.map(function (note) { return note.text; })
+  : (doc.note ? [doc.note] : [])).forEach(function (text) {
+  var line = document.createElement('p');
+  line.textContent = text;
+  $('tg-note').appendChild(line);
+});
 loadView('main');

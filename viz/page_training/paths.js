@@ -36,7 +36,7 @@
     }
     var button = document.getElementById('tg-play');
     button.textContent = timer ? words.pause : words.play;
-    button.setAttribute('aria-label', timer ? 'Pause' : 'Play');
+    button.setAttribute('aria-label', timer ? words.pause_name : words.play_name);
   }
   document.getElementById('tg-first').addEventListener('click', function () { show(0); });
   document.getElementById('tg-last').addEventListener('click', function () { show(n - 1); });

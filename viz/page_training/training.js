@@ -25,36 +25,91 @@
   }
 
   // ---- line charts: series drawn once, a marker moves with the iteration ----
+  // Each chart is drawn at the width it is shown at (one SVG unit = one CSS pixel), so
+  // its 12 px labels stay 12 px; a resize draws it again.
+  var SUPERSCRIPT = {'-': '\u207b', '0': '\u2070', '1': '\u00b9', '2': '\u00b2', '3': '\u00b3',
+                     '4': '\u2074', '5': '\u2075', '6': '\u2076', '7': '\u2077', '8': '\u2078',
+                     '9': '\u2079'};
+  function power(p) {  // 10^p as a reader writes it: 0.001, 1, 100, or 10⁻⁶
+    if (p >= -4 && p < 0) return '0.' + new Array(-p).join('0') + '1';
+    if (p >= 0 && p <= 4) return '1' + new Array(p + 1).join('0');
+    return '10' + String(p).split('').map(function (c) { return SUPERSCRIPT[c]; }).join('');
+  }
+  function niceStep(span, count) {  // 1, 2 or 5 times a power of ten
+    var raw = span / count, base = Math.pow(10, Math.floor(Math.log10(raw)));
+    var steps = [1, 2, 5, 10].map(function (m) { return m * base; });
+    return steps.filter(function (s) { return s >= raw; })[0];
+  }
+  function tickLabel(v, step) {  // as many decimals as the step needs
+    var digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+    return Math.abs(v) < step / 2 ? '0' : v.toFixed(Math.min(digits, 6));
+  }
+  function yTicks(lo, hi, logScale) {  // [position in the scale, label]
+    if (!logScale) {
+      var step = niceStep(hi - lo, 4), ticks = [];
+      for (var v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+        ticks.push([v, tickLabel(v, step)]);
+      }
+      return ticks;
+    }
+    var first = Math.ceil(lo - 1e-9), last = Math.floor(hi + 1e-9);
+    var every = Math.max(1, Math.ceil((last - first) / 5)), decades = [];
+    for (var p = first; p <= last; p += every) decades.push([p, power(p)]);
+    if (decades.length < 2) {  // less than a decade: its ends, in plain numbers
+      decades = [[lo, fmt(Number(Math.pow(10, lo).toPrecision(2)))],
+                 [hi, fmt(Number(Math.pow(10, hi).toPrecision(2)))]];
+    }
+    return decades;
+  }
   function chart(id, series, logScale) {
-    var svg = $(id), W = 420, H = 170, L = 58, R = 8, T = 8, B = 20;
+    var svg = $(id);
+    while (svg.firstChild) svg.removeChild(svg.firstChild);
+    var W = Math.max(200, Math.round(svg.parentNode.clientWidth - 16) || 420), H = 190;
+    var R = 10, T = 10, B = 22, FONT = 12;
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var lo = Infinity, hi = -Infinity;
     var tf = function (v) { return logScale ? Math.log10(Math.max(v, 1e-12)) : v; };
     series.forEach(function (s) {
       s.values.forEach(function (v) {
-        if (isFinite(v)) { lo = Math.min(lo, tf(v)); hi = Math.max(hi, tf(v)); }
+        if (isFinite(v) && v !== null) { lo = Math.min(lo, tf(v)); hi = Math.max(hi, tf(v)); }
       });
     });
     if (!isFinite(lo)) { lo = 0; hi = 1; }
     if (hi - lo < 1e-9) { hi = lo + 1; }
+    var ticks = yTicks(lo, hi, logScale);
+    var L = 10 + FONT * 0.62 * Math.max.apply(null, ticks.map(function (t) { return t[1].length; }));
     var x = function (i) { return L + (W - L - R) * (N > 1 ? i / (N - 1) : 0); };
-    var y = function (v) { return T + (H - T - B) * (1 - (tf(v) - lo) / (hi - lo)); };
-    svg.appendChild(el('line', {x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: '#999'}));
-    svg.appendChild(el('line', {x1: L, y1: T, x2: L, y2: H - B, stroke: '#999'}));
-    [lo, hi].forEach(function (v, j) {
-      var t = el('text', {x: L - 4, y: j ? T + 10 : H - B, 'text-anchor': 'end',
-                          'font-size': 11});
-      t.textContent = logScale ? '1e' + v.toFixed(1) : fmt(v);
+    var yOf = function (t) { return T + (H - T - B) * (1 - (t - lo) / (hi - lo)); };
+    var y = function (v) { return yOf(tf(v)); };
+    ticks.forEach(function (tick) {
+      var at = yOf(tick[0]);
+      svg.appendChild(el('line', {x1: L, y1: at, x2: W - R, y2: at, stroke: '#eee'}));
+      var t = el('text', {x: L - 4, y: at + FONT * 0.35, 'text-anchor': 'end', 'font-size': FONT,
+                          'class': 'tg-tick-y'});
+      t.textContent = tick[1];
       svg.appendChild(t);
     });
-    var end = el('text', {x: W - R, y: H - 4, 'text-anchor': 'end', 'font-size': 11});
+    var xStep = niceStep(Math.max(N - 1, 1), Math.max(2, Math.floor((W - L) / 90)));
+    for (var i = 0; i <= N - 1; i += xStep) {
+      if (i > 0 && x(N - 1) - x(i) < 40) break;  // the last iteration is labelled below
+      var tx = el('text', {x: x(i), y: H - 6, 'text-anchor': i ? 'middle' : 'start',
+                           'font-size': FONT, 'class': 'tg-tick-x'});
+      tx.textContent = String(Math.round(i));
+      svg.appendChild(tx);
+    }
+    var end = el('text', {x: W - R, y: H - 6, 'text-anchor': 'end', 'font-size': FONT,
+                          'class': 'tg-tick-x'});
     end.textContent = String(N - 1);
     svg.appendChild(end);
+    svg.appendChild(el('line', {x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: '#999'}));
+    svg.appendChild(el('line', {x1: L, y1: T, x2: L, y2: H - B, stroke: '#999'}));
     var stride = Math.max(1, Math.floor(N / 800));  // at most ~800 points per line
     series.forEach(function (s, j) {
       var pts = [];
       for (var i = 0; i < N; i += stride) {
-        if (isFinite(s.values[i])) pts.push(x(i).toFixed(1) + ',' + y(s.values[i]).toFixed(1));
+        if (isFinite(s.values[i]) && s.values[i] !== null) {
+          pts.push(x(i).toFixed(1) + ',' + y(s.values[i]).toFixed(1));
+        }
       }
       svg.appendChild(el('polyline', {points: pts.join(' '), fill: 'none',
                                       stroke: COLOURS[j % COLOURS.length],
@@ -80,8 +135,17 @@
     return Object.keys(table).map(function (name) { return {name: name, values: table[name]}; });
   }
   var gradSeries = seriesOf(data.grad_norms), traceSeries = seriesOf(data.traces).slice(0, 10);
-  var markers = [chart('tg-loss', [{name: 'loss', values: data.loss}], false),
-                 chart('tg-grads', gradSeries, true), chart('tg-params', traceSeries, false)];
+  function charts() {
+    return [chart('tg-loss', [{name: 'loss', values: data.loss}], false),
+            chart('tg-grads', gradSeries, true), chart('tg-params', traceSeries, false)];
+  }
+  var markers = charts(), drawnWidth = window.innerWidth;
+  window.addEventListener('resize', function () {
+    if (window.innerWidth === drawnWidth) return;
+    drawnWidth = window.innerWidth;
+    markers = charts();
+    markers.forEach(function (m) { m(k); });
+  });
   legend('tg-grads-key', gradSeries.map(function (s) { return s.name; }));
   legend('tg-params-key', traceSeries.map(function (s) { return s.name; }));
 
@@ -207,7 +271,7 @@
       }, 50);
     }
     $('tg-play').textContent = timer ? words.pause : words.play;
-    $('tg-play').setAttribute('aria-label', timer ? 'Pause' : 'Play');
+    $('tg-play').setAttribute('aria-label', timer ? words.pause_name : words.play_name);
   }
   $('tg-play').addEventListener('click', play);
   $('tg-first').addEventListener('click', function () { show(0); });
