@@ -117,3 +117,10 @@ def test_a_learners_op_may_declare_no_forward():
 
     node = ops.apply(twice_rule, 4.0, (Value(2.0),))
     assert node.data == 4.0 and ops.spec_of(node).forward is None
+
+
+def test_a_forward_that_is_not_a_function_is_refused_in_one_line():
+    with pytest.raises(TypeError, match=r"declare: twice: forward= must be a function "
+                                         r"forward\(args, \*parent_data\) -> data, got str"):
+        ops.declare("twice", symbol="2x", math="d(2a)/da = 2", local=("2",), forward="2*x")
+    assert all(spec.name != "twice" for spec in ops.specs())  # nothing was registered

@@ -119,4 +119,18 @@ def test_a_forward_that_refuses_a_nudged_input_stops_the_check_with_a_reason():
     x = Value(1e-7, label="x")  # x − h is negative: log refuses it
     checks, skipped = checked(x.log() * 2.0)
     assert checks["x"] is None
-    assert any("stopped at log" in text for text in skipped), skipped
+    assert any("stopped at log: ValueError" in text for text in skipped), skipped
+
+
+def test_a_learners_forward_with_a_bug_is_told_and_the_page_still_shows():
+    @ops.declare("cube_buggy", symbol="x³", math="d(a³)/da = 3a²", local=("3·{0}²",),
+                 forward=lambda x: x ** 3)  # forgot the args parameter
+    def buggy_rule(node, upstream):
+        (a,) = node.parents
+        return (upstream * 3 * a.data * a.data,)
+
+    x = leaf(2, "x")
+    loss = (ops.apply(buggy_rule, x.data ** 3, (x,)) * 2.0).sum()
+    checks, skipped = checked(loss)
+    assert checks["x"] is None
+    assert any("stopped at cube_buggy: TypeError" in text for text in skipped), skipped

@@ -91,6 +91,9 @@ def declare(name: str, *, symbol: str, math: str, local: tuple[str, ...],
     rule unchanged (a decorator)."""
     if isinstance(local, str):
         local = (local,)
+    if forward is not None and not callable(forward):
+        raise TypeError(f"declare: {name}: forward= must be a function "
+                        f"forward(args, *parent_data) -> data, got {type(forward).__name__}")
 
     def register(rule: Callable) -> Callable:
         spec = OpSpec(name, symbol, math, tuple(local), rule, differentiable, variadic,

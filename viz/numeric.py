@@ -24,7 +24,8 @@ MAX_LEAF_SIZE = 64  # numbers per leaf
 
 
 class _ReplayStopped(Exception):
-    """A forward refused a nudged input (log of a negative number, a division by 0)."""
+    """A forward refused a nudged input (log of a negative number, a division by 0) or
+    failed (a learner's forward with a bug): the check says so; the page still shows."""
 
 
 def _replay(order, values, start, position, forwards, scalar):
@@ -37,8 +38,8 @@ def _replay(order, values, start, position, forwards, scalar):
                 inputs = [float(x) for x in inputs]
             try:
                 values[i] = forwards[i](node.args, *inputs)
-            except (ArithmeticError, ValueError) as error:
-                raise _ReplayStopped(f"{node.op}: {error}") from None
+            except Exception as error:  # noqa: BLE001 - any forward's failure, told, not raised
+                raise _ReplayStopped(f"{node.op}: {type(error).__name__}: {error}") from None
     return float(np.sum(values[-1]))
 
 
