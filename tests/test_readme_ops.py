@@ -42,6 +42,13 @@ def test_write_your_own_op(run, tmp_path):
 
     spec = ops.spec_of(namespace["softplus"](x))
     assert spec.symbol == "softplus" and spec.local[0].format("x") == "σ(x)"
+    assert spec.forward is namespace["softplus_data"]
+    import viz  # as the section says: the explorer's gradient check covers the op
+
+    nodes = viz.explorer_document(namespace["loss"])["nodes"].values()
+    check = next(n["check"] for n in nodes if n["name"] == "x")
+    assert check["ok"]
+    np.testing.assert_allclose(check["numeric"], x.grad, rtol=1e-5)
     svg = (tmp_path / "softplus.svg").read_text(encoding="utf-8")
     assert "softplus" in svg
 

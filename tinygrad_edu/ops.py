@@ -1,11 +1,12 @@
-"""Declaring ops: the one place an op's rule, math and drawing text are written down.
+"""Declaring ops: the one place an op's rule, forward, math and drawing text are written down.
 
 Every op of both engines -- and any op a learner writes -- is a forward computation
 plus a local-derivative rule ``rule(node, upstream)`` that returns one gradient per
 parent. `declare` registers the rule with its one-line math, the symbol a drawing puts
-in the op's circle and one derivative template per parent; `apply` makes the op's
-result node. The registry is read by `viz` and by `spec_of`; it costs nothing when ops
-run (`declare` returns the rule unchanged).
+in the op's circle, one derivative template per parent and the pure forward
+``forward(args, *parent_data) -> data`` (which `viz` replays for its gradient check);
+`apply` makes the op's result node. The registry is read by `viz` and by `spec_of`; it
+costs nothing when ops run (`declare` returns the rule unchanged).
 
 A rule is written once for two passes. In the ordinary backward pass ``node.data`` and
 ``node.parents[i].data`` are plain floats/arrays; with ``create_graph=True`` they are the
@@ -17,13 +18,15 @@ Writing your own op, e.g. softplus(x) = ln(1 + eˣ), whose derivative is σ(x):
 
 >>> import numpy as np
 >>> from tinygrad_edu import Tensor, gradcheck, ops
+>>> def softplus_data(args, x):
+...     return np.logaddexp(0.0, x)
 >>> @ops.declare("softplus", symbol="softplus", math="d/dx softplus(x) = σ(x)",
-...              local=("σ({0})",))
+...              local=("σ({0})",), forward=softplus_data)
 ... def softplus_rule(node, upstream):
 ...     (x,) = node.parents
 ...     return (upstream * ops.sigmoid(x.data),)
 >>> def softplus(x):
-...     return ops.apply(softplus_rule, np.logaddexp(0.0, x.data), (x,))
+...     return ops.apply(softplus_rule, softplus_data((), x.data), (x,))
 >>> x = Tensor([-1.0, 0.0, 2.0], requires_grad=True, dtype=np.float64)
 >>> softplus(x).sum().backward()
 >>> np.round(x.grad, 4)
@@ -56,7 +59,9 @@ class OpSpec:
     ``template.format(*parent_names, out=out_name, args=node.args)``.
     ``differentiable`` says the rule also runs on Values/Tensors (``create_graph``);
     ``variadic`` that the op takes any number of parents (cat, stack), all described
-    by the one template in ``local``.
+    by the one template in ``local``. ``forward(args, *parent_data)`` recomputes the
+    op's data from its parents' data (floats for Values, arrays for Tensors) and
+    ``node.args``, touching no node (None: a learner's op that declared none).
     """
 
     name: str
@@ -66,6 +71,7 @@ class OpSpec:
     rule: Callable
     differentiable: bool = True
     variadic: bool = False
+    forward: Callable | None = None
 
     def local_text(self, slot: int, parent_names: list[str], out: str, args: tuple = ()) -> str:
         """The local derivative with respect to parent ``slot``, in the graph's names."""
@@ -78,15 +84,20 @@ _BY_NAME: dict[str, OpSpec] = {}
 
 
 def declare(name: str, *, symbol: str, math: str, local: tuple[str, ...],
-            differentiable: bool = True, variadic: bool = False
-            ) -> Callable[[Callable], Callable]:
+            differentiable: bool = True, variadic: bool = False,
+            forward: Callable | None = None) -> Callable[[Callable], Callable]:
     """Register a rule ``rule(node, upstream) -> one gradient per parent`` as the rule
-    of op ``name``; returns the rule unchanged (a decorator)."""
+    of op ``name``, with its pure ``forward(args, *parent_data) -> data``; returns the
+    rule unchanged (a decorator)."""
     if isinstance(local, str):
         local = (local,)
+    if forward is not None and not callable(forward):
+        raise TypeError(f"declare: {name}: forward= must be a function "
+                        f"forward(args, *parent_data) -> data, got {type(forward).__name__}")
 
     def register(rule: Callable) -> Callable:
-        spec = OpSpec(name, symbol, math, tuple(local), rule, differentiable, variadic)
+        spec = OpSpec(name, symbol, math, tuple(local), rule, differentiable, variadic,
+                      forward)
         _BY_RULE[rule] = spec
         _BY_NAME.setdefault(name, spec)
         return rule

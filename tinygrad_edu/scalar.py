@@ -1,7 +1,9 @@
 """`Value`: the scalar engine. One Python float per node.
 
-Each op is one unit: its local-derivative rule, declared with its math and the text a
-drawing shows (`tinygrad_edu.ops.declare`), and right below it the forward function.
+Each op is one unit: its local-derivative rule, declared with its math, the text a
+drawing shows and its pure forward (`tinygrad_edu.ops.declare`), and right below it the
+method. The arithmetic methods compute inline what their declared forward computes
+(``a + b``): a call there would slow every op of the engine down.
 The class at the bottom lists the ops as methods (``__mul__ = mul``): a plain function
 bound to the class costs no extra call, which keeps this engine several times faster
 than micrograd (benchmarks/bench_scalar.py).
@@ -61,7 +63,8 @@ def _checked_pow(base: float, exponent: float) -> float:
 # ---- arithmetic ----
 
 
-@declare("+", symbol="+", math="∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1", local=("1", "1"))
+@declare("+", symbol="+", math="∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1", local=("1", "1"),
+         forward=lambda args, a, b: a + b)
 def _add_rule(node, upstream):
     return upstream, upstream
 
@@ -75,7 +78,8 @@ def add(self: Value, other) -> Value:
     return _result(self.data + other.data, (self, other), "+", _add_rule)
 
 
-@declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"))
+@declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"),
+         forward=lambda args, a, b: a - b)
 def _sub_rule(node, upstream):
     return upstream, -upstream
 
@@ -89,7 +93,8 @@ def sub(self: Value, other) -> Value:
     return _result(self.data - other.data, (self, other), "-", _sub_rule)
 
 
-@declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"))
+@declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"),
+         forward=lambda args, a, b: a * b)
 def _mul_rule(node, upstream):
     a, b = node.parents
     return upstream * b.data, upstream * a.data
@@ -105,7 +110,7 @@ def mul(self: Value, other) -> Value:
 
 
 @declare("/", symbol="÷", math="∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
-         local=("1/{1}", "−{0}/{1}²"))
+         local=("1/{1}", "−{0}/{1}²"), forward=lambda args, a, b: a / b)
 def _div_rule(node, upstream):
     # −a/b² written as −(a/b)/b: b·b underflows to 0 for |b| < 1.5e-154, a/b does not
     b = node.parents[1].data
@@ -123,7 +128,8 @@ def truediv(self: Value, other) -> Value:
     return _result(self.data / other.data, (self, other), "/", _div_rule)
 
 
-@declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",))
+@declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",),
+         forward=lambda args, a: -a)
 def _neg_rule(node, upstream):
     return (-upstream,)
 
@@ -145,13 +151,15 @@ def _power_slope(base, exponent):
 
 
 @declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹",
-         local=("{args[0]:g}·{0}^({args[0]:g}−1)",))
+         local=("{args[0]:g}·{0}^({args[0]:g}−1)",),
+         forward=lambda args, a: _checked_pow(a, args[0]))
 def _pow_const_rule(node, upstream):
     return (upstream * _power_slope(node.parents[0].data, node.args[0]),)
 
 
 @declare("**", symbol="xʸ", math="∂(aᵇ)/∂a = b·aᵇ⁻¹, ∂(aᵇ)/∂b = aᵇ·ln a",
-         local=("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"))
+         local=("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"),
+         forward=lambda args, a, b: _checked_pow(a, b))
 def _pow_rule(node, upstream):
     a, b = node.parents[0].data, node.parents[1].data
     grad_a = upstream * _power_slope(a, b)

@@ -1,5 +1,6 @@
 """The functions of `Value` (exp, log, tanh, sigmoid, relu, max, ...), each one unit:
-its rule, declared with its math and drawing text, and right below it the forward.
+its rule, declared with its math, drawing text and pure forward, and right below it the
+method (which computes what the declared forward does, without the extra call).
 
 `scalar.Value` binds them as methods (``exp = exp`` in the class body). Every rule reads
 ``node.parents[i].data`` and ``node.data`` with arithmetic and comparisons only, so it
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from .autograd import Node, grad_mode, is_grad_enabled
 from .ops import data_of, declare, sign
+from .ops import sigmoid as stable_sigmoid
 
 if TYPE_CHECKING:  # only for the annotations: scalar.py imports this module
     from .scalar import Value
@@ -55,7 +57,8 @@ def _safe_exp(x: float) -> float:
 # ---- functions ----
 
 
-@declare("exp", symbol="exp", math="d(eᵃ)/da = eᵃ", local=("e^{0} = {out}",))
+@declare("exp", symbol="exp", math="d(eᵃ)/da = eᵃ", local=("e^{0} = {out}",),
+         forward=lambda args, a: _safe_exp(a))
 def _exp_rule(node, upstream):
     # A zero upstream contributes nothing, even where e^a overflowed to inf (0 * inf
     # would be nan): this keeps the decomposed sigmoid finite at x = -1000.
@@ -67,7 +70,8 @@ def exp(self: Value) -> Value:
     return _result(_safe_exp(self.data), (self,), "exp", _exp_rule)
 
 
-@declare("log", symbol="log", math="d(ln a)/da = 1/a", local=("1/{0}",))
+@declare("log", symbol="log", math="d(ln a)/da = 1/a", local=("1/{0}",),
+         forward=lambda args, a: math.log(a))
 def _log_rule(node, upstream):
     return (upstream / node.parents[0].data,)
 
@@ -79,7 +83,8 @@ def log(self: Value) -> Value:
     return _result(math.log(self.data), (self,), "log", _log_rule)
 
 
-@declare("1/x", symbol="1/x", math="d(1/a)/da = −1/a²", local=("−1/{0}²",))
+@declare("1/x", symbol="1/x", math="d(1/a)/da = −1/a²", local=("−1/{0}²",),
+         forward=lambda args, a: 1.0 / a)
 def _reciprocal_rule(node, upstream):
     return (-upstream * node.data * node.data,)
 
@@ -91,7 +96,8 @@ def reciprocal(self: Value) -> Value:
     return _result(1.0 / self.data, (self,), "1/x", _reciprocal_rule)
 
 
-@declare("sqrt", symbol="√", math="d√a/da = 1/(2√a)", local=("1/(2·{out})",))
+@declare("sqrt", symbol="√", math="d√a/da = 1/(2√a)", local=("1/(2·{out})",),
+         forward=lambda args, a: math.sqrt(a))
 def _sqrt_rule(node, upstream):
     return (upstream / (2.0 * node.data),)
 
@@ -103,7 +109,8 @@ def sqrt(self: Value) -> Value:
     return _result(math.sqrt(self.data), (self,), "sqrt", _sqrt_rule)
 
 
-@declare("sin", symbol="sin", math="d sin(a)/da = cos(a)", local=("cos({0})",))
+@declare("sin", symbol="sin", math="d sin(a)/da = cos(a)", local=("cos({0})",),
+         forward=lambda args, a: math.sin(a))
 def _sin_rule(node, upstream):
     a = node.parents[0].data
     return (upstream * (a.cos() if isinstance(a, Node) else math.cos(a)),)
@@ -114,7 +121,8 @@ def sin(self: Value) -> Value:
     return _result(math.sin(self.data), (self,), "sin", _sin_rule)
 
 
-@declare("cos", symbol="cos", math="d cos(a)/da = −sin(a)", local=("−sin({0})",))
+@declare("cos", symbol="cos", math="d cos(a)/da = −sin(a)", local=("−sin({0})",),
+         forward=lambda args, a: math.cos(a))
 def _cos_rule(node, upstream):
     a = node.parents[0].data
     return (-upstream * (a.sin() if isinstance(a, Node) else math.sin(a)),)
@@ -125,7 +133,8 @@ def cos(self: Value) -> Value:
     return _result(math.cos(self.data), (self,), "cos", _cos_rule)
 
 
-@declare("tanh", symbol="tanh", math="d tanh(a)/da = 1 − tanh(a)²", local=("1 − {out}²",))
+@declare("tanh", symbol="tanh", math="d tanh(a)/da = 1 − tanh(a)²", local=("1 − {out}²",),
+         forward=lambda args, a: math.tanh(a))
 def _tanh_rule(node, upstream):
     return (upstream * (1.0 - node.data * node.data),)
 
@@ -135,7 +144,8 @@ def tanh(self: Value) -> Value:
     return _result(math.tanh(self.data), (self,), "tanh", _tanh_rule)
 
 
-@declare("sigmoid", symbol="σ", math="d σ(a)/da = σ(a)(1 − σ(a))", local=("{out}·(1 − {out})",))
+@declare("sigmoid", symbol="σ", math="d σ(a)/da = σ(a)(1 − σ(a))", local=("{out}·(1 − {out})",),
+         forward=lambda args, a: stable_sigmoid(a))
 def _sigmoid_rule(node, upstream):
     return (upstream * node.data * (1.0 - node.data),)
 
@@ -150,7 +160,7 @@ def sigmoid(self: Value, decompose: bool = False) -> Value:
     """
     if decompose:
         return ((self * -1.0).exp() + 1.0).reciprocal()
-    x = self.data
+    x = self.data  # inline, as ops.sigmoid computes it for a float (a call costs ~10%)
     if x >= 0:
         out = 1.0 / (1.0 + math.exp(-x))
     else:  # e^x cannot overflow here
@@ -160,7 +170,7 @@ def sigmoid(self: Value, decompose: bool = False) -> Value:
 
 
 @declare("relu", symbol="ReLU", math="d relu(a)/da = 1 if a > 0 else 0",
-         local=("1 if {0} > 0 else 0",))
+         local=("1 if {0} > 0 else 0",), forward=lambda args, a: a if a > 0 else 0.0)
 def _relu_rule(node, upstream):
     return (upstream if node.parents[0].data > 0 else 0.0,)
 
@@ -171,7 +181,8 @@ def relu(self: Value) -> Value:
 
 
 @declare("leaky_relu", symbol="LeakyReLU", math="d/da = 1 if a > 0 else slope",
-         local=("1 if {0} > 0 else {args[0]:g}",))
+         local=("1 if {0} > 0 else {args[0]:g}",),
+         forward=lambda args, a: a if a > 0 else args[0] * a)
 def _leaky_relu_rule(node, upstream):
     return (upstream if node.parents[0].data > 0 else upstream * node.args[0],)
 
@@ -184,7 +195,8 @@ def leaky_relu(self: Value, negative_slope: float = 0.01) -> Value:
 
 
 @declare("elu", symbol="ELU", math="d/da = 1 if a > 0 else α·eᵃ = out + α",
-         local=("1 if {0} > 0 else {out} + {args[0]:g}",))
+         local=("1 if {0} > 0 else {out} + {args[0]:g}",),
+         forward=lambda args, a: a if a > 0 else args[0] * math.expm1(a))
 def _elu_rule(node, upstream):
     return (upstream if node.parents[0].data > 0 else upstream * (node.data + node.args[0]),)
 
@@ -196,7 +208,8 @@ def elu(self: Value, alpha: float = 1.0) -> Value:
     return _result(out, (self,), "elu", _elu_rule, (float(alpha),))
 
 
-@declare("abs", symbol="|x|", math="d|a|/da = sign(a) (0 at a = 0)", local=("sign({0})",))
+@declare("abs", symbol="|x|", math="d|a|/da = sign(a) (0 at a = 0)", local=("sign({0})",),
+         forward=lambda args, a: math.fabs(a))
 def _abs_rule(node, upstream):
     return (upstream * sign(node.parents[0].data),)
 
@@ -207,7 +220,8 @@ def absolute(self: Value) -> Value:
 
 
 @declare("max", symbol="max", math="∂max(a,b)/∂a = 1 if a > b else 0 (½ each on a tie)",
-         local=("1 if {0} > {1} else 0", "1 if {1} > {0} else 0"))
+         local=("1 if {0} > {1} else 0", "1 if {1} > {0} else 0"),
+         forward=lambda args, a, b: a if a >= b else b)
 def _max_rule(node, upstream):
     a, b = data_of(node.parents[0].data), data_of(node.parents[1].data)
     if a == b:  # a tie: share the gradient, as torch.maximum does
@@ -223,7 +237,8 @@ def maximum(self: Value, other) -> Value:
 
 
 @declare("min", symbol="min", math="∂min(a,b)/∂a = 1 if a < b else 0 (½ each on a tie)",
-         local=("1 if {0} < {1} else 0", "1 if {1} < {0} else 0"))
+         local=("1 if {0} < {1} else 0", "1 if {1} < {0} else 0"),
+         forward=lambda args, a, b: a if a <= b else b)
 def _min_rule(node, upstream):
     a, b = data_of(node.parents[0].data), data_of(node.parents[1].data)
     if a == b:

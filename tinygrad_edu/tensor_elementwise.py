@@ -16,7 +16,7 @@ import numpy as np
 from .ops import cos as _cos
 from .ops import data_of, declare, sigmoid, sign, tanh, where
 from .ops import sin as _sin
-from .tensor_math import binary, unbroadcast
+from .tensor_math import _forward_of, binary, unbroadcast
 
 if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
     from .tensor import Tensor
@@ -31,9 +31,16 @@ _FORWARDS: dict = {}
 
 
 def _elementwise(name: str, forward, symbol: str, math: str, local: str, may_warn: bool = False):
-    """Declare an elementwise op's rule (`ops.declare`) and remember its forward."""
+    """Declare an elementwise op's rule (`ops.declare`, with ``forward`` as its declared
+    forward) and remember the forward for `unary`."""
+    def declared(args, x):
+        if may_warn:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return forward(x)
+        return forward(x)
+
     def register(rule):
-        declare(name, symbol=symbol, math=math, local=(local,))(rule)
+        declare(name, symbol=symbol, math=math, local=(local,), forward=declared)(rule)
         _FORWARDS[name] = (forward, rule, may_warn)
         return rule
 
@@ -161,8 +168,17 @@ def _gelu_rule(node, upstream):
 # ---- with a setting: leaky_relu, elu ----
 
 
+def _leaky_relu_data(x: np.ndarray, slope: float) -> np.ndarray:
+    return np.where(x > 0, x, x * x.dtype.type(slope))
+
+
+def _elu_data(x: np.ndarray, alpha: float) -> np.ndarray:
+    return np.where(x > 0, x, x.dtype.type(alpha) * np.expm1(np.minimum(x, 0)))
+
+
 @declare("leaky_relu", symbol="LeakyReLU", math="d/da = 1 where a > 0, else slope",
-         local=("1 if {0} > 0 else {args[0]:g}",))
+         local=("1 if {0} > 0 else {args[0]:g}",),
+         forward=lambda args, x: _leaky_relu_data(x, args[0]))
 def _leaky_relu_rule(node, upstream):
     (slope,) = node.args
     return (where(data_of(node.parents[0].data) > 0, upstream, upstream * slope),)
@@ -170,13 +186,13 @@ def _leaky_relu_rule(node, upstream):
 
 def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, negative_slope · x elsewhere."""
-    x = a.data
-    out = np.where(x > 0, x, x * x.dtype.type(negative_slope))
+    out = _leaky_relu_data(a.data, negative_slope)
     return a.from_op(out, (a,), "leaky_relu", _leaky_relu_rule, (negative_slope,))
 
 
 @declare("elu", symbol="ELU", math="d/da = 1 where a > 0, else α·eᵃ = out + α",
-         local=("1 if {0} > 0 else {out} + {args[0]:g}",))
+         local=("1 if {0} > 0 else {out} + {args[0]:g}",),
+         forward=lambda args, x: _elu_data(x, args[0]))
 def _elu_rule(node, upstream):
     (alpha,) = node.args
     return (where(data_of(node.parents[0].data) > 0, upstream, upstream * (node.data + alpha)),)
@@ -184,8 +200,7 @@ def _elu_rule(node, upstream):
 
 def elu(a: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, α(eˣ − 1) elsewhere."""
-    x = a.data
-    out = np.where(x > 0, x, x.dtype.type(alpha) * np.expm1(np.minimum(x, 0)))
+    out = _elu_data(a.data, alpha)
     return a.from_op(out, (a,), "elu", _elu_rule, (alpha,))
 
 
@@ -198,7 +213,7 @@ def _pick(chosen, tie, dtype):
 
 
 @declare("maximum", symbol="max", math="∂max(a,b)/∂a = 1 where a > b, ½ on a tie, else 0",
-         local=("1 where {0} > {1}", "1 where {1} > {0}"))
+         local=("1 where {0} > {1}", "1 where {1} > {0}"), forward=_forward_of(np.maximum))
 def _maximum_rule(node, upstream):
     a, b = node.parents
     a_data, b_data = data_of(a.data), data_of(b.data)
@@ -214,7 +229,7 @@ def maximum(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
 
 
 @declare("minimum", symbol="min", math="∂min(a,b)/∂a = 1 where a < b, ½ on a tie, else 0",
-         local=("1 where {0} < {1}", "1 where {1} < {0}"))
+         local=("1 where {0} < {1}", "1 where {1} < {0}"), forward=_forward_of(np.minimum))
 def _minimum_rule(node, upstream):
     a, b = node.parents
     a_data, b_data = data_of(a.data), data_of(b.data)
@@ -230,7 +245,8 @@ def minimum(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
 
 
 @declare("clip", symbol="clip", math="d clip(a, lo, hi)/da = 1 where lo ≤ a ≤ hi, else 0",
-         local=("1 where {args[0]} ≤ {0} ≤ {args[1]}",))
+         local=("1 where {args[0]} ≤ {0} ≤ {args[1]}",),
+         forward=lambda args, x: np.clip(x, *args))
 def _clip_rule(node, upstream):
     low, high = node.args
     a = data_of(node.parents[0].data)

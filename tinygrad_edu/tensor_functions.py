@@ -19,7 +19,8 @@ __all__ = ["cat", "stack", "where"]
 
 
 @declare("cat", symbol="cat", math="∂cat(a, b)/∂a = 1 on a's own slice",
-         local=("its own slice of upstream",), variadic=True)
+         local=("its own slice of upstream",), variadic=True,
+         forward=lambda args, *parts: np.concatenate(parts, axis=args[0]))
 def _cat_rule(node, upstream):  # each input gets back its own slice of the gradient
     (axis, sizes) = node.args
     pieces, start = [], 0
@@ -43,7 +44,8 @@ def cat(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 
 @declare("stack", symbol="stack", math="∂stack(a, b)/∂a = 1 on a's own layer",
-         local=("its own layer of upstream",), variadic=True)
+         local=("its own layer of upstream",), variadic=True,
+         forward=lambda args, *parts: np.stack(parts, axis=args[0]))
 def _stack_rule(node, upstream):  # each input gets back its own layer of the gradient
     (axis,) = node.args
     return tuple(upstream[(slice(None),) * axis + (i,)] for i in range(upstream.shape[axis]))
@@ -62,7 +64,8 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 
 @declare("where", symbol="where", math="∂where(c, x, y)/∂x = 1 where c, else 0",
-         local=("1 where the condition holds", "1 where it does not"))
+         local=("1 where the condition holds", "1 where it does not"),
+         forward=lambda args, x, y: np.where(args[0], x, y))
 def _where_rule(node, upstream):  # the gradient goes to whichever side was chosen
     x, y = node.parents
     (condition,) = node.args

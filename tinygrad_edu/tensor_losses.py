@@ -31,9 +31,10 @@ def _scale(upstream, reduction: str, rows: int):
 
 @ops.declare("cross_entropy", symbol="CE",
              math="∂CE/∂x = softmax(x)·Σt - t,  ∂CE/∂t = -log softmax(x)",
-             local=("softmax({0}) − target", "−log softmax({0})"))
+             local=("softmax({0}) − target", "−log softmax({0})"),
+             forward=lambda args, logits, *learned: _cross_entropy_data(logits, *args, *learned)[0])
 def _cross_entropy_rule(node, upstream):
-    (reduction, soft) = node.args
+    reduction, soft = node.args[:2]
     logits = node.parents[0]
     learned = len(node.parents) == 2  # the target is a Tensor that wants a gradient
     log_probs, target = node.saved
@@ -126,6 +127,21 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
         target = target.astype(x.dtype, copy=False)
     elif learned is not None:
         learned = None  # class indices are integers: nothing to differentiate
+    out, log_probs = _cross_entropy_data(logits.data, reduction, soft, target)
+    parents = (logits,) if learned is None else (logits, learned)
+    # the target is in args too, so that the declared forward can recompute the loss
+    return ops.apply(_cross_entropy_rule, out, parents, (reduction, soft, target),
+                     (log_probs, target))
+
+
+def _cross_entropy_data(logits: np.ndarray, reduction: str, soft: bool, target: np.ndarray,
+                        learned: np.ndarray | None = None) -> tuple:
+    """The loss and the log-probabilities, for targets checked by `_checked_targets`;
+    ``learned``: the data of a target that is a parent (its own numbers replace
+    ``target``'s)."""
+    x = logits if logits.ndim == 2 else logits[None, :]
+    if learned is not None:
+        target = learned.reshape(x.shape)
     # log softmax, shifted by the row maximum so that exp never overflows
     shifted = x - x.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
@@ -139,5 +155,4 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
         out = per_sample.sum()
     else:
         out = per_sample if logits.ndim == 2 else per_sample[0]
-    parents = (logits,) if learned is None else (logits, learned)
-    return ops.apply(_cross_entropy_rule, out, parents, (reduction, soft), (log_probs, target))
+    return out, log_probs

@@ -1,5 +1,6 @@
 """Arithmetic and matmul of `Tensor` (``+ - * / ** @``), each one unit: its rule,
-declared with its math and drawing text (`tinygrad_edu.ops.declare`), then its forward.
+declared with its math, drawing text and pure forward (`tinygrad_edu.ops.declare`),
+then the method, which calls that same forward computation.
 
 Binary ops broadcast as numpy does. Broadcasting copies a value to many places in the
 forward pass, so in the backward pass the gradients of those copies add up:
@@ -63,10 +64,19 @@ def binary(op: str, name: str, ufunc, a: Tensor, b, rule, reflected: bool = Fals
     return a.from_op(out, (a, b), op, rule)
 
 
+def _forward_of(ufunc):
+    """The declared forward of a binary op: the same ufunc `binary` applies."""
+    def forward(args, a, b):
+        return ufunc(a, b)
+
+    return forward
+
+
 # ---- arithmetic ----
 
 
-@declare("+", symbol="+", math="∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1", local=("1", "1"))
+@declare("+", symbol="+", math="∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1", local=("1", "1"),
+         forward=_forward_of(np.add))
 def _add_rule(node, upstream):
     a, b = node.parents
     return unbroadcast(upstream, a.data.shape), unbroadcast(upstream, b.data.shape)
@@ -77,7 +87,8 @@ def add(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> T
     return binary("+", "add", np.add, a, b, _add_rule, reflected)
 
 
-@declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"))
+@declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"),
+         forward=_forward_of(np.subtract))
 def _sub_rule(node, upstream):
     a, b = node.parents
     grad_b = unbroadcast(-upstream, b.data.shape) if b.requires_grad else None
@@ -89,7 +100,8 @@ def sub(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> T
     return binary("-", "sub", np.subtract, a, b, _sub_rule, reflected)
 
 
-@declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"))
+@declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"),
+         forward=_forward_of(np.multiply))
 def _mul_rule(node, upstream):
     a, b = node.parents
     grad_a = unbroadcast(upstream * b.data, a.data.shape) if a.requires_grad else None
@@ -103,7 +115,7 @@ def mul(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> T
 
 
 @declare("/", symbol="÷", math="∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
-         local=("1/{1}", "−{0}/{1}²"))
+         local=("1/{1}", "−{0}/{1}²"), forward=_forward_of(np.true_divide))
 def _div_rule(node, upstream):  # −a/b² computed as −(a/b)/b
     a, b = node.parents
     grad_a = unbroadcast(upstream / b.data, a.data.shape) if a.requires_grad else None
@@ -116,8 +128,26 @@ def truediv(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) 
     return binary("/", "div", np.true_divide, a, b, _div_rule, reflected)
 
 
+def _pow_const_data(x: np.ndarray, exponent):
+    """x ** n for a number n, in x's float dtype (a float power of ints gives float32)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if x.dtype.kind == "f":
+            out = x ** x.dtype.type(exponent)
+        else:  # an int or bool tensor: numpy's rule, then a float for a float power
+            out = x ** exponent
+    if out.dtype.kind != "f" and isinstance(exponent, float):
+        out = out.astype(np.float32)
+    return out
+
+
+def _pow_data(args, a, b):
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.power(a, b)
+
+
 @declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹",
-         local=("{args[0]:g}·{0}^({args[0]:g}−1)",))
+         local=("{args[0]:g}·{0}^({args[0]:g}−1)",),
+         forward=lambda args, a: _pow_const_data(a, args[0]))
 def _pow_const_rule(node, upstream):
     (a,), (n,) = node.parents, node.args
     if n == 0:
@@ -127,7 +157,7 @@ def _pow_const_rule(node, upstream):
 
 
 @declare("**", symbol="xʸ", math="∂(aᵇ)/∂a = b·aᵇ⁻¹, ∂(aᵇ)/∂b = aᵇ·ln a",
-         local=("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"))
+         local=("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"), forward=_pow_data)
 def _pow_rule(node, upstream):
     a, b = node.parents
     a_data, b_data = data_of(a.data), data_of(b.data)
@@ -147,21 +177,14 @@ def _pow_rule(node, upstream):
 def power(a: Tensor, exponent, reflected: bool = False) -> Tensor:
     """aⁿ for a number n (op "**n", e.g. "**2"), or aᵇ for a tensor b."""
     if isinstance(exponent, (int, float)) and not isinstance(exponent, bool) and not reflected:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if a.data.dtype.kind == "f":
-                out = a.data ** a.data.dtype.type(exponent)
-            else:  # an int or bool tensor: numpy's rule, then a float for a float power
-                out = a.data ** exponent
-                if isinstance(exponent, float) and out.dtype.kind != "f":
-                    out = out.astype(np.float32)
-        if out.dtype.kind != "f" and isinstance(exponent, float):
-            out = out.astype(np.float32)
+        out = _pow_const_data(a.data, exponent)
         return a.from_op(out, (a,), f"**{exponent:g}", _pow_const_rule, (exponent,))
     with np.errstate(invalid="ignore", divide="ignore"):
         return binary("**", "pow", np.power, a, exponent, _pow_rule, reflected)
 
 
-@declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",))
+@declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",),
+         forward=lambda args, a: -a)
 def _neg_rule(node, upstream):
     return (-upstream,)
 
@@ -172,7 +195,7 @@ def neg(a: Tensor) -> Tensor:
 
 
 @declare("@", symbol="@", math="∂(A@B)/∂A = upstream @ Bᵀ, ∂(A@B)/∂B = Aᵀ @ upstream",
-         local=("upstream @ {1}ᵀ", "{0}ᵀ @ upstream"))
+         local=("upstream @ {1}ᵀ", "{0}ᵀ @ upstream"), forward=_forward_of(np.matmul))
 def _matmul_rule(node, upstream):
     a, b = node.parents
     a_data, b_data = a.data, b.data
@@ -204,7 +227,7 @@ def matmul(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
     """A @ B, with numpy's rules for 1-D and batched operands."""
     b, _ = a._operand(b)
     try:
-        out = a.data @ b.data
+        out = np.matmul(a.data, b.data)
     except ValueError:
         raise ValueError(_matmul_error(a.data.shape, b.data.shape)) from None
     return a.from_op(out, (a, b), "@", _matmul_rule)

@@ -62,7 +62,7 @@ def _sizes(shape) -> tuple:
 
 
 @declare("reshape", symbol="reshape", math="reshaping moves no numbers: ∂/∂a = 1, reshaped back",
-         local=("1, reshaped back",))
+         local=("1, reshaped back",), forward=lambda args, x: x.reshape(args[0]))
 def _reshape_rule(node, upstream):
     return (upstream.reshape(node.parents[0].data.shape),)
 
@@ -105,7 +105,7 @@ def _permuted(x, axes: tuple):
 
 
 @declare("permute", symbol="permute", math="∂/∂a = 1, its axes moved back",
-         local=("1, axes moved back",))
+         local=("1, axes moved back",), forward=lambda args, x: x.transpose(args[0]))
 def _permute_rule(node, upstream):
     (axes,) = node.args
     return (_permuted(upstream, tuple(int(i) for i in np.argsort(axes))),)
@@ -140,7 +140,8 @@ def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
 
 
 @declare("expand", symbol="expand", math="∂/∂a = 1, summed over the copies",
-         local=("upstream summed over the expanded axes",))
+         local=("upstream summed over the expanded axes",),
+         forward=lambda args, x: np.broadcast_to(x, args[0]))
 def _expand_rule(node, upstream):
     from .tensor_math import unbroadcast
 
@@ -166,7 +167,8 @@ def _flipped(x, axes: tuple):
     return x.flip(axes) if isinstance(x, Node) else np.flip(x, axes)
 
 
-@declare("flip", symbol="flip", math="∂/∂a = 1, flipped back", local=("1, flipped back",))
+@declare("flip", symbol="flip", math="∂/∂a = 1, flipped back", local=("1, flipped back",),
+         forward=lambda args, x: np.flip(x, args[0]))
 def _flip_rule(node, upstream):
     return (_flipped(upstream, node.args[0]),)
 
@@ -178,7 +180,8 @@ def flip(a: Tensor, dims=None) -> Tensor:
 
 
 @declare("pad", symbol="pad", math="∂/∂a = 1 inside, the padding gets nothing",
-         local=("the upstream without its padding",))
+         local=("the upstream without its padding",),
+         forward=lambda args, x: np.pad(x, args[0], constant_values=args[1]))
 def _pad_rule(node, upstream):
     (widths, _) = node.args
     inside = tuple(slice(before, size - after) for (before, after), size in
@@ -220,7 +223,8 @@ def _is_basic(index) -> bool:
 
 
 @declare("index_grad", symbol="[ ]ᵀ", math="puts each gradient back at the position it was "
-         "read from (repeated positions add)", local=("upstream at the picked elements",))
+         "read from (repeated positions add)", local=("upstream at the picked elements",),
+         forward=lambda args, upstream: _scatter(upstream, *args))
 def _index_grad_rule(node, upstream):
     (index, _, _) = node.args
     return (upstream[index],)
@@ -241,7 +245,7 @@ def _scatter(upstream, index, shape: tuple, basic: bool):
 
 
 @declare("index", symbol="[ ]", math="∂a[i]/∂a = 1 at the picked elements, else 0",
-         local=("1 at the picked elements, else 0",))
+         local=("1 at the picked elements, else 0",), forward=lambda args, x: x[args[0]])
 def _getitem_rule(node, upstream):
     (a,), (index, basic) = node.parents, node.args
     return (_scatter(upstream, index, a.data.shape, basic),)

@@ -31,7 +31,8 @@ __all__ = [
 
 @ops.declare("linear", symbol="x Wᵀ + b",
              math="y = x Wᵀ + b: ∂L/∂x = upstream · W, ∂L/∂W = upstreamᵀ · x, ∂L/∂b = Σ upstream",
-             local=("upstream @ {1}", "upstreamᵀ @ {0}", "Σ_rows upstream"))
+             local=("upstream @ {1}", "upstreamᵀ @ {0}", "Σ_rows upstream"),
+             forward=lambda args, x, weight, *bias: _linear_data(x, weight, *bias))
 def _linear_rule(node, upstream):
     """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream."""
     x, weight = node.parents[0], node.parents[1]
@@ -61,16 +62,24 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if not isinstance(input, Tensor):
         input = Tensor(input, dtype=weight.data.dtype)
     try:
-        out = input.data @ weight.data.T
+        out = _linear_data(input.data, weight.data, None if bias is None else bias.data)
     except ValueError:
+        if tuple(input.shape[-1:]) == tuple(weight.shape[1:]):
+            raise  # the input fits: the bias did not (numpy's own words say how)
         raise ValueError(
             f"linear: input of shape {input.shape} does not fit a weight of shape "
             f"{weight.shape}: the input's last axis must have in_features = {weight.shape[1]}"
         ) from None
     if bias is None:
         return ops.apply(_linear_rule, out, (input, weight))
-    out += bias.data  # in place: one array fewer than `out + bias`
     return ops.apply(_linear_rule, out, (input, weight, bias))
+
+
+def _linear_data(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None = None):
+    out = x @ weight.T
+    if bias is not None:
+        out += bias  # in place: one array fewer than `out + bias`
+    return out
 
 
 # ---- activations (the Tensor methods, under PyTorch's function names) ----
@@ -117,7 +126,8 @@ def _channel_shape(who: str, input_shape: tuple, slopes_shape: tuple) -> tuple:
 
 
 @ops.declare("prelu", symbol="PReLU", math="∂y/∂x = 1 if x > 0 else a,  ∂y/∂a = 0 if x > 0 else x",
-             local=("1 if {0} > 0 else {1}", "0 if {0} > 0 else {0}"))
+             local=("1 if {0} > 0 else {1}", "0 if {0} > 0 else {0}"),
+             forward=lambda args, x, weight: _prelu_data(x, weight))
 def _prelu_rule(node, upstream):
     """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over all
     but the channel axis). The masks are constants, so the same arithmetic runs on
@@ -147,11 +157,12 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
     ``weight`` has one slope for every element, or one per channel; as in PyTorch the
     channels are on axis 1: C of an (N, C) batch, of an (N, C, L) sequence, ...
     """
-    x = input.data
-    view = _channel_shape("prelu", input.shape, weight.shape)
-    slopes = weight.data.reshape(view)
-    out = np.where(x > 0, x, x * slopes)
-    return ops.apply(_prelu_rule, out, (input, weight))
+    return ops.apply(_prelu_rule, _prelu_data(input.data, weight.data), (input, weight))
+
+
+def _prelu_data(x: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    slopes = weight.reshape(_channel_shape("prelu", x.shape, weight.shape))
+    return np.where(x > 0, x, x * slopes)
 
 
 def _axis_argument(axis, dim):

@@ -101,12 +101,13 @@ def _targets_of(node):
 
 @ops.declare("binary_cross_entropy", symbol="BCE",
              math="∂L/∂p = (p - t) / (p (1 - p)),  ∂L/∂t = log(1 - p) - log p",
-             local=("({0} − target) / ({0}·(1 − {0}))", "log(1 − {0}) − log {0}"))
+             local=("({0} − target) / ({0}·(1 − {0}))", "log(1 − {0}) − log {0}"),
+             forward=lambda args, p, *learned: _bce_data(p, *args, *learned)[0])
 def _bce_rule(node, upstream):
     """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0 in the
     ordinary pass; ∂L/∂t = log(1 - p) - log p (logs floored at -100, as the loss)."""
     probabilities = node.parents[0]
-    (reduction,) = node.args
+    reduction = node.args[0]
     p, target = probabilities.data, _targets_of(node)
     scale = _scale_upstream(upstream, reduction, int(np.prod(probabilities.shape)))
     learned = len(node.parents) == 2
@@ -136,22 +137,33 @@ def binary_cross_entropy(input: Tensor, target, reduction: str = "mean") -> Tens
     if np.any((p < 0) | (p > 1)):
         raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]; "
                          "for raw scores use binary_cross_entropy_with_logits")
-    with np.errstate(divide="ignore"):
+    out, log_p, log_not_p = _bce_data(p, reduction, target)
+    parents = (input,) if learned is None else (input, learned)
+    # the target is in args too, so that the declared forward can recompute the loss
+    return ops.apply(_bce_rule, out, parents, (reduction, target), (target, log_p, log_not_p))
+
+
+def _bce_data(p: np.ndarray, reduction: str, target: np.ndarray,
+              learned: np.ndarray | None = None) -> tuple:
+    """The loss and its floored logs; ``learned``: a target parent's data (replaces
+    ``target``)."""
+    if learned is not None:
+        target = learned
+    with np.errstate(divide="ignore", invalid="ignore"):
         log_p = np.maximum(np.log(p), _LOG_FLOOR)
         log_not_p = np.maximum(np.log1p(-p), _LOG_FLOOR)
     per_element = -(target * log_p + (1 - target) * log_not_p)
-    out = _reduce(per_element, reduction)
-    parents = (input,) if learned is None else (input, learned)
-    return ops.apply(_bce_rule, out, parents, (reduction,), (target, log_p, log_not_p))
+    return _reduce(per_element, reduction), log_p, log_not_p
 
 
 @ops.declare("binary_cross_entropy_with_logits", symbol="BCE(σ)",
              math="∂L/∂x = σ(x) - t,  ∂L/∂t = -x",
-             local=("σ({0}) − target", "−{0}"))
+             local=("σ({0}) − target", "−{0}"),
+             forward=lambda args, x, *learned: _bce_logits_data(x, *args, *learned))
 def _bce_logits_rule(node, upstream):
     """∂L/∂x = σ(x) - t;  ∂L/∂t = -x (the same arithmetic on arrays and Tensors)."""
     logits = node.parents[0]
-    (reduction,) = node.args
+    reduction = node.args[0]
     x, target = logits.data, _targets_of(node)
     scale = _scale_upstream(upstream, reduction, int(np.prod(logits.shape)))
     grad_x = (ops.sigmoid(x) - target) * scale
@@ -171,8 +183,14 @@ def binary_cross_entropy_with_logits(input: Tensor, target, reduction: str = "me
     _check_reduction("binary_cross_entropy_with_logits", reduction)
     learned = _learned_target(target)
     target = _as_target("binary_cross_entropy_with_logits", target, input)
-    x = input.data
-    per_element = np.maximum(x, 0) - x * target + np.log1p(np.exp(-np.abs(x)))
-    out = _reduce(per_element, reduction)
+    out = _bce_logits_data(input.data, reduction, target)
     parents = (input,) if learned is None else (input, learned)
-    return ops.apply(_bce_logits_rule, out, parents, (reduction,), (target,))
+    return ops.apply(_bce_logits_rule, out, parents, (reduction, target), (target,))
+
+
+def _bce_logits_data(x: np.ndarray, reduction: str, target: np.ndarray,
+                     learned: np.ndarray | None = None):
+    if learned is not None:
+        target = learned
+    per_element = np.maximum(x, 0) - x * target + np.log1p(np.exp(-np.abs(x)))
+    return _reduce(per_element, reduction)
