@@ -36,14 +36,30 @@ def graph_label_x(svg: str) -> list[float]:
     return [float(t.get("x")) for t in graph.findall(f"{SVG}text")]
 
 
-def plain_xor():
+def plain_xor(backward: bool = True):
     """README's XOR network after a plain backward(): the intermediates keep no gradient."""
     np.random.seed(0)
     model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
     loss = F.binary_cross_entropy(model(Tensor(x)), np.array([[0], [1], [1], [0]], np.float32))
-    loss.backward()
+    if backward:
+        loss.backward()
     return loss
+
+
+def blind_xor():
+    """README's XOR after a plain backward(), with a learner's op that declares no forward
+    on top: two notes (released gradients, and a gradient check that cannot replay it)."""
+    from tinygrad_edu import ops
+
+    @ops.declare("double_blind", symbol="2x", math="d(2a)/da = 2", local=("2",))
+    def double_rule(node, upstream):
+        return (upstream * 2.0,)
+
+    loss = plain_xor(backward=False)
+    doubled = ops.apply(double_rule, loss.data * 2.0, (loss,))
+    doubled.backward()
+    return doubled
 
 
 def test_a_korean_drawing_has_no_english_word_but_names_and_ops():
@@ -97,7 +113,7 @@ def test_values_and_gradients_stay_inside_their_cells_and_notes_are_separate(ope
                 .map(t => t.getBBox()).filter(b => b.x < left - 1 || b.x + b.width > right + 1)
                 .map(b => [g.id, b.x, b.width, left, right]); })""")
     assert spill == []
-    opened_plain = open_page(viz.html(plain_xor(), tmp_path / "plain.html"))
+    opened_plain = open_page(viz.html(blind_xor(), tmp_path / "plain.html"))
     notes = opened_plain.page.locator("#tg-note > *")
     assert notes.count() == 2  # the released note and the skipped check, one block each
     assert "did not keep" in notes.nth(0).inner_text()
@@ -108,11 +124,13 @@ def test_values_and_gradients_stay_inside_their_cells_and_notes_are_separate(ope
 
 def test_korean_notes_say_why_the_check_skipped_in_korean_and_the_summary_has_no_rule(
         open_page, tmp_path):
-    loss = plain_xor()
-    notes = viz.explorer_document(loss, lang="ko")["notes"]
+    assert not [note for note in viz.explorer_document(plain_xor())["notes"]
+                if note["kind"] == "check-skipped"]  # every op here declares its forward
+    notes = viz.explorer_document(blind_xor(), lang="ko")["notes"]
     skipped = [note["text"] for note in notes if note["kind"] == "check-skipped"]
-    assert len(skipped) == 1 and "정답을 그래프 밖에" in skipped[0]
-    assert "binary_cross_entropy" in skipped[0] and "keeps its" not in skipped[0]
+    assert len(skipped) == 1 and "순전파 함수를 선언하지 않아" in skipped[0]
+    assert "double_blind" in skipped[0] and "declares no" not in skipped[0]
+    loss = plain_xor()
     assert viz.wording.check_reason("something new", "ko") == "something new"
     # the last step sums up the leaves' gradients: no op's rule is at work there
     steps = viz.explorer_document(loss)["views"]["main"]["steps"]

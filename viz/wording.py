@@ -195,11 +195,17 @@ def kind_word(words: dict[str, str], kind: str) -> str:
 # English; a reason not listed here stays as it is.
 CHECK_REASONS = {
     "ko": (
-        (r"(\S+) keeps its target outside the graph, so the numeric replay cannot run it "
+        (r"(\S+) declares no forward, so the numeric replay cannot run it "
          r"\(keep_all_grads=True lets it check below\)",
-         "{0}은(는) 정답을 그래프 밖에 두므로 수치 재계산으로 다시 돌릴 수 없습니다 "
+         "{0}은(는) 순전파 함수(forward)를 선언하지 않아 수치 재계산으로 다시 돌릴 수 없습니다 "
          "(keep_all_grads=True면 그 아래를 검사합니다)"),
-        (r"the numeric replay does not know the op (.+)", "수치 재계산이 모르는 연산: {0}"),
+        (r"the op (.+) is not declared \(ops\.declare\)",
+         "연산 {0}은(는) 선언되지 않았습니다 (ops.declare)"),
+        (r"the op (.+) declares no forward \(ops\.declare\(\.\.\., forward=\)\), so the "
+         r"numeric replay cannot run it",
+         "연산 {0}은(는) 순전파 함수를 선언하지 않아 (ops.declare(..., forward=)) 수치 재계산으로 "
+         "다시 돌릴 수 없습니다"),
+        (r"the numeric replay stopped at (.+)", "수치 재계산이 멈춘 곳: {0}"),
         (r"the output is not a single number", "출력이 하나의 수가 아닙니다"),
         (r"the graph is too big for a numeric check \((.+) op evaluations\)",
          "그래프가 수치 검사에는 너무 큽니다 (연산 {0}번)"),
