@@ -219,3 +219,28 @@ def test_widget_updates_in_jupyterlab(tmp_path):
         except subprocess.TimeoutExpired:
             server.kill()
     assert len(seen) >= 3 and max(seen) == 149  # moved while it trained, then the end
+
+
+def test_without_anywidget_the_view_names_the_install_command_and_prints(monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_anywidget(name, *args, **kwargs):
+        if name == "anywidget":
+            raise ImportError("No module named 'anywidget'")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_anywidget)
+    stream = io.StringIO()
+    view = LiveView(widget=True, display=False, stream=stream, min_interval=0.0)
+    view.update(loss=0.5, step=0)
+    view.update(loss=0.25, step=1)
+    view.flush()
+    lines = stream.getvalue().replace("\r", "\n").splitlines()
+    hints = [line for line in lines if "anywidget" in line]
+    assert len(hints) == 1
+    assert "pip install -e '.[notebook]'" in hints[0]
+    assert "pip install 'tinygrad-edu[notebook]'" in hints[0]
+    assert view.widget is None and not view.use_widget
+    assert any("loss 0.25" in line for line in lines)

@@ -47,6 +47,10 @@ def in_notebook() -> bool:
     return ipython is not None and "IPKernelApp" in getattr(ipython, "config", {})
 
 
+LIVE_HINT = ("live view: the notebook widget needs anywidget: pip install -e '.[notebook]' "
+             "in a clone, pip install 'tinygrad-edu[notebook]' from an index; printing instead")
+
+
 def _make_widget():
     """The anywidget model; imported only when a notebook shows one."""
     import anywidget
@@ -154,7 +158,12 @@ class LiveView(Callback):
     def _start(self) -> None:
         self.started = self.clock()
         if self.use_widget and self.widget is None:
-            self.widget = _make_widget()
+            try:
+                self.widget = _make_widget()
+            except ImportError:  # a plain install: say how to get the widget, then print
+                print(LIVE_HINT, file=self.stream, flush=True)
+                self.use_widget = False
+                return
             if self.display:
                 from IPython.display import display
 
