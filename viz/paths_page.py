@@ -18,7 +18,7 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 
-from .training_page import _json_for_script
+from .training_page import _controls, _json_for_script, _page_head
 from .updates import narrated_step
 
 __all__ = ["optimizer_paths", "paths_page"]
@@ -40,6 +40,16 @@ WORDS = {
            "first_name": "처음", "prev_name": "이전", "play_name": "재생",
            "pause_name": "일시정지", "next_name": "다음", "last_name": "끝"},
 }
+
+
+# The paths page's own layout, added to the training pages' styles.
+PATHS_STYLE = """
+.tg-paths { display: flex; gap: 12px; padding: 10px 16px; align-items: flex-start; }
+.tg-paths svg { width: 560px; height: 360px; border: 1px solid #ddd; flex: none; }
+.tg-narrations { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px;
+                 flex: 1; min-width: 0; }
+.tg-narration pre { white-space: pre-wrap; font-size: 13px; margin: 2px 0; }
+"""
 
 
 def optimizer_paths(function: Callable[[Tensor], Tensor], start: tuple[float, float],
@@ -127,25 +137,8 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
     n = len(paths[0]["steps"])
     script = (ASSETS / "paths.js").read_text(encoding="utf-8")
     style = (ASSETS / "training.css").read_text(encoding="utf-8")
-    button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
-    controls = "".join(button.format(id=i, label=escape(words[f"{i}_name"]), text=escape(words[i]))
-                       for i in ("first", "prev", "play", "next", "last"))
-    html = f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>{escape(title)}</title>
-<style>{style}
-.tg-paths {{ display: flex; gap: 12px; padding: 10px 16px; align-items: flex-start; }}
-.tg-paths svg {{ width: 560px; height: 360px; border: 1px solid #ddd; flex: none; }}
-.tg-narrations {{ display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 8px;
-                  flex: 1; min-width: 0; }}
-.tg-narration pre {{ white-space: pre-wrap; font-size: 13px; margin: 2px 0; }}
-</style>
-</head>
-<body data-iteration="0">
+    controls = _controls(words)
+    html = _page_head(lang, title, style + PATHS_STYLE) + f"""<body data-iteration="0">
 <header><h1>{escape(title)}</h1><p class="tg-hint">{escape(words["hint"])}</p></header>
 <div class="tg-controls">{controls}
 <input id="tg-slider" type="range" min="0" max="{n - 1}" value="0"

@@ -89,6 +89,27 @@ def _json_for_script(data) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
 
 
+def _page_head(lang: str, title: str, style: str) -> str:
+    """The start of a training page: one offline file (the policy forbids any request)."""
+    return f"""<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy"
+      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<title>{escape(title)}</title>
+<style>{style}</style>
+</head>
+"""
+
+
+def _controls(words: dict) -> str:
+    """First / Previous / Play / Next / Last, named in the page's language."""
+    button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
+    return "".join(button.format(id=w, label=escape(words[f"{w}_name"]), text=escape(words[w]))
+                   for w in ("first", "prev", "play", "next", "last"))
+
+
 def _inline_svg(svg: str) -> str:
     svg = svg[svg.index("<svg"):]
     return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
@@ -198,19 +219,8 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
                 else "<p class=\"tg-hint\">—</p>")
     script = (ASSETS / "training.js").read_text(encoding="utf-8")
     style = (ASSETS / "training.css").read_text(encoding="utf-8")
-    button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
-    controls = "".join(button.format(id=w, label=escape(words[f"{w}_name"]), text=escape(words[w]))
-                       for w in ("first", "prev", "play", "next", "last"))
-    html = f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>{escape(title)}</title>
-<style>{style}</style>
-</head>
-<body data-iteration="0">
+    controls = _controls(words)
+    html = _page_head(lang, title, style) + f"""<body data-iteration="0">
 <header><h1>{escape(title)}</h1><p class="tg-summary">{escape(summary)}</p>{stopped}</header>
 {_sections_html(sections)}
 <div class="tg-controls">{controls}
