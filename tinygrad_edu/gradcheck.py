@@ -70,6 +70,23 @@ def numerical_grad(fn: Callable, inputs: list, which: int, weights, eps: float) 
     return grad if not is_value else grad[0]
 
 
+def _prepare(check: str, fn: Callable, inputs: tuple) -> tuple[list, list[int], Tensor | Value]:
+    """float64 copies of the inputs, which of them are checked, and ``fn``'s output."""
+    inputs = [_float64_copy(item) for item in inputs]
+    checked = [
+        i for i, item in enumerate(inputs)
+        if isinstance(item, Value) or (isinstance(item, Tensor) and item.requires_grad)
+    ]
+    if not checked:
+        raise ValueError(
+            f"{check}: no input to check; pass Tensors with requires_grad=True or Values"
+        )
+    output = fn(*inputs)
+    if not isinstance(output, (Tensor, Value)):
+        raise TypeError(f"{check}: fn must return a Tensor or Value, got {type(output).__name__}")
+    return inputs, checked, output
+
+
 def _compare(check: str, which: int, item, analytic: np.ndarray, numeric: np.ndarray,
              atol: float, rtol: float, what: str = "") -> None:
     """Raise GradcheckError naming the worst element where ``analytic`` and ``numeric``
@@ -107,18 +124,7 @@ def gradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
     Returns True, or raises GradcheckError naming the input, the worst element, and its
     analytic and numerical values.
     """
-    inputs = [_float64_copy(item) for item in inputs]
-    checked = [
-        i for i, item in enumerate(inputs)
-        if isinstance(item, Value) or (isinstance(item, Tensor) and item.requires_grad)
-    ]
-    if not checked:
-        raise ValueError(
-            "gradcheck: no input to check; pass Tensors with requires_grad=True or Values"
-        )
-    output = fn(*inputs)
-    if not isinstance(output, (Tensor, Value)):
-        raise TypeError(f"gradcheck: fn must return a Tensor or Value, got {type(output).__name__}")
+    inputs, checked, output = _prepare("gradcheck", fn, inputs)
     shape = np.shape(output.data)
     if np.size(output.data) > 1:  # check every element through a fixed random weighting
         weights = np.random.default_rng(0).standard_normal(shape)
@@ -158,20 +164,7 @@ def gradgradcheck(fn: Callable, *inputs, eps: float = 1e-6, atol: float = 1e-5,
     >>> gradgradcheck(lambda x: x.tanh() * x, Value(0.3))
     True
     """
-    inputs = [_float64_copy(item) for item in inputs]
-    checked = [
-        i for i, item in enumerate(inputs)
-        if isinstance(item, Value) or (isinstance(item, Tensor) and item.requires_grad)
-    ]
-    if not checked:
-        raise ValueError(
-            "gradgradcheck: no input to check; pass Tensors with requires_grad=True or Values"
-        )
-    output = fn(*inputs)
-    if not isinstance(output, (Tensor, Value)):
-        raise TypeError(
-            f"gradgradcheck: fn must return a Tensor or Value, got {type(output).__name__}"
-        )
+    inputs, checked, output = _prepare("gradgradcheck", fn, inputs)
     rng = np.random.default_rng(0)
     shape = np.shape(output.data)
     weights = rng.standard_normal(shape) if np.size(output.data) > 1 else np.ones(shape)
