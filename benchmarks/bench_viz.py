@@ -40,9 +40,13 @@ def scalar_graph(nodes: int = 5000, seed: int = 0) -> Value:
     return total
 
 
-def _browser_load_seconds(paths: list[Path]) -> dict[Path, float]:
-    """Seconds from navigation to the load event in headless chromium (median of 3);
-    empty when playwright or chromium is missing."""
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _in_chromium(paths: list[Path], measure) -> dict[Path, float]:
+    """``measure(page, path)`` for each page in headless chromium at 1400×900; empty when
+    playwright or chromium is missing."""
     chromium = shutil.which("chromium")
     try:
         from playwright.sync_api import sync_playwright
@@ -50,22 +54,23 @@ def _browser_load_seconds(paths: list[Path]) -> dict[Path, float]:
         return {}
     if chromium is None:
         return {}
-    args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"]
-    found = {}
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=args)
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1400, "height": 900})
-        for path in paths:
-            samples = []
-            for _ in range(3):
-                start = time.perf_counter()
-                page.goto(path.as_uri(), wait_until="load")
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(0)))")
-                samples.append(time.perf_counter() - start)
-            found[path] = sorted(samples)[1]
+        found = {path: measure(page, path) for path in paths}
         browser.close()
     return found
+
+
+def _load_seconds(page, path: Path) -> float:
+    """Seconds from navigation to the load event and the first frame (median of 3)."""
+    samples = []
+    for _ in range(3):
+        start = time.perf_counter()
+        page.goto(path.as_uri(), wait_until="load")
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => r(0)))")
+        samples.append(time.perf_counter() - start)
+    return sorted(samples)[1]
 
 
 # One step of the page, timed inside it: a key press and the layout it causes, averaged
@@ -81,26 +86,10 @@ STEP_JS = """() => {
 STEP_TARGET_S = 0.016
 
 
-def _browser_step_seconds(paths: list[Path]) -> dict[Path, float]:
-    """Seconds per step of each page in headless chromium (median of 3 runs of 40 steps);
-    empty when playwright or chromium is missing."""
-    chromium = shutil.which("chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        return {}
-    if chromium is None:
-        return {}
-    found = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=["--headless",
-                                             "--no-sandbox", "--disable-gpu", "--no-first-run"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        for path in paths:
-            page.goto(path.as_uri(), wait_until="load")
-            found[path] = sorted(page.evaluate(STEP_JS) for _ in range(3))[1]
-        browser.close()
-    return found
+def _step_seconds(page, path: Path) -> float:
+    """Seconds per step of the page (median of 3 runs of 40 steps)."""
+    page.goto(path.as_uri(), wait_until="load")
+    return sorted(page.evaluate(STEP_JS) for _ in range(3))[1]
 
 
 def explorer_rows(sizes=EXPLORER_SIZES, rounds: int = 3) -> list[dict]:
@@ -119,8 +108,8 @@ def explorer_rows(sizes=EXPLORER_SIZES, rounds: int = 3) -> list[dict]:
         path = folder / f"explorer_{size}.html"
         path.write_text(page, encoding="utf-8")
         built.append((count, times["page"], len(page.encode("utf-8")), path))
-    loads = _browser_load_seconds([path for *_, path in built])
-    steps = _browser_step_seconds([path for *_, path in built])
+    loads = _in_chromium([path for *_, path in built], _load_seconds)
+    steps = _in_chromium([path for *_, path in built], _step_seconds)
     rows = []
     for count, seconds, size, path in built:
         met = "met" if size <= PAGE_TARGET_BYTES else "NOT met"
