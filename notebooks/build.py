@@ -5,7 +5,7 @@ code: only the text cells are translated. Run it after editing:
 
     .venv/bin/python notebooks/build.py
 
-tests/test_notebooks.py checks that the committed notebooks are what this writes, then
+tests/docs/test_notebooks.py checks that the committed notebooks are what this writes, then
 executes every one in a real Jupyter kernel and checks its key outputs.
 """
 

@@ -1,4 +1,4 @@
-"""The counting script (tests/hostile_counts.py) at a small scale: it runs, and finds no
+"""The counting script (tests/support/hostile_counts.py) at a small scale: it runs, and finds no
 traceback, wrong result, hang, data loss, partial file or evaluation."""
 
 import sys

@@ -2,7 +2,7 @@
 stepping, zoom, readability, layout, hostile labels, Korean glyphs, notebooks, big graphs.
 
 Every page is checked for console errors and for any network request (the page must make
-none); screenshots go to each test's tmp folder. See tests/viz_page_support.py.
+none); screenshots go to each test's tmp folder. See tests/support/viz_page_support.py.
 """
 
 import os

@@ -20,7 +20,7 @@ import pytest
 from tinygrad_edu.cli import main as cli_main
 from tinygrad_edu.lab import EXPERIMENTS, RunConfig, run_lab, run_one
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 KEYS = {"name", "title", "claim", "seed", "quick", "settings", "measured", "checks", "verdict",
         "finding", "figures", "seconds"}
 VERDICTS = {"holds", "partly holds", "does not hold"}
@@ -56,7 +56,7 @@ def test_results_json_has_every_experiment_with_its_record(lab):
         assert entry["verdict"] == expected
         assert entry["measured"] and entry["settings"] and entry["finding"]
         assert entry["seed"] == 0 and entry["quick"] is True
-        assert 0 < entry["seconds"] < 30
+        assert entry["seconds"] > 0  # how long --quick takes is a benchmark (make bench), not a test
 
 
 def test_every_figure_is_written_and_the_report_links_it(lab):

@@ -1,7 +1,7 @@
 """What fit shows: verbose=0/1/2 as in Keras, one summary line per epoch that stays.
 
 The notebook side (tqdm's widget, no IProgress warning) is tested in a real kernel in
-tests/test_notebooks.py; a real terminal is tested here through a pseudo-terminal.
+tests/docs/test_notebooks.py; a real terminal is tested here through a pseudo-terminal.
 """
 
 import os

@@ -1,4 +1,4 @@
-"""viz.html: the explorer page as a file (tests/test_viz_page_browser.py drives it in
+"""viz.html: the explorer page as a file (tests/viz/test_viz_page_browser.py drives it in
 a real chromium)."""
 
 import base64
@@ -117,7 +117,7 @@ def test_the_page_script_has_no_eval_and_is_package_data():
     for name in names:
         text = folder.joinpath(name).read_text(encoding="utf-8")
         assert not re.search(r"\beval\s*\(|new Function|innerHTML|https?://(?!www\.w3)", text), name
-    config = (Path(__file__).parents[1] / "pyproject.toml").read_text(encoding="utf-8")
+    config = (Path(__file__).parents[2] / "pyproject.toml").read_text(encoding="utf-8")
     table = config[config.index("[tool.setuptools.package-data]"):]
     assert re.search(r'viz = \[.*"page/\*\.js".*"page/\*\.css".*"page/\*\.html"', table)
 

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-README = pathlib.Path(__file__).resolve().parent.parent / "README.md"
+README = pathlib.Path(__file__).resolve().parents[2] / "README.md"
 
 
 def section_blocks(title: str) -> list[str]:

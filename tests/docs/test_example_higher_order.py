@@ -9,7 +9,7 @@ import sys
 import numpy as np
 import pytest
 
-SCRIPT = pathlib.Path(__file__).resolve().parent.parent / "examples" / "higher_order.py"
+SCRIPT = pathlib.Path(__file__).resolve().parents[2] / "examples" / "higher_order.py"
 
 
 @pytest.fixture(scope="module")

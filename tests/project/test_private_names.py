@@ -12,7 +12,7 @@ name in a comment or a string does not count, but ``getattr(node, "_rule")`` doe
 import ast
 import pathlib
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tinygrad_edu"
 ENGINE = sorted(
     path for path in PACKAGE.glob("*.py")

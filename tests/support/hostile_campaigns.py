@@ -1,4 +1,4 @@
-"""Hostile-input campaigns on files, saves and interrupts, for tests/hostile_counts.py.
+"""Hostile-input campaigns on files, saves and interrupts, for tests/support/hostile_counts.py.
 
 Each campaign returns a Counter of outcomes (see hostile_counts for their meaning).
 """

@@ -1,4 +1,4 @@
-"""The hostile-input campaign, counted: ``python tests/hostile_counts.py [--quick]``.
+"""The hostile-input campaign, counted: ``python tests/support/hostile_counts.py [--quick]``.
 
 For each area it tries many cases and sorts every outcome into: clear error (one line, a
 learner's words), accepted (worked, and the result was checked), traceback (any other
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parent), str(HERE)]
+sys.path[:0] = [str(HERE.parents[1]), str(HERE)]
 
 from hostile_campaigns import (  # noqa: E402
     BAD,
