@@ -56,7 +56,7 @@ def test_results_json_has_every_experiment_with_its_record(lab):
         assert entry["verdict"] == expected
         assert entry["measured"] and entry["settings"] and entry["finding"]
         assert entry["seed"] == 0 and entry["quick"] is True
-        assert entry["seconds"] > 0  # how long --quick takes is a benchmark (make bench), not a test
+        assert entry["seconds"] > 0  # how long --quick takes is a benchmark, not a test
 
 
 def test_every_figure_is_written_and_the_report_links_it(lab):
