@@ -46,6 +46,8 @@ def test_linear_float64_keeps_its_precision():
 # the required arguments of the nn classes that need some; every other class is built bare
 REQUIRED_ARGUMENTS = {"Linear": (3, 2), "Maxout": (3, 2), "BatchNorm1d": (3,), "RBM": (3, 2),
                       "Ensemble": ([nn.Identity()],)}
+REQUIRED_ARGUMENTS.update({name: (3, 2) for name in ("Embedding", "RNNCell", "LSTMCell",
+                                                      "GRUCell", "RNN", "LSTM", "GRU")})
 
 
 def test_every_nn_class_that_owns_parameters_takes_dtype():

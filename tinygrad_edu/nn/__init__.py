@@ -11,9 +11,12 @@
 # loaded on first use (see __getattr__ below).
 from . import functional, init, utils
 from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
+from .embedding import Embedding
 from .ensemble import Ensemble, average_probabilities
 from .layers import Identity, Linear, Maxout, ModuleList, Sequential
 from .module import LoadResult, Module, Parameter
+from .recurrent import GRU, LSTM, RNN
+from .recurrent_cells import GRUCell, LSTMCell, RNNCell
 from .regularization import BatchNorm1d, Dropout
 
 __all__ = [
@@ -22,6 +25,8 @@ __all__ = [
     "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
     "Dropout", "BatchNorm1d", "Ensemble", "average_probabilities", "RBM", "pretrain_dbn",
+    # recurrent networks
+    "Embedding", "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU",
 ]
 
 
