@@ -73,7 +73,7 @@ def _checked_indices(indices, num_embeddings: int) -> np.ndarray:
         whole = np.isfinite(index) & (index == np.round(index))
         if not whole.all():
             raise TypeError(f"Embedding: indices must be whole numbers, got "
-                            f"{index[~whole].flat[0]!r}")
+                            f"{float(index[~whole].flat[0]):g}")
         index = index.astype(np.int64)
     elif index.dtype.kind not in "iu":
         raise TypeError(f"Embedding: indices must be integers, got {index.dtype}")
