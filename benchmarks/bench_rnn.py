@@ -50,7 +50,7 @@ def numpy_lstm(x: np.ndarray, w: dict) -> tuple[float, dict]:
     hidden = weight_hh.shape[1]
     projected = (x.reshape(steps * batch, -1) @ w["weight_ih_l0"].T
                  + (w["bias_ih_l0"] + w["bias_hh_l0"])).reshape(steps, batch, -1)
-    h = c = np.zeros((batch, hidden), np.float32)
+    h = c = np.zeros((batch, hidden), x.dtype)
     saved, loss = [], 0.0  # per step: what BPTT needs (small arrays, as the engine keeps)
     for t in range(steps):
         a = projected[t] + h @ weight_hh.T
@@ -62,8 +62,8 @@ def numpy_lstm(x: np.ndarray, w: dict) -> tuple[float, dict]:
         h, c = o * tanh_c, c_new
         loss += float(h.sum())
 
-    d_gates = np.empty((steps, batch, 4 * hidden), np.float32)
-    dh_next = dc_next = np.zeros((batch, hidden), np.float32)
+    d_gates = np.empty((steps, batch, 4 * hidden), x.dtype)
+    dh_next = dc_next = np.zeros((batch, hidden), x.dtype)
     for t in reversed(range(steps)):
         _, c_prev, i, f, g, o, tanh_c = saved[t]
         dh = 1 + dh_next  # ∂L/∂h_t: from the loss and from step t + 1
@@ -87,13 +87,13 @@ def numpy_rnn(x: np.ndarray, w: dict) -> tuple[float, dict]:
     hidden = w["weight_hh_l0"].shape[1]
     projected = (x.reshape(steps * batch, -1) @ w["weight_ih_l0"].T
                  + (w["bias_ih_l0"] + w["bias_hh_l0"])).reshape(steps, batch, -1)
-    hs = np.zeros((steps + 1, batch, hidden), np.float32)
+    hs = np.zeros((steps + 1, batch, hidden), x.dtype)
     for t in range(steps):
         hs[t + 1] = np.tanh(projected[t] + hs[t] @ w["weight_hh_l0"].T)
     loss = float(hs[1:].sum())
 
-    d_pre = np.empty((steps, batch, hidden), np.float32)
-    dh_next = np.zeros((batch, hidden), np.float32)
+    d_pre = np.empty((steps, batch, hidden), x.dtype)
+    dh_next = np.zeros((batch, hidden), x.dtype)
     for t in reversed(range(steps)):
         d_pre[t] = (1 + dh_next) * (1 - hs[t + 1] ** 2)
         dh_next = d_pre[t] @ w["weight_hh_l0"]
