@@ -2,7 +2,7 @@
 keyed by area ("steps", "drawing", "explorer", "training_page", "cli", ...). A
 translator edits those two files and nothing else::
 
-    words_of("steps", "ko")["forward"].format(name="f")     # '순전파: f'
+    words_of("steps", "en")["forward"].format(name="f")     # 'Forward: f'
 
 Code chooses the words by key; no sentence a learner reads is written in the code.
 """
