@@ -7,7 +7,9 @@ weights (`check_same_gradients`):
 
 * ``numpy`` -- written out by hand below: the input projections of all steps in one
   matrix product, the recurrence step by step, then BPTT step by step backwards with
-  the weight gradients of all steps in one product each;
+  the weight gradients of all steps in one product each (the target's reference);
+  printed beside it, the same with W_hh's gradient summed step by step, the products
+  our engine does (the graph hands each step's gradient to W_hh as the step is reached);
 * ``ours``  -- ``nn.LSTM`` / ``nn.RNN``, ``output.sum().backward()``;
 * ``torch`` -- ``torch.nn.LSTM`` / ``torch.nn.RNN`` on the CPU, one thread.
 
@@ -43,8 +45,10 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
         return 1 / (1 + np.exp(-z))
 
 
-def numpy_lstm(x: np.ndarray, w: dict) -> tuple[float, dict]:
-    """Loss Σ_t Σ h_t of an LSTM and the gradients of its four weights, by hand."""
+def numpy_lstm(x: np.ndarray, w: dict, hh_by_step: bool = False) -> tuple[float, dict]:
+    """Loss Σ_t Σ h_t of an LSTM and the gradients of its four weights, by hand.
+    ``hh_by_step``: W_hh's gradient summed step by step (the products the engine does)
+    instead of in one product at the end."""
     steps, batch, _ = x.shape
     weight_hh = w["weight_hh_l0"]
     hidden = weight_hh.shape[1]
@@ -64,8 +68,9 @@ def numpy_lstm(x: np.ndarray, w: dict) -> tuple[float, dict]:
 
     d_gates = np.empty((steps, batch, 4 * hidden), x.dtype)
     dh_next = dc_next = np.zeros((batch, hidden), x.dtype)
+    grad_hh = np.zeros_like(weight_hh)
     for t in reversed(range(steps)):
-        _, c_prev, i, f, g, o, tanh_c = saved[t]
+        h_prev, c_prev, i, f, g, o, tanh_c = saved[t]
         dh = 1 + dh_next  # ∂L/∂h_t: from the loss and from step t + 1
         dc = dc_next + dh * o * (1 - tanh_c * tanh_c)
         d_gates[t, :, :hidden] = dc * g * i * (1 - i)
@@ -74,15 +79,19 @@ def numpy_lstm(x: np.ndarray, w: dict) -> tuple[float, dict]:
         d_gates[t, :, 3 * hidden:] = dh * tanh_c * o * (1 - o)
         dc_next = dc * f
         dh_next = d_gates[t] @ weight_hh
+        if hh_by_step:
+            grad_hh += d_gates[t].T @ h_prev
     flat = d_gates.reshape(steps * batch, -1)  # the weight gradients of all steps at once
-    previous_h = np.concatenate([step[0] for step in saved])
+    if not hh_by_step:
+        grad_hh = flat.T @ np.concatenate([step[0] for step in saved])
     bias = flat.sum(axis=0)
     return loss, {"weight_ih_l0": flat.T @ x.reshape(steps * batch, -1),
-                  "weight_hh_l0": flat.T @ previous_h, "bias_ih_l0": bias, "bias_hh_l0": bias}
+                  "weight_hh_l0": grad_hh, "bias_ih_l0": bias, "bias_hh_l0": bias}
 
 
-def numpy_rnn(x: np.ndarray, w: dict) -> tuple[float, dict]:
-    """Loss Σ_t Σ h_t of a tanh RNN and the gradients of its four weights, by hand."""
+def numpy_rnn(x: np.ndarray, w: dict, hh_by_step: bool = False) -> tuple[float, dict]:
+    """Loss Σ_t Σ h_t of a tanh RNN and the gradients of its four weights, by hand
+    (``hh_by_step`` as for `numpy_lstm`)."""
     steps, batch, _ = x.shape
     hidden = w["weight_hh_l0"].shape[1]
     projected = (x.reshape(steps * batch, -1) @ w["weight_ih_l0"].T
@@ -94,14 +103,18 @@ def numpy_rnn(x: np.ndarray, w: dict) -> tuple[float, dict]:
 
     d_pre = np.empty((steps, batch, hidden), x.dtype)
     dh_next = np.zeros((batch, hidden), x.dtype)
+    grad_hh = np.zeros_like(w["weight_hh_l0"])
     for t in reversed(range(steps)):
         d_pre[t] = (1 + dh_next) * (1 - hs[t + 1] ** 2)
         dh_next = d_pre[t] @ w["weight_hh_l0"]
+        if hh_by_step:
+            grad_hh += d_pre[t].T @ hs[t]
     flat = d_pre.reshape(steps * batch, -1)
+    if not hh_by_step:
+        grad_hh = flat.T @ hs[:-1].reshape(steps * batch, -1)
     bias = flat.sum(axis=0)
     return loss, {"weight_ih_l0": flat.T @ x.reshape(steps * batch, -1),
-                  "weight_hh_l0": flat.T @ hs[:-1].reshape(steps * batch, -1),
-                  "bias_ih_l0": bias, "bias_hh_l0": bias}
+                  "weight_hh_l0": grad_hh, "bias_ih_l0": bias, "bias_hh_l0": bias}
 
 
 NUMPY = {"lstm": numpy_lstm, "rnn": numpy_rnn}
@@ -148,7 +161,9 @@ def torch_setup(cell: str, x: np.ndarray, weights: dict):
 def candidates(cell: str, steps: int = STEPS, batch: int = BATCH) -> dict:
     """Each implementation's forward + backward on the same input and weights."""
     x, weights = make_problem(cell, steps, batch)
-    found = {"numpy": lambda: NUMPY[cell](x, weights), "ours": ours_setup(cell, x, weights)}
+    found = {"numpy": lambda: NUMPY[cell](x, weights),
+             "numpy, W_hh by step": lambda: NUMPY[cell](x, weights, hh_by_step=True),
+             "ours": ours_setup(cell, x, weights)}
     try:
         found["torch"] = torch_setup(cell, x, weights)
     except ImportError:
@@ -174,12 +189,16 @@ def run(rounds: int = 15) -> list[dict]:
         check_same_gradients(cell)
         times = time_interleaved(candidates(cell), rounds=rounds * 2, collect=False)
         ratio = times["ours"] / times["numpy"]
-        beside = f", torch {fmt_time(times['torch'])}" if "torch" in times else ""
+        by_step = times["numpy, W_hh by step"]
+        beside = (f"; numpy with W_hh's gradient step by step {fmt_time(by_step)} "
+                  f"({times['ours'] / by_step:.2f}x)")
+        beside += f"; torch {fmt_time(times['torch'])}" if "torch" in times else ""
         results.append({
             "benchmark": f"rnn: {cell.upper()} forward+backward, {BATCH}x{STEPS} steps, "
                          f"hidden {HIDDEN}",
             "seconds": times["ours"],
             "numpy_s": times["numpy"],
+            "numpy_hh_by_step_s": by_step,
             "torch_s": times.get("torch"),
             "cost_ratio": ratio,
             "summary": f"{fmt_time(times['ours'])} vs numpy {fmt_time(times['numpy'])}: "

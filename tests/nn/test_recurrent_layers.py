@@ -64,6 +64,15 @@ def test_gradcheck_of_a_stacked_layer_through_every_parameter(kind):
     assert gradcheck(run, leaf(3, 2, 2, seed=20), leaf(2, 2, 3, seed=21), *params)
 
 
+def test_linear_takes_a_bias_with_a_row_per_input_row():
+    """F.linear(h, W, b) with b of the output's shape, as torch.addmm: each row its own."""
+    h, weight, rows = leaf(4, 3, seed=1), leaf(5, 3, seed=2), leaf(4, 5, seed=3)
+    np.testing.assert_allclose(F.linear(h, weight, rows).data, h.data @ weight.data.T + rows.data)
+    assert gradcheck(lambda h, w, b: F.linear(h, w, b), h, weight, rows)
+    assert gradcheck(lambda h, w, b: F.linear(h, w, b), leaf(2, 4, 3, seed=4), weight,
+                     leaf(5, seed=5))
+
+
 # ---- the unrolled graph ----
 
 
@@ -101,7 +110,7 @@ def test_every_node_of_a_step_is_labelled_with_its_time_step():
     contents = {tuple(sorted(ops)) for ops in per_step.values()}
     assert len(contents) == 1
     assert sorted(next(iter(contents))) == sorted(
-        ["index"] * 5 + ["linear", "+", "+", "sigmoid", "sigmoid", "sigmoid", "tanh", "tanh",
+        ["index"] * 5 + ["linear", "+", "sigmoid", "sigmoid", "sigmoid", "tanh", "tanh",
                          "*", "*", "*"])
     position = {id(node): k for k, node in enumerate(order)}
     assert all(steps[position[id(p)]] is None for p in layer.parameters())  # every step's

@@ -12,13 +12,16 @@ def test_every_candidate_computes_the_same_gradients(cell):
     bench_rnn.check_same_gradients(cell, steps=6, batch=3)
 
 
+@pytest.mark.parametrize("hh_by_step", [False, True])
 @pytest.mark.parametrize("cell", ["lstm", "rnn"])
-def test_the_hand_written_bptt_equals_central_differences(cell):
+def test_the_hand_written_bptt_equals_central_differences(cell, hh_by_step):
     """The numpy reference's own gradient, checked along a random direction in float64."""
     x, weights = bench_rnn.make_problem(cell, steps=4, batch=2, input_size=3, hidden=5)
     x = x.astype(np.float64)
     weights = {name: w.astype(np.float64) for name, w in weights.items()}
-    function = bench_rnn.NUMPY[cell]
+    def function(x, weights):
+        return bench_rnn.NUMPY[cell](x, weights, hh_by_step=hh_by_step)
+
     _, grads = function(x, weights)
     rng = np.random.default_rng(1)
     for name in weights:

@@ -42,7 +42,9 @@ def rnn_step(from_input: Tensor, h: Tensor, weight_hh: Tensor, bias_hh: Tensor |
              nonlinearity: str = "tanh", suffix: str = "") -> Tensor:
     """h' = tanh(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)  (relu instead of tanh if asked);
     ``from_input`` is x W_ihᵀ + b_ih, computed by the caller (for all steps at once)."""
-    pre_activation = from_input + F.linear(h, weight_hh, bias_hh)
+    # h W_hhᵀ + (x W_ihᵀ + b_ih) in one node when the step has no b_hh of its own
+    pre_activation = F.linear(h, weight_hh, from_input) if bias_hh is None else \
+        from_input + F.linear(h, weight_hh, bias_hh)
     h_new = pre_activation.tanh() if nonlinearity == "tanh" else pre_activation.relu()
     h_new.label = "h" + suffix
     return h_new
@@ -55,7 +57,8 @@ def lstm_step(from_input: Tensor, h: Tensor, c: Tensor, weight_hh: Tensor,
         i = σ(·), f = σ(·), g = tanh(·), o = σ(·)   of  x W_ihᵀ + b_ih + h W_hhᵀ + b_hh
         c' = f ⊙ c + i ⊙ g,   h' = o ⊙ tanh(c')
     """
-    gates = from_input + F.linear(h, weight_hh, bias_hh)
+    gates = F.linear(h, weight_hh, from_input) if bias_hh is None else \
+        from_input + F.linear(h, weight_hh, bias_hh)
     i = gates[slices[0]].sigmoid()
     f = gates[slices[1]].sigmoid()
     g = gates[slices[2]].tanh()
@@ -126,7 +129,8 @@ def check_sizes(who: str, input_size: int, hidden_size: int) -> None:
 
 def as_input(who: str, value, dtype, input_size: int) -> Tensor:
     """The input as a Tensor whose last axis has ``input_size`` features."""
-    x = value if isinstance(value, Tensor) else Tensor(value, dtype=dtype)
+    x = value if isinstance(value, Tensor) and value.dtype.kind == "f" else \
+        Tensor(value, dtype=dtype)  # numbers, arrays and int tensors take the weights' dtype
     if x.ndim == 0 or x.shape[-1] != input_size:
         features = "no feature axis" if x.ndim == 0 else f"{x.shape[-1]} features"
         raise ValueError(f"{who}: input has {features} but input_size is {input_size} "
