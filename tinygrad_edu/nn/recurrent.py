@@ -255,6 +255,13 @@ class RNN(_RecurrentBase):
     ``rnn(x, h0=None)`` returns ``(output, h_n)``: output (L, N, hidden) -- h_t of the
     last layer at every step -- and h_n (num_layers, N, hidden). ``dropout`` zeroes
     the outputs of every layer but the last while training.
+
+    >>> rnn = RNN(3, 5, num_layers=2)
+    >>> output, h_n = rnn(np.zeros((7, 2, 3)))   # 7 steps, a batch of 2
+    >>> output.shape, h_n.shape
+    ((7, 2, 5), (2, 2, 5))
+    >>> [name for name, _ in rnn.named_parameters()][:4]
+    ['weight_ih_l0', 'weight_hh_l0', 'bias_ih_l0', 'bias_hh_l0']
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,
