@@ -334,7 +334,8 @@ class Tensor(Node):
     # ---- shape and indexing (tensor_shape) ----
 
     def reshape(self, *shape) -> Tensor: return _shape.reshape(self, *shape)
-    def flatten(self) -> Tensor: return _shape.reshape(self, -1)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _shape.flatten(self, start_dim, end_dim)
     def squeeze(self, axis=None) -> Tensor: return _shape.squeeze(self, axis)
     def unsqueeze(self, axis: int) -> Tensor: return _shape.unsqueeze(self, axis)
     def permute(self, *dims) -> Tensor: return _shape.permute(self, *dims)
