@@ -9,6 +9,8 @@ module named for its kind:
 * `tensor_reduce` -- sum, mean, max/min, var/std, argmax, logsumexp, softmax
 * `tensor_shape`  -- reshape, permute, transpose, expand, flip, pad, indexing, gather, split
 * `tensor_functions` -- cat, stack, where
+* `tensor_conv`, `tensor_pool` -- conv2d, unfold/fold, max/avg pooling (functions of
+  ``nn.functional``, not methods)
 
 Dtypes follow numpy's promotion; a Python number is "weak" (see `tensor_dtypes`).
 """
