@@ -4,16 +4,16 @@ forward, then the function. The pools are in `tensor_pool`.
 
 A convolution is computed as Deep Learning from Scratch ch. 7 computes it:
 
-1. **unfold** (im2col): every window the kernel visits is copied out as one row of a
-   matrix -- one row per output position, one column per (channel, kernel row, kernel
+1. **unfold** (im2col): every window the kernel visits is copied out as one column of a
+   matrix -- one column per output position, one row per (channel, kernel row, kernel
    column);
-2. **one matrix product** of those rows with the kernel, flattened the same way;
-3. the result laid out as an image again (N, C_out, H_out, W_out).
+2. **one matrix product** of the kernel, flattened the same way, with those columns;
+3. the result read as an image again (N, C_out, H_out, W_out).
 
 The backward pass takes the same road back. The weight's gradient is a matrix product
-of the upstream gradient with the saved rows. The input's gradient is a matrix product
-too, then **fold** (col2im) puts every row back where its window was read -- and
-*adds* where windows overlapped: an input cell seen by four windows gets four
+of the upstream gradient with the saved columns. The input's gradient is a matrix
+product too, then **fold** (col2im) puts every column back where its window was read --
+and *adds* where windows overlapped: an input cell seen by four windows gets four
 contributions (``upstream × weight``), summed. That is the reuse rule of the scalar
 lectures (a value used twice gets the sum of both gradients), on a grid.
 
@@ -311,40 +311,39 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
 
 def _conv2d_data(x: np.ndarray, weight: np.ndarray, bias: np.ndarray | None, stride: Pair,
                  padding: Pair, dilation: Pair) -> tuple[np.ndarray, np.ndarray]:
-    """The output (N, C_out, H_out, W_out) and the rows (N·H_out·W_out, C·kH·kW) it was
+    """The output (N, C_out, H_out, W_out) and the unfolded input (N, C·kH·kW, L) it was
     computed from, which the weight's gradient needs again."""
-    n, channels, height, width = x.shape
+    n = x.shape[0]
     out_channels, _, k_rows, k_cols = weight.shape
-    out = check_geometry("conv2d", (height, width), (k_rows, k_cols), stride, padding, dilation)
-    windows = window_view(padded(x, padding), (k_rows, k_cols), stride, dilation, out)
-    rows = windows.transpose(0, 2, 3, 1, 4, 5).reshape(n * out[0] * out[1], -1)  # im2col
-    result = rows @ weight.reshape(out_channels, -1).T  # the one matrix product
+    out = check_geometry("conv2d", x.shape[2:], (k_rows, k_cols), stride, padding, dilation)
+    columns = _unfold_data(x, (k_rows, k_cols), dilation, padding, stride)  # im2col
+    # (C_out, C·kH·kW) @ (N, C·kH·kW, L): the one matrix product, already laid out as NCHW.
+    # Speed: in this layout col2im in the backward pass reads contiguous rows, which made
+    # a LeNet step faster than one big (N·L, C·kH·kW) product (benchmarks/bench_conv.py).
+    result = np.matmul(weight.reshape(out_channels, -1), columns)
     if bias is not None:
-        result += bias  # in place: one array fewer
-    # an NCHW view of the (N, H_out, W_out, C_out) rows: no copy (DLfS does the same)
-    return result.reshape(n, out[0], out[1], out_channels).transpose(0, 3, 1, 2), rows
+        result += bias.reshape(out_channels, 1)  # in place: one array fewer
+    return result.reshape(n, out_channels, *out), columns
 
 
 def _conv2d_forward(args: tuple, x: np.ndarray, weight: np.ndarray, *bias) -> np.ndarray:
     return _conv2d_data(x, weight, bias[0] if bias else None, *args)[0]
 
 
-def _rows_of(node) -> np.ndarray | Tensor:
-    """The unfolded input as rows (N·H_out·W_out, C·kH·kW): saved by the forward pass for
-    the ordinary backward pass, recomputed with the op unfold when the gradient must be
-    differentiable (then it depends on x)."""
+def _columns_of(node) -> np.ndarray | Tensor:
+    """The unfolded input (N, C·kH·kW, L): saved by the forward pass for the ordinary
+    backward pass, made again with the op unfold when the gradient must be
+    differentiable (then the weight's gradient depends on x through it)."""
     x, weight = node.parents[0], node.parents[1]
     if not isinstance(x.data, Node):
         return node.saved
     stride, padding, dilation = node.args
-    columns = _unfold_op(x.data, (tuple(weight.shape[2:]), dilation, padding, stride))
-    n, cells, windows = columns.shape
-    return columns.swapaxes(1, 2).reshape(n * windows, cells)
+    return _unfold_op(x.data, (tuple(weight.shape[2:]), dilation, padding, stride))
 
 
 @declare("conv2d", symbol="conv",
          math="y[n,o,i,j] = b[o] + Σ_c,p,q W[o,c,p,q] · x[n,c,i·s+p·d,j·s+q·d]: "
-              "∂L/∂x = fold(upstream · W) (windows that overlap add up), "
+              "∂L/∂x = fold(Wᵀ · upstream) (windows that overlap add up), "
               "∂L/∂W = Σ over windows upstream × x, ∂L/∂b = Σ upstream",
          local=("Σ over the windows that covered the cell: upstream × the weight of {1} "
                 "that touched it (fold adds them)",
@@ -352,27 +351,27 @@ def _rows_of(node) -> np.ndarray | Tensor:
                 "Σ upstream over the batch and every position"),
          forward=_conv2d_forward)
 def _conv2d_rule(node, upstream):
-    """With rows = the unfolded input (one row per window) and W as a (C_out, C·kH·kW)
-    matrix, y = rows · Wᵀ, so ∂L/∂W = upstreamᵀ · rows and ∂L/∂rows = upstream · W;
-    fold turns ∂L/∂rows into ∂L/∂x, adding the rows of overlapping windows."""
+    """With the windows unfolded into columns (N, C·kH·kW, L) and W as a matrix
+    (C_out, C·kH·kW), y = W · columns, so ∂L/∂W = Σ_n upstream · columnsᵀ and
+    ∂L/∂columns = Wᵀ · upstream; fold turns ∂L/∂columns into ∂L/∂x, adding the columns
+    of overlapping windows. The same lines run on arrays and on Tensors."""
     x, weight = node.parents[0], node.parents[1]
     stride, padding, dilation = node.args
-    n, channels, height, width = x.shape
-    out_channels, _, k_rows, k_cols = weight.shape
-    out_rows, out_cols = upstream.shape[2:]
-    upstream_rows = permuted(upstream, (0, 2, 3, 1)).reshape(-1, out_channels)
+    n, out_channels = upstream.shape[:2]
+    kernel = tuple(weight.shape[2:])
+    per_window = upstream.reshape(n, out_channels, -1)  # (N, C_out, L)
     grad_x = grad_weight = grad_bias = None
     if x.requires_grad:
-        grad_rows = upstream_rows @ weight.data.reshape(out_channels, -1)
-        blocks = permuted(grad_rows.reshape(n, out_rows, out_cols, channels, k_rows, k_cols),
-                          (0, 3, 4, 5, 1, 2))  # (N, C, kH, kW, H_out, W_out)
-        grad_x = add_windows_back(blocks, (height, width), (k_rows, k_cols), stride, padding,
-                                  dilation)
+        grad_columns = weight.data.reshape(out_channels, -1).T @ per_window
+        grad_x = _fold_any(grad_columns, (tuple(x.shape[2:]), kernel, dilation, padding, stride))
     if weight.requires_grad:
-        grad_weight = (upstream_rows.T @ _rows_of(node)).reshape(*weight.shape)
-    if len(node.parents) == 3 and node.parents[2].requires_grad:
-        grad_bias = upstream_rows.sum(axis=0)
-    return (grad_x, grad_weight) if len(node.parents) == 2 else (grad_x, grad_weight, grad_bias)
+        grad_weight = (per_window @ _columns_of(node).swapaxes(1, 2)).sum(axis=0)
+        grad_weight = grad_weight.reshape(*weight.shape)
+    if len(node.parents) == 2:
+        return grad_x, grad_weight
+    if node.parents[2].requires_grad:
+        grad_bias = per_window.sum(axis=(0, 2))
+    return grad_x, grad_weight, grad_bias
 
 
 def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
@@ -413,8 +412,8 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
         parents += (bias,)
     args = (pair("conv2d", "stride", stride), pair("conv2d", "padding", padding, 0),
             pair("conv2d", "dilation", dilation))
-    out, rows = _conv2d_data(parents[0].data, weight.data, None if bias is None else bias.data,
-                             *args)
-    saved = rows if weight.requires_grad else None  # only the weight's gradient reads them
+    out, columns = _conv2d_data(parents[0].data, weight.data,
+                                None if bias is None else bias.data, *args)
+    saved = columns if weight.requires_grad else None  # only the weight's gradient reads them
     result = parents[0].from_op(out, parents, "conv2d", _conv2d_rule, args, saved)
     return result.squeeze(0) if single else result
