@@ -98,7 +98,7 @@ def window_view(x: np.ndarray, kernel: Pair, stride: Pair, dilation: Pair,
     (N, C, H_out, W_out, kH, kW): ``view[n, c, i, j, p, q] = x[n, c, i·s + p·d, j·s + q·d]``.
 
     Speed: a view made by striding copies nothing; the one copy of im2col happens when
-    the caller reshapes it into rows (benchmarks/bench_conv.py).
+    the caller reshapes it into columns (benchmarks/bench_conv.py).
     """
     n, c = x.shape[:2]
     sn, sc, sh, sw = x.strides
@@ -146,11 +146,12 @@ def add_windows_back(blocks, image: Pair, kernel: Pair, stride: Pair, padding: P
 
 def covering_windows(cell: Pair, image: Pair, kernel_size, stride=1, padding=0,
                      dilation=1) -> list[tuple[int, int, int, int]]:
-    """The windows that saw input cell ``(row, col)`` of an ``image`` (H, W): a list of
-    ``(out_row, out_col, kernel_row, kernel_col)`` -- the output position of the window
-    and the kernel weight that multiplied the cell there. Its input gradient is
-    Σ upstream[out_row, out_col] × weight[kernel_row, kernel_col] over this list (and
-    over the output channels): what fold adds up. A padding cell is never in the input."""
+    """The windows that saw input cell ``(row, col)`` of an ``image`` (H, W), the cell
+    counted without the padding: a list of ``(out_row, out_col, kernel_row, kernel_col)``
+    -- the output position of the window and the kernel cell that lay on the input cell
+    there. For conv2d the cell's gradient is Σ upstream[out_row, out_col] ×
+    weight[kernel_row, kernel_col] over this list (and over the output channels): what
+    fold adds up. The pools have the same windows (dilation 1 for avg_pool2d)."""
     kernel, stride = pair("covering_windows", "kernel_size", kernel_size), \
         pair("covering_windows", "stride", stride)
     padding = pair("covering_windows", "padding", padding, 0)
@@ -194,8 +195,10 @@ def _unfold_data(x: np.ndarray, kernel: Pair, dilation: Pair, padding: Pair,
     out = check_geometry("unfold", (height, width), kernel, stride, padding, dilation)
     windows = window_view(padded(x, padding), kernel, stride, dilation, out)
     # (N, C, kH, kW, H_out, W_out) -> PyTorch's (N, C·kH·kW, L): the one copy
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kernel[0] * kernel[1],
-                                                       out[0] * out[1])
+    columns = windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kernel[0] * kernel[1],
+                                                          out[0] * out[1])
+    # a 1×1 kernel with stride 1 needs no copy: still, hand out an array of its own
+    return columns if columns.flags.writeable else columns.copy()
 
 
 def _fold_data(columns: np.ndarray, image: Pair, kernel: Pair, dilation: Pair, padding: Pair,
