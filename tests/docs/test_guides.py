@@ -71,7 +71,7 @@ def test_every_guide_starts_with_its_number_and_title_and_leads_to_the_next():
         assert int(path.name[:2]) == number, "course guides are numbered 01, 02, ... in order"
         first = path.read_text(encoding="utf-8").splitlines()[0]
         assert first.startswith(f"# {number}. "), (path.name, first)
-    for path, following in zip(paths, paths[1:]):
+    for path, following in zip(paths, paths[1:], strict=False):
         last_paragraph = path.read_text(encoding="utf-8").rstrip().rsplit("\n\n", 1)[-1]
         assert last_paragraph.startswith("Next"), path.name
         assert f"]({following.name})" in last_paragraph, f"{path.name}: next is {following.name}"
