@@ -1,6 +1,8 @@
 """Every guide in docs/ runs: its Python blocks, in order, in one fresh session per guide,
 print what they say and write what they say; a reader reads the guides in order."""
 
+import re
+
 import pytest
 from markdown_docs import (
     DOCS,
@@ -83,3 +85,20 @@ def test_the_index_lists_every_guide_in_reading_order():
     assert listed == [path.name for path in guides()], name(INDEX)
     strays = {path.name for path in DOCS.glob("*.md")} - {path.name for path in guides()}
     assert strays == {"README.md"}, "a guide's file name starts with its number: 08-name.md"
+
+
+def test_the_architecture_layout_names_only_what_exists():
+    """A module renamed or moved fails here until the layout in 22-architecture.md says so."""
+    from markdown_docs import ROOT, code_blocks
+
+    (layout,) = [block for block in code_blocks(DOCS / "22-architecture.md", "")
+                 if "tinygrad_edu/autograd.py" in block]
+    roots = [ROOT, ROOT / "tinygrad_edu", ROOT / "examples"]
+    for module in re.findall(r"[\w*/]+\.py\b", layout):
+        assert any(any(root.glob(module)) for root in roots), f"layout names {module}"
+    viz_lines = layout.split("\nviz/", 1)[1].split("\nbenchmarks/", 1)[0].splitlines()[1:]
+    for line in viz_lines:
+        names = re.match(r"\s*((?:[\w/]+, )*[\w/]+)", line).group(1)
+        for part in (listed.rstrip("/") for listed in names.split(", ")):
+            assert (ROOT / "viz" / f"{part}.py").exists() or (ROOT / "viz" / part).is_dir(), (
+                f"layout names viz/{part}")
