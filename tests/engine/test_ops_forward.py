@@ -70,7 +70,7 @@ def results(seed):
 
 
 def built_in_specs():
-    """The declarations of the package itself (a test or a README may add its own)."""
+    """The declarations of the package itself (a test or a guide's example may add its own)."""
     return [spec for spec in ops.specs() if (spec.rule.__module__ or "").startswith("tinygrad_edu")]
 
 

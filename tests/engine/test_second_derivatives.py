@@ -189,7 +189,7 @@ def test_every_declared_op_has_a_second_order_case():
     value_names = {name for name, *_ in VALUE_CASES}
     missing = []
     for spec in ops.specs():
-        module = spec.rule.__module__ or ""  # None for a rule made by exec (the README)
+        module = spec.rule.__module__ or ""  # None for a rule made by exec (a guide's example)
         if not module.startswith("tinygrad_edu"):
             continue  # an op a test declared for itself
         names = value_names if module in SCALAR_MODULES else tensor_names
