@@ -14,7 +14,9 @@
      "passes": 1 | 2, "practice": bool, "show_constants": bool,
      "words": {key: str},              # the page's words in `lang` (viz.words)
      "views": {"main": view, "<group id>": view, ...},
-     "nodes": {"n<i>": node, ...}}     # every node drawn in some view
+     "nodes": {"n<i>": node, ...},     # every node drawn in some view
+     "cells": None | {"words": {key: str}, "views": {"n<i>": cell view}}}
+                                       # conv and pool nodes cell by cell (viz.conv_cells)
 
     view = {"svg": str,                # the drawing; ids: value "n<i>", op "op<i>", group
                                        #   "g<i>", edge "e_<from>_<to>_<slot>"
@@ -65,6 +67,7 @@ import numpy as np
 from tinygrad_edu.autograd import Node
 
 from .collapse import MAX_NODES, fold
+from .conv_cells import ask_about_cells, cell_section
 from .dot import FONTS, draw
 from .explorer_groups import plan_group_views
 from .graph import to_networkx
@@ -203,6 +206,9 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
         planned = plan_group_views(facts, main_model, modules)
         told |= {i for view in planned for i in view.visible}
     all_steps, story_notes = step_dicts(facts, lang, passes, told)
+    # extensions: the cell view of the conv and pool nodes told, with a question on each
+    cells = cell_section(facts, told, lang)
+    ask_about_cells(all_steps, cells, lang)
     root_id = f"n{count - 1}"
 
     def steps_of(shown: set[int]) -> list[dict]:
@@ -232,7 +238,7 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
         "state": facts.state, "forward_only": not facts.has_gradients,
         "note": notes[0]["text"] if notes else None, "notes": notes,
         "passes": passes, "practice": bool(practice), "show_constants": bool(show_constants),
-        "words": dict(page_words), "views": views, "nodes": nodes,
+        "words": dict(page_words), "views": views, "nodes": nodes, "cells": cells,
     }
 
 

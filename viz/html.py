@@ -29,7 +29,10 @@ from .words import check_language, words_of
 
 __all__ = ["html", "html_page", "page_from_document"]
 
-SCRIPTS = ("answer.js", "pan_zoom.js", "inspect.js", "overlays.js", "explorer.js")  # main last
+# panels.js (the extension point) first, explorer.js (the main script) last
+SCRIPTS = ("panels.js", "answer.js", "pan_zoom.js", "inspect.js", "overlays.js",
+           "conv_panel.js", "bptt_panel.js", "explorer.js")
+STYLES = ("explorer.css", "panels.css")  # the page's own, then its panels' (panels.js)
 
 
 def _asset(name: str) -> str:
@@ -80,7 +83,8 @@ def page_from_document(document: dict, practice: bool | None = None) -> str:
         _asset(name) for name in SCRIPTS) + "\n})();\n"
     title = document.get("title") or words["untitled"]
     fields = {key: escape(value) for key, value in words.items()}
-    fields.update(lang=escape(lang), title=escape(title), style=_asset("explorer.css"),
+    style = "".join(_asset(name) for name in STYLES)
+    fields.update(lang=escape(lang), title=escape(title), style=style,
                   script=script, script_hash=_sha256(script), main_svg=main_svg,
                   templates=templates,
                   document=json_for_script(data), config=json_for_script(config))

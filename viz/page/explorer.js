@@ -91,6 +91,7 @@ function loadView(name) {
   paintColours();
   paintChecks();
   view.reset();
+  tellPanels('view', name);  // extension point (panels.js)
   show(0);
 }
 
@@ -270,6 +271,8 @@ function show(k, keepFeedback) {
   }));
   if (!keepFeedback) $('tg-feedback').textContent = '';
   showPractice(current);
+  // extension point (panels.js): the panels that tell more about this step
+  tellPanels('step', step, current, asking ? questionsOf(step)[answered(current)] || null : null);
   view.bring([node, op]);
 }
 

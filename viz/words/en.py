@@ -246,6 +246,90 @@ WORDS = {
         "too_big": "the graph is too big for a numeric check ({cost} op evaluations)",
         "big_leaves": "{count} leaves have more than {size} numbers",
     },
+    # a convolution's or a pool's backward cell by cell (viz.conv_cells, viz/page/conv_panel.js)
+    "conv_cells": {
+        "region": "Cell by cell",
+        "title_conv2d": "Cell by cell: the convolution at {y}",
+        "title_max_pool2d": "Cell by cell: the max pooling at {y}",
+        "title_avg_pool2d": "Cell by cell: the average pooling at {y}",
+        "mode_cell": "∂L/∂x, one cell",
+        "mode_weight": "∂L/∂W, one weight",
+        "mode_im2col": "im2col",
+        "channel_in": "input channel",
+        "channel_out": "output channel",
+        "prev_cell": "◀ Previous cell",
+        "next_cell": "Next cell ▶",
+        "prev_weight": "◀ Previous weight",
+        "next_weight": "Next weight ▶",
+        "grid_input": "input {x}[{n}, {c}]",
+        "grid_kernel": "kernel {w}[{o}, {c}]",
+        "grid_upstream": "upstream ∂L/∂{y}[{n}, {o}]",
+        "grid_output": "output {y}[{n}, {o}]",
+        "grid_grad": "∂L/∂{x}[{n}, {c}] from this op",
+        "cell_name": "{x}[{n}, {c}, {i}, {j}]",
+        "out_name": "{y}[{n}, {o}, {i}, {j}]",
+        "weight_name": "{w}[{o}, {c}, {p}, {q}]",
+        "sat_in": "{cell} sat in {count} windows:",
+        "sat_in_one": "{cell} sat in 1 window:",
+        "conv_rule": "each window sends back its upstream × the kernel weight that lay on the cell",
+        "sat_in_none": "{cell} sat in no window (stride {stride} jumps over it), so this op sends "
+                       "it nothing",
+        "term_conv": "window {window}: upstream {up} × {weight} {value}",
+        "max_here": "window {window}: the maximum is this cell, so it gets the whole upstream {up}",
+        "max_elsewhere": "window {window}: the maximum is {where}, so this cell gets 0",
+        "avg_term": "window {window}: upstream {up} × 1/{k}",
+        "zero_upstream": "{count} of the {total} terms have upstream 0 (a ReLU or a max pool after "
+                         "this op let no gradient through there): they add nothing, so the sum "
+                         "leaves them out",
+        "zero_terms": "{count} of the {total} terms are 0 (a padding cell or an upstream of 0): "
+                      "the sum leaves them out",
+        "grid_grad_weight": "∂L/∂{w}[{o}, {c}]",
+        "channel_sum": "output channel {o}: {sum}",
+        "channels_sum": "all {count} output channels add up: {sum}",
+        "fold_total": "∂L/∂{cell} = {total}: what fold (col2im) adds with +=, one contribution "
+                      "per window that read the cell",
+        "engine_same": "the engine's {x}.grad{where} = {value} ✓",
+        "weight_used": "{weight} is used by every window: {count} windows of sample {n}, each "
+                       "adding the input cell under the weight × the window's upstream:",
+        "weight_on_padding": "{count} of them put this weight on the padding: 0 × upstream, "
+                             "nothing to add",
+        "weight_term": "window {window}: {cell} {value} × upstream {up}",
+        "weight_term_pad": "window {window}: padding 0 × upstream {up}",
+        "weight_sample": "sample {n}: {sum}",
+        "weight_batch": "the whole batch of {count} samples: {mine} + {rest} from the others = "
+                        "{total}",
+        "weight_total": "∂L/∂{weight} = {total}",
+        "im2col_unroll": "1. unfold (im2col): {x} ({n}, {c}, {h}, {w}) → columns ({n}, {rows}, "
+                         "{l}): every window copied out as one column",
+        "im2col_matmul": "2. one matrix product: {weight} as ({o}, {rows}) @ columns → ({n}, {o}, "
+                         "{l}) → {y} ({n}, {o}, {ho}, {wo})",
+        "im2col_back": "backward: {weight}ᵀ ({rows}, {o}) @ upstream ({n}, {o}, {l}) → "
+                       "∂L/∂columns ({n}, {rows}, {l})",
+        "im2col_fold": "fold (col2im): ∂L/∂columns → ∂L/∂{x} ({n}, {c}, {h}, {w}), each column "
+                       "added back where its window was read: +=",
+        "im2col_weight": "∂L/∂{weight} = Σ over the batch of upstream @ columnsᵀ → ({o}, {rows})",
+        "im2col_matrix": "∂L/∂columns of {x}[{n}]: one row per (channel, kernel row, kernel "
+                         "column), one column per window",
+        "im2col_cell": "{cell} was copied into {count} entries of the columns {shape}; fold adds "
+                       "their gradients back onto it:",
+        "im2col_too_big": "the unfolded matrix is too big to draw here",
+        "padding": "hatched cells are the padding {padding}: zeros added around the image, not "
+                   "inputs, so no gradient is passed on from them",
+        "padding_max": "hatched cells are the padding {padding}: −∞, never a maximum, so they get "
+                       "no gradient",
+        "stride": "stride {stride}: the windows jump, so some cells sit in fewer windows than "
+                  "others (or in none)",
+        "dilation": "dilation {dilation}: the kernel's cells lie apart, so a window reads cells "
+                    "with gaps between them",
+        "max_route": "max pooling routes: each window's whole upstream goes to the cell that held "
+                     "its maximum; every other cell of the window gets 0",
+        "avg_split": "average pooling splits: every cell of a window gets 1/{k} of its upstream "
+                     "(padding cells count too)",
+        "needs_grads": "this op's upstream gradient was not kept: call "
+                       "backward(keep_all_grads=True) to trace its cells",
+        "question": "∂L/∂{cell} = ?  (add what every window that covered it sends back)",
+        "worked": "{cell} sat in {count} windows: {sum}",
+    },
     # local derivatives said in words (viz.narration, viz.opinfo)
     "local_phrases": {
         "_rule": "the {op} rule",

@@ -243,6 +243,87 @@ WORDS = {
         "too_big": "그래프가 수치 검사에는 너무 큽니다 (연산 {cost}번)",
         "big_leaves": "잎 노드 {count}개는 원소가 {size}개보다 많습니다",
     },
+    # a convolution's or a pool's backward cell by cell (viz.conv_cells, viz/page/conv_panel.js)
+    "conv_cells": {
+        "region": "칸 하나씩",
+        "title_conv2d": "칸 하나씩: {y}의 합성곱",
+        "title_max_pool2d": "칸 하나씩: {y}의 최대 풀링",
+        "title_avg_pool2d": "칸 하나씩: {y}의 평균 풀링",
+        "mode_cell": "∂L/∂x, 칸 하나",
+        "mode_weight": "∂L/∂W, 가중치 하나",
+        "mode_im2col": "im2col",
+        "channel_in": "입력 채널",
+        "channel_out": "출력 채널",
+        "prev_cell": "◀ 이전 칸",
+        "next_cell": "다음 칸 ▶",
+        "prev_weight": "◀ 이전 가중치",
+        "next_weight": "다음 가중치 ▶",
+        "grid_input": "입력 {x}[{n}, {c}]",
+        "grid_kernel": "커널 {w}[{o}, {c}]",
+        "grid_upstream": "upstream ∂L/∂{y}[{n}, {o}]",
+        "grid_output": "출력 {y}[{n}, {o}]",
+        "grid_grad": "이 연산이 보낸 ∂L/∂{x}[{n}, {c}]",
+        "cell_name": "{x}[{n}, {c}, {i}, {j}]",
+        "out_name": "{y}[{n}, {o}, {i}, {j}]",
+        "weight_name": "{w}[{o}, {c}, {p}, {q}]",
+        "sat_in": "{cell}는 창 {count}개에 들어 있었습니다:",
+        "sat_in_one": "{cell}는 창 1개에 들어 있었습니다:",
+        "conv_rule": "창마다 자기 upstream × 그 칸 위에 놓였던 커널 가중치를 돌려보냅니다",
+        "sat_in_none": "{cell}는 어떤 창에도 들지 않았습니다 (stride {stride}가 건너뜀): 이 "
+                       "연산은 아무것도 보내지 않습니다",
+        "term_conv": "창 {window}: upstream {up} × {weight} {value}",
+        "max_here": "창 {window}: 최댓값이 이 칸이라 upstream {up}을 전부 받습니다",
+        "max_elsewhere": "창 {window}: 최댓값은 {where}라서 이 칸은 0을 받습니다",
+        "avg_term": "창 {window}: upstream {up} × 1/{k}",
+        "zero_upstream": "{total}개 항 중 {count}개는 upstream이 0입니다 (이 연산 뒤의 ReLU나 "
+                         "최대 풀링이 그쪽으로는 기울기를 보내지 않음): 더해도 0이라 합에서 "
+                         "뺐습니다",
+        "zero_terms": "{total}개 항 중 {count}개는 0입니다 (패딩 칸이거나 upstream이 0): 합에서 "
+                      "뺐습니다",
+        "grid_grad_weight": "∂L/∂{w}[{o}, {c}]",
+        "channel_sum": "출력 채널 {o}: {sum}",
+        "channels_sum": "출력 채널 {count}개를 모두 더하면: {sum}",
+        "fold_total": "∂L/∂{cell} = {total}: fold(col2im)가 += 로 더하는 값, 이 칸을 읽은 창마다 "
+                      "하나씩",
+        "engine_same": "엔진의 {x}.grad{where} = {value} ✓",
+        "weight_used": "{weight}는 모든 창에 쓰입니다: 표본 {n}의 창 {count}개가 각각 그 가중치 "
+                       "아래의 입력 칸 × 창의 upstream을 더합니다:",
+        "weight_on_padding": "그중 {count}개는 이 가중치를 패딩 위에 놓습니다: 0 × upstream, "
+                             "더할 것이 없습니다",
+        "weight_term": "창 {window}: {cell} {value} × upstream {up}",
+        "weight_term_pad": "창 {window}: 패딩 0 × upstream {up}",
+        "weight_sample": "표본 {n}: {sum}",
+        "weight_batch": "배치 전체 {count}개 표본: {mine} + 나머지 표본의 {rest} = {total}",
+        "weight_total": "∂L/∂{weight} = {total}",
+        "im2col_unroll": "1. unfold(im2col): {x} ({n}, {c}, {h}, {w}) → 열 행렬 ({n}, {rows}, "
+                         "{l}): 창 하나를 열 하나로 복사",
+        "im2col_matmul": "2. 행렬곱 한 번: ({o}, {rows})로 편 {weight} @ 열 행렬 → ({n}, {o}, "
+                         "{l}) → {y} ({n}, {o}, {ho}, {wo})",
+        "im2col_back": "역전파: {weight}ᵀ ({rows}, {o}) @ upstream ({n}, {o}, {l}) → "
+                       "∂L/∂열 ({n}, {rows}, {l})",
+        "im2col_fold": "fold(col2im): ∂L/∂열 → ∂L/∂{x} ({n}, {c}, {h}, {w}), 각 열을 그 창을 "
+                       "읽었던 자리에 다시 더함: +=",
+        "im2col_weight": "∂L/∂{weight} = 배치 전체에 대한 upstream @ 열ᵀ 의 합 → ({o}, {rows})",
+        "im2col_matrix": "{x}[{n}]의 ∂L/∂열: 행은 (채널, 커널 행, 커널 열), 열은 창 하나씩",
+        "im2col_cell": "{cell}는 열 행렬 {shape}의 {count}자리에 복사되었습니다; fold가 그 "
+                       "기울기들을 이 칸에 더해 돌려놓습니다:",
+        "im2col_too_big": "펼친 행렬이 너무 커서 여기에 그리지 않습니다",
+        "padding": "빗금 칸은 패딩 {padding}입니다: 이미지 둘레에 덧붙인 0이라 입력이 아니므로, "
+                   "여기서는 기울기가 더 전달되지 않습니다",
+        "padding_max": "빗금 칸은 패딩 {padding}입니다: −∞라서 최댓값이 될 수 없고 기울기도 받지 "
+                       "않습니다",
+        "stride": "stride {stride}: 창이 건너뛰며 움직이므로 어떤 칸은 다른 칸보다 적은 창에 "
+                  "들어갑니다 (하나도 안 들기도 함)",
+        "dilation": "dilation {dilation}: 커널 칸 사이가 벌어져 있어 창이 틈을 두고 칸을 읽습니다",
+        "max_route": "최대 풀링은 길을 정합니다: 각 창의 upstream은 최댓값을 가진 칸으로 전부 "
+                     "가고, 창의 다른 칸은 모두 0을 받습니다",
+        "avg_split": "평균 풀링은 나눕니다: 창의 모든 칸이 upstream의 1/{k}씩 받습니다 (패딩 칸도 "
+                     "셉니다)",
+        "needs_grads": "이 연산의 upstream 기울기가 남아 있지 않습니다: "
+                       "backward(keep_all_grads=True)를 호출하면 칸을 따라가 볼 수 있습니다",
+        "question": "∂L/∂{cell} = ?  (이 칸을 덮었던 창들이 돌려보내는 값을 더하세요)",
+        "worked": "{cell}는 창 {count}개에 들어 있었습니다: {sum}",
+    },
     # local derivatives said in words (viz.narration, viz.opinfo)
     "local_phrases": {
         "sum": ("1, 합한 모든 원소로 복사",),
