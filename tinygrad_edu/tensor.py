@@ -237,8 +237,12 @@ class Tensor(Node):
         return bool(self._data.all())
 
     def detach(self) -> Tensor:
-        """The same data as a new leaf that does not require grad."""
-        return Tensor(self._data, dtype=self._data.dtype)
+        """The same data (shared, not copied) as a new leaf that does not require grad: no
+        gradient flows back through it (truncated backprop through time cuts a sequence
+        so). Its ``op`` is ``"detach"``, so a drawing can show where a chain was cut."""
+        out = Tensor(self._data, dtype=self._data.dtype)
+        out.op = "detach"
+        return out
 
     def retain_grad(self) -> Tensor:
         """Ask this intermediate tensor to keep its gradient after ``backward()`` (leaves

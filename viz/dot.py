@@ -111,6 +111,8 @@ def _value_label(attributes: dict, show_grad: bool, words: dict) -> str:
 
 
 def _group_label(attributes: dict, words: dict) -> str:
+    if attributes.get("title"):  # a box that says what it holds (a time step: "t = 3")
+        return attributes["title"]
     low, high = attributes["depth_range"]
     depth = f"{low}" if low == high else f"{low}–{high}"
     symbol = attributes["symbol"]
@@ -208,20 +210,30 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
         graph.attr(label="".join(line + "\\l" for line in lines), labelloc="t", labeljust="l")
 
     clusters: dict[str, list[tuple[str, dict]]] = {}
+    lanes = model.graph.get("lanes", {})  # named lanes (an LSTM's cell state: viz.time_steps)
     for vertex, attributes in model.nodes(data=True):
-        module = attributes.get("module")
+        module = attributes.get("lane") or attributes.get("module")
         if module is not None:
             clusters.setdefault(module, []).append((vertex, attributes))
             continue
         _add_vertex(graph, vertex, attributes, show_grad, words)
     for number, (module, members) in enumerate(clusters.items()):
         with graph.subgraph(name=f"cluster_module{number}") as box:
-            box.attr(label=_module_title(modules, module), style="rounded", color="#7f7f7f",
-                     fontsize="11", labeljust="c")
+            if module in lanes:
+                box.attr(label=lanes[module], style="rounded,filled", color="#1f5fbf",
+                         fillcolor="#f0f5fd", fontsize="12", labeljust="l")
+            else:
+                box.attr(label=_module_title(modules, module), style="rounded",
+                         color="#7f7f7f", fontsize="11", labeljust="c")
             for vertex, attributes in members:
                 _add_vertex(box, vertex, attributes, show_grad, words)
 
     for source, target, attributes in model.edges(data=True):
+        if attributes.get("cut"):  # detach(): the chain is cut here (viz.time_steps)
+            graph.edge(source, target, id=f"e_{source}_{target}_cut", style="dashed",
+                       color=GRAD_COLOUR, fontcolor=GRAD_COLOUR, fontsize="12",
+                       label=words["cut"], arrowhead="tee")
+            continue
         count = attributes.get("count", 1)
         extra = {"label": f"{count:,}", "fontsize": "11"} if count > 1 else {}
         for slot, position in enumerate(attributes.get("positions") or [0]):
@@ -242,6 +254,9 @@ def _add_vertex(graph: graphviz.Digraph, vertex: str, attributes: dict, show_gra
     if kind == "value":
         graph.node(vertex, label=_value_label(attributes, show_grad, words), shape="plaintext",
                    id=vertex, **{"class": f"value {attributes.get('role', '')}".strip()})
+    elif kind == "cut":  # where a detached state came from, outside this graph
+        graph.node(vertex, label="✂", shape="plaintext", fontsize="20",
+                   fontcolor=GRAD_COLOUR, id=vertex, **{"class": "cut"})
     elif kind == "op":
         graph.node(vertex, label=attributes["symbol"], shape="circle", style="filled",
                    fillcolor=OP_FILL, width="0.3", margin="0.02", fontsize=NODE_FONT_SIZE,

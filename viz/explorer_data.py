@@ -15,8 +15,9 @@
      "words": {key: str},              # the page's words in `lang` (viz.words)
      "views": {"main": view, "<group id>": view, ...},
      "nodes": {"n<i>": node, ...},     # every node drawn in some view
-     "cells": None | {"words": {key: str}, "views": {"n<i>": cell view}}}
+     "cells": None | {"words": {key: str}, "views": {"n<i>": cell view}},
                                        # conv and pool nodes cell by cell (viz.conv_cells)
+     "bptt": None | {"words", "layers", "cuts"}}   # a sequence folded by time (viz.bptt)
 
     view = {"svg": str,                # the drawing; ids: value "n<i>", op "op<i>", group
                                        #   "g<i>", edge "e_<from>_<to>_<slot>"
@@ -67,6 +68,7 @@ import numpy as np
 from tinygrad_edu.autograd import Node
 
 from .collapse import MAX_NODES, fold
+from .bptt import bptt_section, bptt_steps, merge_steps
 from .conv_cells import ask_about_cells, cell_section
 from .dot import FONTS, draw
 from .explorer_groups import plan_group_views
@@ -78,6 +80,7 @@ from .opinfo import math_text, op_symbol
 from .quantity import json_number, quantity
 from .render import svg_text
 from .steps import step_dicts
+from .time_steps import fold_by_time
 from .words import check_reason, graph_words, kind_word, words_of
 
 __all__ = ["explorer_document", "SIZE_BUDGET"]
@@ -192,7 +195,15 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
     notes: list[dict] = []
     alias: dict[str, str] = {}
     visible: set[int] | None = None
-    if expand is True or count <= MAX_NODES:
+    # an unrolled sequence folds by time step, one box per step (viz.time_steps)
+    by_time = None if expand else fold_by_time(facts, modules, words_of("bptt", lang))
+    if by_time is not None:
+        main_model = by_time.model
+        alias = main_model.graph["collapsed_into"]
+        visible = {a["index"] for v, a in main_model.nodes(data=True) if a["kind"] == "value"}
+        notes.append({"kind": "folded", "text": words_of("bptt", lang)["folded"].format(
+            steps=max(step for step, _ in by_time.boxes))})
+    elif expand is True or count <= MAX_NODES:
         main_model = to_networkx(root, modules=modules, facts=facts)
     else:  # folded straight from the facts: no vertex for each of 100k nodes first
         keep = _expanded_members(facts, modules, expand)
@@ -203,7 +214,7 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
     told = None if visible is None else set(visible)
     planned = []
     if visible is not None:  # one telling for every view: the pass is walked once
-        planned = plan_group_views(facts, main_model, modules)
+        planned = by_time.views if by_time else plan_group_views(facts, main_model, modules)
         told |= {i for view in planned for i in view.visible}
     all_steps, story_notes = step_dicts(facts, lang, passes, told)
     # extensions: the cell view of the conv and pool nodes told, with a question on each
@@ -216,6 +227,8 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
                 and (s["node"] != root_id or shown is visible)]
 
     steps = all_steps if visible is None else steps_of(visible)
+    if by_time is not None:  # the boxes' steps: backprop through time (viz.bptt)
+        steps = merge_steps(steps, bptt_steps(facts, by_time, lang))
     # the keys the page reads of every step; an update step reveals no value or gradient
     steps = steps + [{"pass": 1, "values": [], "grads": [], "receives": [], "edges": [],
                       "show": {}, "practice": None, **step} for step in extra_steps or ()]
@@ -239,6 +252,7 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
         "note": notes[0]["text"] if notes else None, "notes": notes,
         "passes": passes, "practice": bool(practice), "show_constants": bool(show_constants),
         "words": dict(page_words), "views": views, "nodes": nodes, "cells": cells,
+        "bptt": None if by_time is None else bptt_section(facts, by_time, lang),
     }
 
 

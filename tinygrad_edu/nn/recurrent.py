@@ -202,6 +202,9 @@ class _RecurrentBase(Module):
             else:
                 state = as_state(who, name, value, shape, layout, dtype)
                 per_layer = [state[layer] for layer in range(self.num_layers)]
+                if state.op == "detach":  # truncated BPTT: each layer's part is cut there too
+                    for part in per_layer:
+                        part.op = "detach"
             for layer, tensor in enumerate(per_layer):
                 tensor.label = step_label(name[0], 0, layer, self.num_layers)
             states.append(per_layer)

@@ -77,6 +77,7 @@ WORDS = {
         "output": "output",
         "group": "{count:,} {kind}\ndepth {depth}",
         "leaves": "leaves",
+        "cut": "no gradient flows past here (detach)",
         "nodes_of": "{symbol} nodes",
     },
     # the explorer page's controls and labels (viz.html, viz/page/explorer.html)
@@ -329,6 +330,75 @@ WORDS = {
                        "backward(keep_all_grads=True) to trace its cells",
         "question": "∂L/∂{cell} = ?  (add what every window that covered it sends back)",
         "worked": "{cell} sat in {count} windows: {sum}",
+    },
+    # backprop through time on a folded sequence (viz.time_steps, viz.bptt, bptt_panel.js)
+    "bptt": {
+        "folded": "an unrolled sequence of {steps} time steps: one box per step, t = 1 … "
+                  "{steps}, in the order of the recurrence; the weights, used at every step, "
+                  "stay outside; open a box to see the cell's ops",
+        "box": "t = {t}",
+        "box_layer": "t = {t} · layer {layer}",
+        "rnn_cell": "{h} = {act}({wx} + {hp} W_hhᵀ)",
+        "lstm_cell": "LSTM cell → {h}, {c}",
+        "gru_cell": "GRU cell → {h}",
+        "lane": "cell state c: its own lane, × f_t at every step",
+        "in_layer": " (layer {layer})",
+        "forward_title": "Forward: time step t = {t}",
+        "forward_rnn": "{h} = {act}({wx} + {hp} W_hhᵀ) = {value}   ({wx} = x W_ihᵀ + b, the "
+                       "input's part)",
+        "forward_lstm": "gates i, f, g, o from {wx} + {hp} W_hhᵀ;  {c} = {f} ⊙ {cp} + {i} ⊙ {g} "
+                        "= {cvalue};  {h} = {o} ⊙ tanh({c}) = {value}",
+        "forward_gru": "gates r, z, n from {wx} and {hp} W_hhᵀ;  {h} = (1 − {z}) ⊙ {n} + {z} ⊙ "
+                       "{hp} = {value}",
+        "open_box": "(open the box t = {t} to see each op of the cell)",
+        "backward_title": "Backward through time step t = {t}",
+        "receives": "{name} receives {count} gradients, {sources}; they add:",
+        "receives_one": "{name} receives 1 gradient, {sources}:",
+        "from": "from {source}",
+        "and": " and ",
+        "part": "  from {source}: {value}",
+        "sum": "∂L/∂{name} = {parts} = {total}",
+        "sum_norm": "‖∂L/∂{name}‖ = {total}  (the vectors add number by number)",
+        "rnn_factor_line": "back to {hp}: × {act}′ then × W_hh, which multiplies a gradient by "
+                           "at most ‖W_hhᵀ diag({act}′)‖ = {factor} ({verdict})",
+        "lstm_factor_line": "back along the cell lane to {cp}: × {f} number by number, no matrix "
+                            "in between; mean {f} = {factor} ({verdict})",
+        "gru_factor_line": "back to {hp} along the direct path: × {z} number by number; mean {z} "
+                           "= {factor} ({verdict})",
+        "shrinks": "below 1: the gradient shrinks going back",
+        "grows": "above 1: the gradient can grow going back",
+        "rnn_factor": "‖W_hhᵀ diag(tanh′)‖",
+        "lstm_factor": "mean f_t",
+        "gru_factor": "mean z_t",
+        "weight_title": "{weight} is used at every step",
+        "weight_line": "{weight} is used at every step: its gradient is the sum of {count} "
+                       "contributions, one per step",
+        "weight_each": "each is upstreamᵀ @ h_(t−1) at that step's product h_(t−1) W_hhᵀ "
+                       "(open a box to see it)",
+        "weight_entry": "∂L/∂{weight}{where} = {parts} = {total}",
+        "weight_engine": "the engine's {weight}.grad{where} = {value} ✓",
+        "weight_engine_other": "the engine's {weight}.grad{where} = {value}: it holds more than "
+                               "this backward() (gradients accumulate until zero_grad())",
+        "cut_title": "Truncated: a detached state",
+        "cut_line": "{name} was detached: no gradient flows past here (detach), so the steps "
+                    "before it get nothing from this loss",
+        "question_h": "∂L/∂{name}{where} = ?  (add the gradients it receives)",
+        "question_w": "∂L/∂{weight}{where} = ?  (add the {count} contributions)",
+        "needs_grads": "the states' gradients were not kept: call backward(keep_all_grads=True) "
+                       "to see backprop through time step by step",
+        "bars_title": "‖∂L/∂h_t‖ per time step",
+        "bars_title_c": "‖∂L/∂c_t‖ (the cell lane)",
+        "bars_factor": "× factor per step back: {name}",
+        "bars_layer": "layer {layer}",
+        "bars_hide": "Hide the bars",
+        "bars_show": "‖∂L/∂h_t‖ bars",
+        "contributions": "The {count} contributions, one per step (upstreamᵀ @ h_(t−1)):",
+        "contribution_of": "t = {t}",
+        "more_steps": "… {count} more steps …",
+        "total": "their sum",
+        "engine": "the engine's {weight}.grad",
+        "entry": "entry",
+        "entry_line": "∂L/∂{weight}{where} = {parts} = {total}",
     },
     # local derivatives said in words (viz.narration, viz.opinfo)
     "local_phrases": {

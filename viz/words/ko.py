@@ -75,6 +75,7 @@ WORDS = {
         "output": "출력",
         "group": "{kind} {count:,}개\n깊이 {depth}",
         "leaves": "잎 노드",
+        "cut": "여기서부터는 기울기가 흐르지 않습니다 (detach)",
         "nodes_of": "{symbol} 노드",
     },
     # the explorer page's controls and labels (viz.html, viz/page/explorer.html)
@@ -323,6 +324,75 @@ WORDS = {
                        "backward(keep_all_grads=True)를 호출하면 칸을 따라가 볼 수 있습니다",
         "question": "∂L/∂{cell} = ?  (이 칸을 덮었던 창들이 돌려보내는 값을 더하세요)",
         "worked": "{cell}는 창 {count}개에 들어 있었습니다: {sum}",
+    },
+    # backprop through time on a folded sequence (viz.time_steps, viz.bptt, bptt_panel.js)
+    "bptt": {
+        "folded": "펼친 시퀀스, 시간 단계 {steps}개: 순환의 순서대로 단계마다 상자 하나, t = 1 … "
+                  "{steps}; 모든 단계에서 쓰이는 가중치는 밖에 둡니다; 상자를 열면 셀의 연산이 "
+                  "보입니다",
+        "box": "t = {t}",
+        "box_layer": "t = {t} · 층 {layer}",
+        "rnn_cell": "{h} = {act}({wx} + {hp} W_hhᵀ)",
+        "lstm_cell": "LSTM 셀 → {h}, {c}",
+        "gru_cell": "GRU 셀 → {h}",
+        "lane": "셀 상태 c: 따로 그린 길, 단계마다 × f_t",
+        "in_layer": " (층 {layer})",
+        "forward_title": "순전파: 시간 단계 t = {t}",
+        "forward_rnn": "{h} = {act}({wx} + {hp} W_hhᵀ) = {value}   ({wx} = x W_ihᵀ + b, 입력 "
+                       "쪽 몫)",
+        "forward_lstm": "{wx} + {hp} W_hhᵀ 에서 게이트 i, f, g, o;  {c} = {f} ⊙ {cp} + {i} ⊙ "
+                        "{g} = {cvalue};  {h} = {o} ⊙ tanh({c}) = {value}",
+        "forward_gru": "{wx}와 {hp} W_hhᵀ 에서 게이트 r, z, n;  {h} = (1 − {z}) ⊙ {n} + {z} ⊙ "
+                       "{hp} = {value}",
+        "open_box": "(상자 t = {t}를 열면 셀의 연산을 하나씩 볼 수 있습니다)",
+        "backward_title": "역전파: 시간 단계 t = {t}",
+        "receives": "{name}는 기울기를 {count}개 받습니다, {sources}; 이들을 더합니다:",
+        "receives_one": "{name}는 기울기를 1개 받습니다, {sources}:",
+        "from": "{source}에서",
+        "and": " 그리고 ",
+        "part": "  {source}에서: {value}",
+        "sum": "∂L/∂{name} = {parts} = {total}",
+        "sum_norm": "‖∂L/∂{name}‖ = {total}  (벡터는 원소끼리 더합니다)",
+        "rnn_factor_line": "{hp}로 돌아가며: × {act}′ 다음 × W_hh, 이것은 기울기를 최대 "
+                           "‖W_hhᵀ diag({act}′)‖ = {factor}배 합니다 ({verdict})",
+        "lstm_factor_line": "셀 상태 길을 따라 {cp}로: 원소마다 × {f}, 사이에 행렬이 없습니다; "
+                            "{f} 평균 = {factor} ({verdict})",
+        "gru_factor_line": "직접 경로를 따라 {hp}로: 원소마다 × {z}; {z} 평균 = {factor} "
+                           "({verdict})",
+        "shrinks": "1보다 작음: 거슬러 갈수록 기울기가 줄어듭니다",
+        "grows": "1보다 큼: 거슬러 갈수록 기울기가 커질 수 있습니다",
+        "rnn_factor": "‖W_hhᵀ diag(tanh′)‖",
+        "lstm_factor": "f_t 평균",
+        "gru_factor": "z_t 평균",
+        "weight_title": "{weight}는 모든 단계에서 쓰입니다",
+        "weight_line": "{weight}는 모든 단계에서 쓰입니다: 그 기울기는 단계마다 하나씩, {count}개 "
+                       "몫의 합입니다",
+        "weight_each": "각 몫은 그 단계의 곱 h_(t−1) W_hhᵀ 에서 upstreamᵀ @ h_(t−1) 입니다 "
+                       "(상자를 열면 보입니다)",
+        "weight_entry": "∂L/∂{weight}{where} = {parts} = {total}",
+        "weight_engine": "엔진의 {weight}.grad{where} = {value} ✓",
+        "weight_engine_other": "엔진의 {weight}.grad{where} = {value}: 이번 backward()보다 많은 "
+                               "것이 들어 있습니다 (zero_grad() 전까지 기울기가 쌓임)",
+        "cut_title": "잘린 역전파: detach된 상태",
+        "cut_line": "{name}는 detach되었습니다: 여기서부터는 기울기가 흐르지 않으므로 (detach), "
+                    "그 앞의 단계는 이 손실에서 아무것도 받지 않습니다",
+        "question_h": "∂L/∂{name}{where} = ?  (받은 기울기들을 더하세요)",
+        "question_w": "∂L/∂{weight}{where} = ?  ({count}개 몫을 더하세요)",
+        "needs_grads": "상태들의 기울기가 남아 있지 않습니다: backward(keep_all_grads=True)를 "
+                       "호출하면 시간 역전파를 단계별로 볼 수 있습니다",
+        "bars_title": "시간 단계별 ‖∂L/∂h_t‖",
+        "bars_title_c": "‖∂L/∂c_t‖ (셀 상태 길)",
+        "bars_factor": "한 단계 거슬러 갈 때의 배율: {name}",
+        "bars_layer": "층 {layer}",
+        "bars_hide": "막대 숨기기",
+        "bars_show": "‖∂L/∂h_t‖ 막대",
+        "contributions": "단계마다 하나씩, {count}개 몫 (upstreamᵀ @ h_(t−1)):",
+        "contribution_of": "t = {t}",
+        "more_steps": "… 단계 {count}개 더 …",
+        "total": "몫들의 합",
+        "engine": "엔진의 {weight}.grad",
+        "entry": "원소",
+        "entry_line": "∂L/∂{weight}{where} = {parts} = {total}",
     },
     # local derivatives said in words (viz.narration, viz.opinfo)
     "local_phrases": {
