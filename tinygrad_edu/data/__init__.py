@@ -8,7 +8,7 @@
 
 from .datasets import digits, moons, spiral, xor
 from .idx import IDXError, download, mnist, read_idx, write_idx
-from .loader import DataLoader, Dataset, TensorDataset
+from .loader import DataLoader, Dataset, FullBatch, TensorDataset
 from .preprocessing import (
     StandardScaler,
     split_indices,
@@ -31,6 +31,7 @@ __all__ = [
     "Dataset",
     "TensorDataset",
     "DataLoader",
+    "FullBatch",
     "split_indices",
     "train_val_test_split",
     "StandardScaler",

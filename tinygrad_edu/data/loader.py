@@ -15,7 +15,7 @@ import numpy as np
 
 from ..tensor import Tensor
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader"]
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "FullBatch"]
 
 
 class Dataset:
@@ -122,3 +122,25 @@ class DataLoader:
             else:
                 fields = _collate([self.dataset[int(i)] for i in indices])
             yield tuple(Tensor(field, dtype=field.dtype) for field in fields)
+
+
+class FullBatch:
+    """The whole data set as one batch, every epoch: gradient descent as the lecture runs
+    it (one epoch = one step). ``for x, y in FullBatch(X, y)`` gives ``(Tensor(X),
+    Tensor(y))`` once; the Tensors are made once and reused."""
+
+    def __init__(self, X, y) -> None:
+        X = np.asarray(X.data if isinstance(X, Tensor) else X)
+        y = np.asarray(y.data if isinstance(y, Tensor) else y)
+        if len(X) == 0:
+            raise ValueError("FullBatch: the data set is empty")
+        if len(X) != len(y):
+            raise ValueError(f"FullBatch: {len(X)} samples in X but {len(y)} targets in y")
+        self.X, self.y = X, y
+        self.batch = (Tensor(X, dtype=X.dtype), Tensor(y, dtype=y.dtype))
+
+    def __len__(self) -> int:
+        return 1
+
+    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
+        yield self.batch

@@ -15,6 +15,7 @@ from .ensemble import Ensemble, average_probabilities
 from .layers import Identity, Linear, Maxout, ModuleList, Sequential
 from .module import LoadResult, Module, Parameter
 from .regularization import BatchNorm1d, Dropout
+from .value_mlp import VALUE_ACTIVATIONS, ValueMLP, ValueParameter, logistic_cost
 
 __all__ = [
     "functional", "init", "utils",
@@ -22,6 +23,7 @@ __all__ = [
     "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
     "Dropout", "BatchNorm1d", "Ensemble", "average_probabilities", "RBM", "pretrain_dbn",
+    "ValueMLP", "ValueParameter", "logistic_cost", "VALUE_ACTIVATIONS",
 ]
 
 

@@ -213,9 +213,12 @@ def accuracy(output, target, threshold: float = 0.5) -> float:
     * ``output`` of shape (N, C) with C > 1: the predicted class is the arg-max of each
       row (logits or probabilities); ``target`` holds class indices or one-hot rows.
     * ``output`` of shape (N,) or (N, 1): binary; predicted 1 where output > threshold
-      (0.5 for probabilities, pass 0 for logits); ``target`` holds 0/1.
+      (0.5 for probabilities, pass 0 for logits); ``target`` holds 0/1. A list of
+      Values (a scalar network's outputs, one per sample) counts as shape (N,).
     """
     with no_grad():
+        if isinstance(output, list | tuple):  # a scalar network's batch: one Value per row
+            output = [float(getattr(value, "data", value)) for value in output]
         scores = np.asarray(output.data if isinstance(output, Tensor) else output)
         target = np.asarray(target.data if isinstance(target, Tensor) else target)
         if scores.ndim == 2 and scores.shape[1] > 1:

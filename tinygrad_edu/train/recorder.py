@@ -1,0 +1,329 @@
+"""The `Recorder`: the one record of a training run, and the few measurements it is made of.
+
+`fit` always trains with a Recorder (its own, or one you pass in ``callbacks``), and
+returns its `History`. What is measured, and where, is defined once, here:
+
+* `gradient_norms(named_parameters, layers)` -- the L2 norm of each parameter's (or
+  each layer's) gradient;
+* `parameter_layers(model)` -- "layer 1", "layer 2", ... for each parameter, counted
+  from the input side by the modules that hold parameters;
+* `boundary_grid(X, size)` -- the grid of points a 2-D decision boundary is drawn on,
+  and `probabilities(output)` -- a model's output there as numbers in [0, 1];
+* `snapshot_iterations(steps, count)` -- the first, the last and evenly spaced steps.
+
+The pages (`viz.record_training`, `viz.training_page`) and the live view
+(`viz.LiveView`) only show what a Recorder kept.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Iterable
+
+import numpy as np
+
+from ..autograd import topo_order
+from .callbacks import Callback, FitState
+from .guards import NonFiniteLossError, loader_size_text
+from .history import History, Snapshot
+from .metrics import evaluate, number
+from .step import predict
+
+__all__ = ["Recorder", "gradient_norms", "parameter_layers", "boundary_grid", "probabilities",
+           "snapshot_iterations", "dead_layer_text", "MAX_TRACES"]
+
+MAX_TRACES = 24  # traced weights in all: a deep net has many parameters, ~24 lines is plenty
+
+
+def gradient_norms(named_parameters: Iterable, layers: dict[str, str] | None = None
+                   ) -> dict[str, float]:
+    """``{name: ‖∂L/∂p‖}`` for each parameter, or with ``layers`` (parameter name ->
+    layer name) ``{layer: √(Σ ‖∂L/∂p‖²)}`` over each layer's parameters. A parameter
+    that got no gradient counts as 0; a NaN or inf anywhere makes its norm non-finite."""
+    squares: dict[str, float] = {} if layers is None else dict.fromkeys(layers.values(), 0.0)
+    for name, parameter in named_parameters:
+        grad = parameter.grad
+        # float64 sums: float32 squares of big gradients would overflow to inf
+        total = 0.0 if grad is None else float(np.vdot(grad, grad).real) if grad.dtype == \
+            np.float64 else float(np.sum(np.square(grad, dtype=np.float64)))
+        key = name if layers is None else layers[name]
+        squares[key] = squares.get(key, 0.0) + total
+    return {key: math.sqrt(total) for key, total in squares.items()}
+
+
+def parameter_layers(model) -> dict[str, str]:
+    """Parameter name -> ``"layer k"``: the modules that hold parameters, numbered from
+    the input side (``0.weight`` and ``0.bias`` are layer 1, ``2.weight`` layer 2: a
+    9-layer net has layers 1 to 9 whatever its activations are called). A model may say
+    it itself with a ``parameter_layers()`` method (`nn.ValueMLP` does)."""
+    if hasattr(model, "parameter_layers"):
+        return dict(model.parameter_layers())
+    owners: dict[str, str] = {}
+    layers = {}
+    for name, _ in model.named_parameters():
+        owner = name.rsplit(".", 1)[0] if "." in name else ""
+        layers[name] = owners.setdefault(owner, f"layer {len(owners) + 1}")
+    return layers
+
+
+def boundary_grid(X: np.ndarray, size: int) -> tuple[dict, np.ndarray]:
+    """The square of ``size × size`` points around the 2-D data ``X`` (15 % margin),
+    row by row from the lowest y, and its description ``{"size", "x", "y"}``."""
+    X = np.asarray(X, dtype=np.float64)
+    low, high = X.min(axis=0), X.max(axis=0)
+    pad = 0.15 * np.maximum(high - low, 1e-6)
+    low, high = low - pad, high + pad
+    xs, ys = np.linspace(low[0], high[0], size), np.linspace(low[1], high[1], size)
+    points = np.array([(x, y) for y in ys for x in xs])
+    return {"size": size, "x": [float(low[0]), float(high[0])],
+            "y": [float(low[1]), float(high[1])]}, points
+
+
+def probabilities(output) -> np.ndarray:
+    """One number in [0, 1] per point: a probability as it is, raw scores squashed by a
+    sigmoid, several classes as the winning class's index scaled to [0, 1]."""
+    output = np.asarray(output, dtype=np.float64)
+    output = output.reshape(len(output), -1)
+    if output.shape[1] == 1:
+        column = output[:, 0]
+        if np.nanmin(column) < 0 or np.nanmax(column) > 1:
+            with np.errstate(over="ignore"):
+                column = 1 / (1 + np.exp(-column))
+        return column
+    return output.argmax(axis=1) / (output.shape[1] - 1)
+
+
+def snapshot_iterations(steps: int, count: int) -> list[int]:
+    """The first, the last and evenly spaced iterations between them (at most count)."""
+    if steps <= count:
+        return list(range(steps))
+    if count < 2:
+        return [0][:count]
+    return sorted({round(i * (steps - 1) / (count - 1)) for i in range(count)})
+
+
+def dead_layer_text(dead: dict, advice: str = "try a smaller learning rate") -> str:
+    """``layer 3: every unit is dead since iteration 87 — ...`` (English; the pages take
+    their words from viz.words)."""
+    return (f"{dead['layer']}: every unit is dead since iteration {dead['since']} — no "
+            f"gradient reaches the layers below; {advice}")
+
+
+class Recorder(Callback):
+    """Records a run into ``self.history`` (a `History`).
+
+    Always: the loss and each metric of every step, their means per epoch and the
+    validation figures. ``layers=True``: each layer's gradient norm at every step, and
+    a layer whose units pass no gradient at all ("dead", ``history.dead_layer``; with
+    ``warn=True`` a warning once). ``record_every=N``: every N steps each parameter's
+    gradient norm and each layer's output statistics (a `Sequential`'s layers).
+    ``traced_entries=k``: the first k numbers of each parameter at every step (at most
+    `MAX_TRACES` lines in all). ``snapshots=n``: the weights and optimizer state at n
+    iterations spread over the run (fewer when one iteration's graph is big:
+    ``graph_budget`` nodes in all). ``boundary=X`` (2-D points): the model's output on
+    a ``grid × grid`` square around them at ``frames`` iterations.
+    ``stop_on_non_finite=True``: stop (`NonFiniteLossError`) at the first gradient that
+    is not finite, not only at a non-finite loss. Everything is measured with the
+    weights of the step's forward pass, before the update.
+    """
+
+    def __init__(self, layers: bool = True, record_every: int | None = None,
+                 activation_sample_size: int = 1000, seed: int = 0, traced_entries: int = 0,
+                 snapshots: int = 0, graph_budget: int | None = None, boundary=None,
+                 grid: int = 30, frames: int = 0, stop_on_non_finite: bool = False,
+                 warn: bool = False) -> None:
+        self.layers, self.record_every = layers, record_every
+        self.sample_size, self.rng = activation_sample_size, np.random.default_rng(seed)
+        self.traced_entries, self.snapshot_count = traced_entries, snapshots
+        self.graph_budget, self.frame_count = graph_budget, frames
+        self.stop_on_non_finite, self.warn = stop_on_non_finite, warn
+        self.boundary = None if boundary is None else np.asarray(boundary, dtype=np.float64)
+        self.grid_size = grid
+        self.history = History()
+        self.finished = False
+
+    # ---- setting up ----
+
+    def on_train_begin(self, state: FitState) -> None:
+        history, model = self.history, state.model
+        self.model = model
+        self.named = list(model.named_parameters()) if hasattr(model, "named_parameters") else []
+        self.layer_of = parameter_layers(model) if self.named else {}
+        if self.layers:
+            for layer in dict.fromkeys(self.layer_of.values()):
+                history.layer_grad_norms.setdefault(layer, [])
+        steps = state.total_steps or 0
+        self.snap_at = set(snapshot_iterations(steps, self.snapshot_count))
+        self.frame_at, self.points = set(), None
+        if self.boundary is not None and self.boundary.ndim == 2 and self.boundary.shape[1] == 2:
+            history.grid, self.points = boundary_grid(self.boundary, self.grid_size)
+            self.frame_at = set(snapshot_iterations(steps, self.frame_count)) | self.snap_at
+        self.traced = self._traced()
+        self.rows: list[np.ndarray] = []
+        self.totals, self.count = {}, 0
+        self.captured: dict[str, np.ndarray] = {}
+        self.hooks: list = []
+        self.finished = False
+
+    def _traced(self) -> list[tuple[object, int, list[str]]]:
+        """(parameter, how many of its first entries, their labels)."""
+        if not self.traced_entries:
+            return []
+        per_parameter = max(1, min(self.traced_entries, MAX_TRACES // max(len(self.named), 1)))
+        traced = []
+        for name, parameter in self.named:
+            count = min(per_parameter, parameter.data.size)
+            labels = [name if parameter.data.size == 1 else f"{name}[{i}]" for i in range(count)]
+            if count:
+                traced.append((parameter, count, labels))
+        return traced
+
+    # ---- every step ----
+
+    def on_epoch_begin(self, state: FitState) -> None:
+        self.totals, self.count = dict.fromkeys(["loss", *state.metrics], 0.0), 0
+
+    def on_step_begin(self, state: FitState) -> None:
+        if self.record_every and state.step % self.record_every == 0:
+            self.hooks = capture_layer_outputs(state.model, self.captured)
+
+    def on_backward_end(self, state: FitState) -> None:
+        """The step's numbers, with its gradients and the weights it used."""
+        step, history = state.step, self.history
+        logs = {"loss": number(state.loss)}
+        for name, function in state.metrics.items():
+            logs[name] = function(state.output, state.y)
+        for name, value in logs.items():
+            history.steps.setdefault(name, []).append(value)
+        state.logs = logs
+        if self.traced:
+            self.rows.append(np.concatenate([p.data.reshape(-1)[:count]
+                                             for p, count, _ in self.traced]))
+        if self.layers:
+            self._layer_norms(step, history)
+        if self.record_every and step % self.record_every == 0:
+            self._record(step)
+        if step in self.frame_at:
+            history.frame_iterations.append(step)
+            output = self.model.predict(self.points) if hasattr(self.model, "predict") \
+                else predict(self.model, self.points.astype(np.float32))
+            history.frames.append(np.rint(100 * probabilities(output)).astype(int).tolist())
+        if step in self.snap_at:
+            self._snapshot(state)
+        if not math.isfinite(logs["loss"]) or history.non_finite is not None:
+            self._non_finite(state, logs["loss"])
+
+    def on_step_end(self, state: FitState) -> None:
+        n = len(state.y)
+        for name, value in state.logs.items():
+            self.totals[name] = self.totals.get(name, 0.0) + value * n
+        self.count += n
+
+    def on_epoch_end(self, state: FitState) -> None:
+        if self.count == 0:  # a loader without len() that yielded nothing
+            raise ValueError(f"fit: train_loader gave no batch in epoch {state.epoch + 1} "
+                             f"({loader_size_text(state.train_loader)})")
+        logs = {name: total / self.count for name, total in self.totals.items()}
+        if state.val_loader is not None:
+            val = evaluate(state.model, state.loss_fn, state.val_loader, state.metrics)
+            logs.update({f"val_{name}": value for name, value in val.items()})
+        for name, value in logs.items():
+            self.history.epochs.setdefault(name, []).append(value)
+        state.logs = logs
+
+    def on_train_end(self, state: FitState) -> None:
+        self.finish()
+        if self.warn and self.history.dead_layer is not None:
+            warnings.warn(dead_layer_text(self.history.dead_layer), RuntimeWarning, stacklevel=3)
+
+    def finish(self) -> None:
+        """Turn the per-step rows into ``history.traces`` (once; `fit` calls it)."""
+        for handle in self.hooks:
+            handle.remove()
+        self.hooks = []
+        if self.finished or not self.traced:
+            self.finished = True
+            return
+        self.finished = True
+        labels = [label for _, _, names in self.traced for label in names]
+        columns = np.array(self.rows, dtype=np.float64).reshape(len(self.rows), len(labels))
+        for j, label in enumerate(labels):
+            self.history.traces[label] = columns[:, j].tolist()
+
+    # ---- the measurements ----
+
+    def _layer_norms(self, step: int, history: History) -> None:
+        norms = gradient_norms(self.named, self.layer_of)
+        for layer, value in norms.items():
+            history.layer_grad_norms[layer].append(value)
+        if not all(map(math.isfinite, norms.values())):
+            history.non_finite = {"step": step, "parameter": first_non_finite(self.named)}
+            return
+        dead = None
+        for layer, value in norms.items():  # input side first: the deepest silent prefix
+            if value != 0.0:
+                break
+            dead = layer
+        if dead is None:
+            history.dead_layer = None
+        elif history.dead_layer is None or history.dead_layer["layer"] != dead:
+            history.dead_layer = {"layer": dead, "since": step}
+
+    def _record(self, step: int) -> None:
+        history = self.history
+        history.recorded_steps.append(step)
+        for name, value in gradient_norms(self.named).items():
+            history.grad_norms.setdefault(name, []).append(value)
+        for handle in self.hooks:
+            handle.remove()
+        self.hooks = []
+        for name, values in self.captured.items():
+            flat = np.asarray(values).reshape(-1)
+            history.activation_mean.setdefault(name, []).append(float(flat.mean()))
+            history.activation_std.setdefault(name, []).append(float(flat.std()))
+            history.activation_zero_fraction.setdefault(name, []).append(float(np.mean(flat == 0)))
+            if flat.size > self.sample_size:
+                flat = self.rng.choice(flat, self.sample_size, replace=False)
+            history.activation_samples.setdefault(name, []).append(np.array(flat))
+        self.captured.clear()
+
+    def _snapshot(self, state: FitState) -> None:
+        if state.step == 0 and self.graph_budget:  # big graphs get fewer snapshots
+            size = len(topo_order(state.loss))
+            count = max(2, min(self.snapshot_count, self.graph_budget // max(size, 1)))
+            self.snap_at = set(snapshot_iterations(state.total_steps or 1, count))
+        self.history.snapshots.append(Snapshot(
+            state.step, [p.data.copy() for _, p in self.named], state.optimizer.state_dict()))
+
+    def _non_finite(self, state: FitState, loss: float) -> None:
+        history = self.history
+        bad = history.non_finite["parameter"] if history.non_finite else None
+        history.stopped = (f"iteration {state.step}: the loss is {loss:g}; the first parameter "
+                           f"whose gradient was not finite: {bad or 'none'}")
+        if self.stop_on_non_finite:
+            raise NonFiniteLossError(f"fit: {history.stopped}", history)
+
+
+def first_non_finite(named: Iterable) -> str | None:
+    """The name of the first parameter whose gradient holds a NaN or an inf."""
+    for name, parameter in named:
+        if parameter.grad is not None and not np.all(np.isfinite(parameter.grad)):
+            return name
+    return None
+
+
+def capture_layer_outputs(model, into: dict) -> list:
+    """For a sequence of layers (`Sequential`): keep each layer's output of the next
+    forward pass in ``into["<index>.<Layer>"]``. Returns the hooks' handles."""
+    if not isinstance(model, Iterable) or not hasattr(model, "register_forward_hook"):
+        return []
+    handles = []
+    for index, layer in enumerate(model):
+        name = f"{index}.{type(layer).__name__}"
+
+        def keep(module, inputs, output, name=name):
+            into[name] = output.data
+
+        handles.append(layer.register_forward_hook(keep))
+    return handles
