@@ -83,5 +83,6 @@ class FiniteLossGuard(Callback):
     `Recorder`, so the step's numbers are recorded and the update is not made."""
 
     def on_backward_end(self, state) -> None:
-        check_finite_loss(state.logs["loss"], state.model, state.step, state.epoch,
-                          state.history)
+        loss = state.logs["loss"]
+        if not math.isfinite(loss):
+            check_finite_loss(loss, state.model, state.step, state.epoch, state.history)

@@ -60,8 +60,10 @@ def fit(model, loss_fn: Callable, optimizer, train_loader, val_loader=None, epoc
     recorder = next((c for c in callbacks if isinstance(c, Recorder)), None) or Recorder(
         record_every=record_every, activation_sample_size=activation_sample_size, seed=seed,
         warn=True)
-    everything = CallbackList([recorder, FiniteLossGuard(), LoggerCallback(loggers, histogram_every),
-                               ProgressBar(resolve_verbose(verbose, progress)),
+    shown = resolve_verbose(verbose, progress)
+    everything = CallbackList([recorder, FiniteLossGuard(),
+                               *([LoggerCallback(loggers, histogram_every)] if loggers else []),
+                               *([ProgressBar(shown)] if shown else []),
                                *(c for c in callbacks if c is not recorder)])
     state = FitState(model=model, optimizer=optimizer, history=recorder.history,
                      loss_fn=loss_fn, metrics=metric_functions(metrics), epochs=epochs,
