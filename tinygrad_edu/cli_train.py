@@ -106,7 +106,7 @@ def _hand_set_section(lang: str) -> dict:
 
 def _model(sizes, activation, engine, seed):
     if engine == "value":
-        from viz.recording import ValueMLP
+        from tinygrad_edu.nn import ValueMLP
 
         return ValueMLP(sizes, activation=activation, seed=seed)
     from .lab.models import mlp

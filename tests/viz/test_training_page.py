@@ -34,7 +34,7 @@ def test_recorded_losses_are_those_of_a_plain_training_loop():
         assert recording.loss[k] == pytest.approx(loss.item(), rel=1e-6), k
         norm = np.sqrt(sum(np.sum(p.grad.astype(np.float64) ** 2)
                            for name, p in model.named_parameters() if name.startswith("0.")))
-        assert recording.grad_norms["layer 0"][k] == pytest.approx(norm, rel=1e-5)
+        assert recording.grad_norms["layer 1"][k] == pytest.approx(norm, rel=1e-5)
         optimizer.step()
     # a trace holds each iteration's weight before its update
     assert recording.traces["0.weight[0]"][0] == _xor_model()[0].weight.data.reshape(-1)[0]

@@ -90,7 +90,8 @@ def probabilities(output) -> np.ndarray:
     output = output.reshape(len(output), -1)
     if output.shape[1] == 1:
         column = output[:, 0]
-        if np.nanmin(column) < 0 or np.nanmax(column) > 1:
+        finite = column[np.isfinite(column)]
+        if finite.size and (finite.min() < 0 or finite.max() > 1):
             with np.errstate(over="ignore"):
                 column = 1 / (1 + np.exp(-column))
         return column
@@ -119,8 +120,9 @@ class Recorder(Callback):
     Always: the loss and each metric of every step, their means per epoch and the
     validation figures, and (``watch_dead``) a layer whose units pass no gradient at
     all, with every layer below it ("dead", ``history.dead_layer``; with ``warn=True``
-    a warning once). ``layers=True``: each layer's gradient norm at every step. ``record_every=N``: every N steps each parameter's
-    gradient norm and each layer's output statistics (a `Sequential`'s layers).
+    a warning once). ``layers=True``: each layer's gradient norm at every step.
+    ``record_every=N``: every N steps each parameter's gradient norm and each layer's
+    output statistics (a `Sequential`'s layers).
     ``traced_entries=k``: the first k numbers of each parameter at every step (at most
     `MAX_TRACES` lines in all). ``snapshots=n``: the weights and optimizer state at n
     iterations spread over the run (fewer when one iteration's graph is big:
