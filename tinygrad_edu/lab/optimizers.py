@@ -17,6 +17,7 @@ from viz import plots
 
 from .. import optim
 from ..tensor import Tensor
+from ..train import train_step
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
 from .models import mlp, train_classifier
@@ -55,10 +56,8 @@ def walk(optimizer_class, settings: dict, steps: int = STEPS) -> np.ndarray:
     point = Tensor(np.array(START), requires_grad=True, dtype=np.float64)
     optimizer = optimizer_class([point], **settings)
     path = [point.data.copy()]
-    for _ in range(steps):
-        optimizer.zero_grad()
-        anisotropic(point).backward()
-        optimizer.step()
+    for _ in range(steps):  # the "model" is f itself and its input the point
+        train_step(anisotropic, lambda value, _: value, optimizer, point, None)
         path.append(point.data.copy())
     return np.array(path)
 

@@ -14,12 +14,12 @@ import numpy as np
 from viz import plots
 
 from .. import optim
-from ..autograd import no_grad
 from ..nn import functional as F
 from ..tensor import Tensor
+from ..train import gradient_norms, predict, train_step
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import xor
-from .models import binary_accuracy, linear_layers, mlp
+from .models import mlp
 
 NAME = "vanishing_gradient"
 TITLE = "Vanishing gradient: 9 hidden layers, sigmoid vs ReLU"
@@ -37,23 +37,20 @@ def train_deep_xor(activation: str, steps: int, seed: int) -> dict:
     inputs, targets = xor()
     sizes = [2] + [WIDTH] * HIDDEN_LAYERS + [1]
     model = mlp(sizes, activation=activation, init="uniform:1.0", seed=seed, output="sigmoid")
-    layers = linear_layers(model)
     optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE)
     x = Tensor(inputs)
     losses, solved_at, norms_per_step = [], None, []
+    weights = [(name, p) for name, p in model.named_parameters() if name.endswith("weight")]
+    final = None
     for step in range(steps):
-        probabilities = model(x)
-        loss = F.binary_cross_entropy(probabilities, targets)
-        optimizer.zero_grad()
-        loss.backward()
-        norms_per_step.append([float(np.linalg.norm(layer.weight.grad)) for layer in layers])
-        if binary_accuracy(probabilities.data, targets) == 1.0:
-            solved_at = step
+        probabilities, loss = train_step(model, F.binary_cross_entropy, optimizer, x, targets)
+        norms_per_step.append(list(gradient_norms(weights).values()))  # this step's ∂L/∂W
+        if F.accuracy(probabilities, targets) == 1.0:  # the weights this step started from
+            solved_at, final = step, 1.0
             break  # solved: no need to spend the rest of the budget
-        optimizer.step()
         losses.append(loss.item())
-    with no_grad():
-        final = binary_accuracy(model(x).data, targets)
+    if final is None:  # the budget ran out: the accuracy of the last weights
+        final = F.accuracy(predict(model, inputs), targets)
     return {"accuracy": final, "solved_at": solved_at, "loss": losses,
             "grad_norms": norms_per_step[0], "grad_norms_per_step": norms_per_step}
 

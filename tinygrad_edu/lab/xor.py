@@ -15,9 +15,10 @@ from .. import optim
 from ..autograd import no_grad
 from ..nn import functional as F
 from ..tensor import Tensor
+from ..train import predict, train_step
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import xor
-from .models import binary_accuracy, mlp
+from .models import mlp
 
 NAME = "xor"
 TITLE = "XOR: one layer fails, two layers learn it"
@@ -53,20 +54,17 @@ def train_xor(sizes: list[int], steps: int, seed: int, stop_when_solved: bool = 
     x = Tensor(inputs)
     losses, solved_at, best = [], None, 0.0
     for step in range(steps):
-        probabilities = model(x)
-        correct = binary_accuracy(probabilities.data, targets)
+        probabilities, loss = train_step(model, F.binary_cross_entropy, optimizer, x, targets)
+        correct = F.accuracy(probabilities, targets)  # the weights this step started from
         best = max(best, correct)
         if correct == 1.0 and solved_at is None:
             solved_at = step
             if stop_when_solved:
                 break
-        loss = F.binary_cross_entropy(probabilities, targets)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
         losses.append(loss.item())
-    with no_grad():
-        final = binary_accuracy(model(x).data, targets)
+    # stopped when solved: the weights that solved it; else those after the last step
+    final = 1.0 if stop_when_solved and solved_at is not None else \
+        F.accuracy(predict(model, inputs), targets)
     return {"loss": losses, "solved_at": solved_at, "final_accuracy": final, "best_accuracy": best}
 
 
@@ -74,7 +72,7 @@ def run(config: RunConfig) -> Result:
     steps = 2000 if config.quick else 10001
     seeds = seeds_for(config, full=5, quick=2)
     outputs = hand_set_network()
-    hand_accuracy = binary_accuracy(outputs, xor()[1])
+    hand_accuracy = F.accuracy(outputs, xor()[1])
     shown = ", ".join(f"{value:.3f}" for value in outputs.ravel())
     print(f"hand-set weights: outputs for (0,0) (0,1) (1,0) (1,1) = {shown}  "
           f"accuracy {hand_accuracy:.2f}")
