@@ -18,13 +18,14 @@ import numpy as np
 
 from tinygrad_edu import Tensor
 
+from .palette import SERIES_COLOURS
 from .training_page import _controls, _json_for_script, _page_head
 from .updates import narrated_step
 
 __all__ = ["optimizer_paths", "paths_page"]
 
 ASSETS = Path(__file__).parent / "page_training"
-COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+COLOURS = SERIES_COLOURS  # the lab figure of the same paths uses them in the same order
 WORDS = {
     "en": {"title": "Optimizers on {f}, from {start}", "step": "Step",
            "hint": "Each path starts at the same point; the slider moves all of them. "
