@@ -42,6 +42,8 @@ from tinygrad_edu.train import (
 
 __all__ = ["LiveView", "live", "in_notebook"]
 
+from .palette import SERIES_COLOURS
+
 ASSETS = Path(__file__).parent / "page_training"
 MAX_CURVE = 500  # points of the loss curve sent to the front end
 GRAPH_GUESS = 0.05  # seconds a graph layout takes, until one has been timed
@@ -66,7 +68,9 @@ def _make_widget():
     import traitlets
 
     class TrainingWidget(anywidget.AnyWidget):
-        _esm = (ASSETS / "live_widget.js").read_text(encoding="utf-8")
+        # one chart script for the page and the widget: charts.js, then the widget's own
+        _esm = "\n".join((ASSETS / name).read_text(encoding="utf-8")
+                          for name in ("charts.js", "live_widget.js"))
         _css = (ASSETS / "live_widget.css").read_text(encoding="utf-8")
         data = traitlets.Dict({}).tag(sync=True)
 
@@ -195,7 +199,8 @@ class LiveView(Callback):
                  "last": {"step": self.steps[-1] if self.steps else 0,
                           "loss": self.losses[-1] if self.losses else None, **self.metrics},
                  "epochs": self.epochs[-50:], "grad_norms": self._grad_norms(),
-                 "dead": dead_layer_text(self.dead_layer) if self.dead_layer else None}
+                 "dead": dead_layer_text(self.dead_layer) if self.dead_layer else None,
+                 "colours": SERIES_COLOURS}
         if self.use_widget:  # the pictures are for the widget only: the terminal gets text
             state["boundary"] = self._boundary()
             if self.graph:

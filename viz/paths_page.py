@@ -19,12 +19,12 @@ import numpy as np
 from tinygrad_edu import Tensor
 
 from .palette import SERIES_COLOURS
-from .training_page import _controls, _json_for_script, _page_head
+from .shell import asset, page
+from .training_page import controls
 from .updates import narrated_step
 
 __all__ = ["optimizer_paths", "paths_page"]
 
-ASSETS = Path(__file__).parent / "page_training"
 COLOURS = SERIES_COLOURS  # the lab figure of the same paths uses them in the same order
 WORDS = {
     "en": {"title": "Optimizers on {f}, from {start}", "step": "Step",
@@ -136,12 +136,9 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
     start = tuple(float(v) for v in paths[0]["points"][0])
     title = words["title"].format(f=formula, start=f"({start[0]:g}, {start[1]:g})")
     n = len(paths[0]["steps"])
-    script = (ASSETS / "paths.js").read_text(encoding="utf-8")
-    style = (ASSETS / "training.css").read_text(encoding="utf-8")
-    controls = _controls(words)
-    html = _page_head(lang, title, style + PATHS_STYLE) + f"""<body data-iteration="0">
-<header><h1>{escape(title)}</h1><p class="tg-hint">{escape(words["hint"])}</p></header>
-<div class="tg-controls">{controls}
+    body = f"""<header><h1>{escape(title)}</h1>
+<p class="tg-hint">{escape(words["hint"])}</p></header>
+<div class="tg-controls">{controls(words)}
 <input id="tg-slider" type="range" min="0" max="{n - 1}" value="0"
        aria-label="{escape(words["step"])}">
 <div id="tg-status" role="status" aria-live="polite"></div></div>
@@ -149,12 +146,10 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
 <svg viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}">{_level_sets(function, box)}
 {"".join(lines)}</svg>
 <div class="tg-narrations" id="tg-narrations"></div>
-</div>
-<script id="tg-data" type="application/json">{_json_for_script(document)}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
+</div>"""
+    html = page(lang, title, body, asset("page_training", "training.css") + PATHS_STYLE,
+                asset("page_training", "paths.js"), data={"tg-data": document},
+                attributes={"data-iteration": "0"})
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(html, encoding="utf-8")
