@@ -84,6 +84,19 @@ def _round(values, digits: int = 5) -> list:
     return out
 
 
+def front_loaded(loss: list[float]) -> bool:
+    """Did 90 % of the loss's change happen in the first 2 % of the run? Then the charts
+    use a log iteration axis: the first steps get room and the long flat rest (a
+    saturated deep sigmoid net) is not squeezed against the axis."""
+    values = np.asarray(loss, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if len(values) < 50:
+        return False
+    change = abs(values[0] - values[-1])
+    early = abs(values[0] - values[max(1, len(values) // 50)])
+    return bool(change > 0 and early >= 0.9 * change)
+
+
 def controls(words: dict) -> str:
     """First / Previous / Play / Next / Last, named in the page's language (the training
     and the paths pages share them)."""
@@ -139,7 +152,9 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
                                                              snap["iteration"], WORDS[lang]))})
     snapshots = _within_budget(snapshots)
     two_d = X.ndim == 2 and X.shape[1] == 2
-    return {"words": WORDS[lang], "colours": SERIES_COLOURS, "loss": _round(recording.loss),
+    return {"words": WORDS[lang], "colours": SERIES_COLOURS,
+            "x_log": front_loaded(recording.loss),
+            "loss": _round(recording.loss),
             "accuracy": _round(recording.accuracy, 4),
             "grad_norms": {k: _round(v, 3) for k, v in recording.grad_norms.items()},
             "traces": {k: _round(v, 4) for k, v in recording.traces.items()},

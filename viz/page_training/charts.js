@@ -68,8 +68,8 @@ var tgCharts = (function () {
   // A line chart of `series` ([{name, values}], one value per x) in `svg`, drawn at the
   // width it is shown at (one SVG unit = one CSS pixel, so its 12 px labels stay 12 px).
   // options: log (true, false or 'auto'), xs (the x of each value; default 0..n-1),
-  // colours, width and height (default: the parent's width, 190), marker (a movable
-  // marker line). Returns {log, move(i)}.
+  // xLog (a log10(1 + x) axis), colours, width and height (default: the parent's width,
+  // 190), marker (a movable marker line). Returns {log, move(i)}.
   function lineChart(svg, series, options) {
     options = options || {};
     while (svg.firstChild) svg.removeChild(svg.firstChild);
@@ -97,7 +97,10 @@ var tgCharts = (function () {
     if (hi - lo < 1e-9) { var mid = lo; lo = mid - 0.5; hi = mid + 0.5; }  // flat: centred
     var ticks = yTicks(lo, hi, logScale);
     var L = 10 + FONT * 0.62 * Math.max.apply(null, ticks.map(function (t) { return t[1].length; }));
-    var x = function (v) { return L + (W - L - R) * (v - x0) / (x1 - x0); };
+    // a log x axis (log10(1 + x)) when most of the change happens in the first steps
+    var xLog = Boolean(options.xLog);
+    var xf = function (v) { return xLog ? Math.log10(1 + Math.max(v, 0)) : v; };
+    var x = function (v) { return L + (W - L - R) * (xf(v) - xf(x0)) / (xf(x1) - xf(x0)); };
     var yOf = function (t) { return T + (H - T - B) * (1 - (t - lo) / (hi - lo)); };
     ticks.forEach(function (tick) {
       var at = yOf(tick[0]);
@@ -108,13 +111,21 @@ var tgCharts = (function () {
       svg.appendChild(t);
     });
     var xStep = niceStep(Math.max(x1 - x0, 1), Math.max(2, Math.floor((W - L) / 90)));
-    for (var v = Math.ceil(x0 / xStep) * xStep; v <= x1; v += xStep) {
-      if (v > x0 && x(x1) - x(v) < 40) break;  // the last x is labelled below
+    var xTicks = [];
+    if (xLog) {
+      for (var decade = 1; decade < x1; decade *= 10) xTicks.push(decade);
+      xTicks.unshift(x0);
+    } else {
+      for (var t = Math.ceil(x0 / xStep) * xStep; t <= x1; t += xStep) xTicks.push(t);
+    }
+    svg.setAttribute('data-x-scale', xLog ? 'log' : 'linear');
+    xTicks.forEach(function (v) {
+      if (v > x0 && x(x1) - x(v) < 40) return;  // the last x is labelled below
       var tx = el('text', {x: x(v), y: H - 6, 'text-anchor': v > x0 ? 'middle' : 'start',
                            'font-size': FONT, 'class': 'tg-tick-x'});
       tx.textContent = String(Math.round(v));
       svg.appendChild(tx);
-    }
+    });
     var end = el('text', {x: W - R, y: H - 6, 'text-anchor': 'end', 'font-size': FONT,
                           'class': 'tg-tick-x'});
     end.textContent = String(Math.round(n ? xAt(n - 1) : 0));

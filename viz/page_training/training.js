@@ -29,7 +29,8 @@
   }
   var gradSeries = seriesOf(data.grad_norms), traceSeries = seriesOf(data.traces).slice(0, 10);
   function chart(id, series, log) {
-    return tgCharts.lineChart($(id), series, {log: log, colours: COLOURS, marker: true}).move;
+    return tgCharts.lineChart($(id), series, {log: log, colours: COLOURS, marker: true,
+                                               xLog: data.x_log}).move;
   }
   function charts() {  // a loss or norms spanning decades get a log scale ('auto')
     return [chart('tg-loss', [{name: 'loss', values: data.loss}], 'auto'),
