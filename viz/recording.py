@@ -33,11 +33,10 @@ from .graph import format_number, value_id
 from .quantity import quantity, summarize
 from .steps import steps as graph_steps
 from .updates import narrated_step
+from .words import check_language, words_of
 
 __all__ = ["Recording", "ValueMLP", "record_training", "OPTIMIZERS", "snapshot_iterations",
-           "VALUE_ACTIVATIONS", "LANGUAGES"]
-
-LANGUAGES = ("en", "ko")
+           "VALUE_ACTIVATIONS"]
 
 
 @dataclass
@@ -139,9 +138,7 @@ def record_training(model, X: np.ndarray, y: np.ndarray, optimizer: str = "sgd",
     the run; ``Recording.stopped`` then names the iteration and the first parameter
     whose gradient was not finite.
     """
-    if lang not in LANGUAGES:
-        raise ValueError(f"record_training: lang must be one of {', '.join(LANGUAGES)}, "
-                         f"got {lang!r}")
+    check_language(lang, who="record_training")  # before minutes of training, not after
     run = record_run(model, X, y, optimizer=optimizer, lr=lr, steps=steps, snapshots=snapshots,
                      frames=frames, traced_entries=traced_entries, grid=grid,
                      graph_budget=graph_budget, on_step=on_iteration)
@@ -177,16 +174,12 @@ def _picture(recording: Recording, snapshot) -> dict:
 
 
 MAX_WALK = 400  # value nodes: a bigger graph's walk-through would outweigh the whole page
-TOO_BIG = {"en": "{n} nodes: too many to walk through one by one here (use fewer data points, "
-                 "or the tensor engine); the update steps follow",
-           "ko": "노드 {n}개: 한 단계씩 보기에는 너무 많음 (데이터를 줄이거나 tensor 엔진 사용); "
-                 "갱신 단계는 아래에"}
 
 
 def _walk(loss, order, lang: str) -> list[dict]:
     """The forward and backward steps of `viz.steps`, or one note for a huge graph."""
     if len(order) > MAX_WALK:
-        note = TOO_BIG.get(lang, TOO_BIG["en"]).format(n=len(order))
+        note = words_of("recording", lang, who="record_training")["too_big"].format(n=len(order))
         return [{"phase": phase, "node": "", "title": note, "lines": [note], "values": [],
                  "grads": []} for phase in ("forward", "backward")]
     return [_step_dict(s) for s in graph_steps(loss, lang=lang)]

@@ -202,6 +202,7 @@ class Recorder(Callback):
     def on_backward_end(self, state: FitState) -> None:
         """The step's numbers, with its gradients and the weights it used."""
         step, history = state.step, self.history
+        self.x = state.x
         loss = number(state.loss)
         logs = {"loss": loss}
         self.losses.append(loss)
@@ -275,7 +276,7 @@ class Recorder(Callback):
         if not all(map(math.isfinite, norms.values())):
             history.non_finite = {"step": step, "parameter": first_non_finite(self.named)}
             return
-        self._dead_from(norms, step)
+        self._dead_from(norms, step, self.x)
 
     def _watch_dead(self, step: int) -> None:
         """The dead-layer check alone, cheap at every step: while the first layer gets
@@ -283,10 +284,12 @@ class Recorder(Callback):
         if any(p.grad is not None and p.grad.any() for p in self.first_layer):
             self.history.dead_layer = None
             return
-        self._dead_from(gradient_norms(self.named, self.layer_of), step)
+        self._dead_from(gradient_norms(self.named, self.layer_of), step, self.x)
 
-    def _dead_from(self, norms: dict[str, float], step: int) -> None:
-        """A layer is dead when it and every layer below it got exactly no gradient."""
+    def _dead_from(self, norms: dict[str, float], step: int, x=None) -> None:
+        """A layer is dead when it and every layer below it got exactly no gradient. When
+        no layer at all got one (the constant output already balances the targets, so
+        even the top gets 0) the dead layer is the highest whose every output is 0."""
         history = self.history
         dead = None
         for layer, value in norms.items():  # input side first: the deepest silent prefix
@@ -295,7 +298,11 @@ class Recorder(Callback):
             dead = layer
         if dead is None:
             history.dead_layer = None
-        elif history.dead_layer is None or history.dead_layer["layer"] != dead:
+            return
+        if dead == next(reversed(norms)) and history.dead_layer is None and x is not None:
+            dead = silent_layer(self.model, x, self.layer_of) or dead
+        if history.dead_layer is None or (history.dead_layer["layer"] != dead and
+                                          dead != next(reversed(norms))):
             history.dead_layer = {"layer": dead, "since": step}
 
     def _record(self, step: int) -> None:
@@ -339,6 +346,30 @@ def first_non_finite(named: Iterable) -> str | None:
         if parameter.grad is not None and not np.all(np.isfinite(parameter.grad)):
             return name
     return None
+
+
+def silent_layer(model, x, layer_of: dict[str, str]) -> str | None:
+    """The highest layer of a `Sequential` whose activation outputs 0 for every sample of
+    ``x`` (one forward pass in evaluation mode), as ``"layer k"``; None if there is none."""
+    outputs: dict = {}
+    handles = capture_layer_outputs(model, outputs)
+    if not handles:
+        return None
+    try:
+        predict(model, x)
+    finally:
+        for handle in handles:
+            handle.remove()
+    owners = list(dict.fromkeys(name.rsplit(".", 1)[0] for name in layer_of if "." in name))
+    found = None
+    for name, values in outputs.items():
+        index = name.split(".")[0]
+        if index in owners or np.any(values):
+            continue
+        below = [owner for owner in owners if owner.isdigit() and int(owner) < int(index)]
+        if below:  # the activation of the last layer with parameters below it
+            found = layer_of[next(n for n in layer_of if n.startswith(below[-1] + "."))]
+    return found
 
 
 def capture_layer_outputs(model, into: dict) -> list:
