@@ -22,7 +22,7 @@ from pathlib import Path
 from tinygrad_edu.autograd import Node
 
 from .dot import GRAD_COLOUR, VALUE_COLOUR
-from .shell import asset, inline_svg, json_for_script, page
+from .shell import asset, inline_svg, json_for_script, page, write_page
 from .words import check_language, words_of
 
 __all__ = ["html", "html_page", "page_from_document", "json_for_script", "explorer_script",
@@ -102,5 +102,5 @@ def html(root: Node, path: str | os.PathLike, lang: str = "en", title: str | Non
                      passes=passes, **options)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    write_page(path, page)
     return path

@@ -19,7 +19,7 @@ import numpy as np
 from tinygrad_edu import Tensor
 
 from .palette import SERIES_COLOURS
-from .shell import asset, page
+from .shell import asset, page, write_page
 from .training_page import controls
 from .updates import narrated_step
 from .words import words_of
@@ -135,5 +135,5 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
                 attributes={"data-iteration": "0"})
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(html, encoding="utf-8")
+        write_page(path, html)
     return html

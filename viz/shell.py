@@ -19,15 +19,18 @@ import base64
 import hashlib
 import json
 import math
+import os
 import re
+import tempfile
 from html import escape
 from importlib import resources
+from pathlib import Path
 
 import numpy as np
 
 from .dot import SVG_FONT_STYLE
 
-__all__ = ["page", "json_for_script", "inline_svg", "asset", "finite_or_none"]
+__all__ = ["page", "json_for_script", "inline_svg", "asset", "finite_or_none", "write_page"]
 
 SHELL = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -113,3 +116,23 @@ def page(lang: str, title: str, body: str, style: str, script: str,
               "attributes": shown, "body": body, "data": blocks}
     # one pass over the template: a value holding "{body}" is never filled again
     return re.sub(r"\{(\w+)\}", lambda match: fields[match.group(1)], SHELL)
+
+
+def write_page(path: str | os.PathLike, text: str) -> Path:
+    """Write a page whole or not at all: into a temporary file beside ``path``, then
+    renamed over it in one step. Ctrl-C, SIGTERM or kill -9 in the middle leave either
+    the old file or the new one, never half a page."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+        mask = os.umask(0)  # mkstemp makes the file private: give it a page's usual mode
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path

@@ -26,7 +26,7 @@ from .html import explorer_script, explorer_style, page_from_document
 from .palette import SERIES_COLOURS
 from .recording import Recording
 from .render import svg_text
-from .shell import asset, inline_svg, page
+from .shell import asset, inline_svg, page, write_page
 from .words import words_of
 
 __all__ = ["training_page", "page_document"]
@@ -207,5 +207,5 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
     if path is not None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+        write_page(path, html)
     return html

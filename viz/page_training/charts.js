@@ -53,16 +53,17 @@ var tgCharts = (function () {
     return decades;
   }
 
-  // Log scale when every value is positive and they span more than two decades: a loss
+  // Log scale when no value is negative and the positive ones span more than two decades: a loss
   // that falls from 0.7 to 0.001, or gradient norms from 1 down to 1e-9, stay readable.
   function spansDecades(series) {
-    var lo = Infinity, hi = -Infinity;
+    var lo = Infinity, hi = -Infinity, negative = false;
     series.forEach(function (s) {
       s.values.forEach(function (v) {
-        if (finite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        if (finite(v) && v > 0) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+        if (finite(v) && v < 0) negative = true;
       });
     });
-    return lo > 0 && hi / lo > 100;
+    return !negative && hi / lo > 100;
   }
 
   // A line chart of `series` ([{name, values}], one value per x) in `svg`, drawn at the
@@ -137,8 +138,9 @@ var tgCharts = (function () {
       var pts = [];
       for (var i = 0; i < n; i += stride) {
         var value = s.values[i];
-        if (finite(value) && (!logScale || value > 0)) {
-          pts.push(x(xAt(i)).toFixed(1) + ',' + yOf(tf(value)).toFixed(1));
+        if (finite(value)) {  // on a log scale an exact 0 (a dead layer) lies on the axis
+          var at = logScale && value <= 0 ? H - B : yOf(tf(value));
+          pts.push(x(xAt(i)).toFixed(1) + ',' + at.toFixed(1));
         }
       }
       svg.appendChild(el('polyline', {points: pts.join(' '), fill: 'none',

@@ -32,9 +32,9 @@
     return tgCharts.lineChart($(id), series, {log: log, colours: COLOURS, marker: true,
                                                xLog: data.x_log}).move;
   }
-  function charts() {  // a loss or norms spanning decades get a log scale ('auto')
+  function charts() {  // norms on a log scale; a loss spanning decades too ('auto')
     return [chart('tg-loss', [{name: 'loss', values: data.loss}], 'auto'),
-            chart('tg-grads', gradSeries, 'auto'), chart('tg-params', traceSeries, false)];
+            chart('tg-grads', gradSeries, true), chart('tg-params', traceSeries, false)];
   }
   var markers = charts(), drawnWidth = window.innerWidth;
   window.addEventListener('resize', function () {
