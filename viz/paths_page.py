@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.train.walks import optimizer_walk
 
 from .palette import SERIES_COLOURS
 from .shell import asset, page, write_page
@@ -42,28 +43,30 @@ def optimizer_paths(function: Callable[[Tensor], Tensor], start: tuple[float, fl
                     settings: dict, steps: int = 30, lang: str = "en") -> list[dict]:
     """One ``{"name", "points", "values", "steps"}`` per optimizer in ``settings``
     (name -> (optimizer class, options)); ``steps[k]`` narrates the move from
-    ``points[k]`` to ``points[k + 1]``."""
+    ``points[k]`` to ``points[k + 1]``. The walks are the library's
+    (`tinygrad_edu.train.walks.optimizer_walk`); each recorded step is narrated by
+    replaying it on a copy of the point and of the optimizer."""
     paths = []
     for name, (cls, options) in settings.items():
-        point = Tensor(np.array(start, dtype=np.float64), requires_grad=True, dtype=np.float64)
-        optimizer = cls([point], **options)
-        points, values, narrations = [point.data.tolist()], [], []
-        for _ in range(steps):
-            optimizer.zero_grad()
-            value = function(point)
-            value.backward()
-            values.append(float(value.item()))
-            (step,) = narrated_step(optimizer, names={id(point): "p"}, lang=lang, entries=2)
-            # the two entries of the point are the plot's x and y
-            step["lines"] = [line.replace("p[0]:", "x:").replace("p[1]:", "y:")
-                             for line in step["lines"][:-1]]
-            narrations.append(step)
-            points.append(point.data.tolist())
-        values.append(float(function(point).item()))
+        walk = optimizer_walk(function, start, cls, options, steps)
+        narrations = [_narrated(snapshot, cls, options, lang) for snapshot in walk["snapshots"]]
         options_text = ", ".join(f"{k}={v:g}" for k, v in options.items())
-        paths.append({"name": name, "options": options_text, "points": points,
-                      "values": values, "steps": narrations})
+        paths.append({"name": name, "options": options_text,
+                      "points": walk["points"].tolist(), "values": walk["values"],
+                      "steps": narrations})
     return paths
+
+
+def _narrated(snapshot, cls, options: dict, lang: str) -> dict:
+    """One recorded step told with the optimizer's own rule, its entries named x and y."""
+    point = Tensor(snapshot.weights[0].copy(), requires_grad=True, dtype=np.float64)
+    point.grad = snapshot.gradients[0]
+    optimizer = cls([point], **options)
+    optimizer.load_state_dict(snapshot.optimizer_state)
+    (step,) = narrated_step(optimizer, names={id(point): "p"}, lang=lang, entries=2)
+    step["lines"] = [line.replace("p[0]:", "x:").replace("p[1]:", "y:")
+                     for line in step["lines"][:-1]]
+    return step
 
 
 def _level_sets(function, box, size=(560, 360)) -> str:

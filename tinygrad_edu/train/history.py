@@ -22,11 +22,13 @@ __all__ = ["History", "Snapshot"]
 @dataclass
 class Snapshot:
     """The weights (copies, in ``parameters()`` order) and the optimizer's
-    ``state_dict()`` as they were when iteration ``iteration`` ran its forward pass."""
+    ``state_dict()`` as they were when iteration ``iteration`` ran its forward pass (and,
+    when kept, the gradients that step computed)."""
 
     iteration: int
     weights: list[np.ndarray]
     optimizer_state: dict
+    gradients: list[np.ndarray] | None = None
 
 
 @dataclass
