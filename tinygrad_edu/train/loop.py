@@ -71,6 +71,7 @@ def fit(model, loss_fn: Callable, optimizer, train_loader, val_loader=None, epoc
                      total_steps=epochs * len(train_loader) if hasattr(train_loader, "__len__")
                      else None)
     stopped_by: BaseException | None = None
+    model.train()
     everything.on_train_begin(state)
     try:
         with sigterm_as_interrupt():  # SIGTERM keeps the history too, as Ctrl-C does
@@ -95,7 +96,8 @@ def _epochs(state: FitState, callbacks: CallbackList) -> None:
 
     for epoch in range(state.epochs):
         state.epoch = epoch
-        state.model.train()
+        if not getattr(state.model, "training", True):  # evaluate() put it back; a callback
+            state.model.train()                          # may not have
         callbacks.on_epoch_begin(state)
         for x, y in state.train_loader:
             state.x, state.y = x, y

@@ -90,12 +90,12 @@ def record_run(model, X, y, optimizer: str = "sgd", lr: float = 0.1, steps: int 
     opt = cls(model.parameters(), lr=lr, **options)
     recorder = Recorder(layers=True, traced_entries=traced_entries, snapshots=snapshots,
                         graph_budget=graph_budget, boundary=X, grid=grid, frames=frames,
-                        stop_on_non_finite=True)
+                        stop_on_non_finite=True, metrics_at_end=True)
     inputs = X if isinstance(model, ValueMLP) else X.astype(np.float32)
     callbacks = [recorder] + ([_EachStep(on_step)] if on_step is not None else [])
     with np.errstate(all="ignore"):  # a run that diverges is caught and explained
         try:
-            fit(model, binary_loss, opt, FullBatch(inputs, y), epochs=steps,
+            fit(model, binary_loss, opt, FullBatch(inputs, y, steps=steps), epochs=1,
                 metrics=("accuracy",), callbacks=callbacks, verbose=0)
         except NonFiniteLossError:
             pass  # the recorder wrote history.stopped
