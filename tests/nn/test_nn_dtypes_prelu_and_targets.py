@@ -45,7 +45,7 @@ def test_linear_float64_keeps_its_precision():
 
 # the required arguments of the nn classes that need some; every other class is built bare
 REQUIRED_ARGUMENTS = {"Linear": (3, 2), "Maxout": (3, 2), "BatchNorm1d": (3,), "RBM": (3, 2),
-                      "Ensemble": ([nn.Identity()],)}
+                      "Ensemble": ([nn.Identity()],), "ValueMLP": ([2, 2, 1],)}
 
 
 def test_every_nn_class_that_owns_parameters_takes_dtype():

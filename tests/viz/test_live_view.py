@@ -130,7 +130,8 @@ def test_the_live_view_speaks_korean_in_the_terminal_and_the_widget():
     assert shown.widget.words == {"loss": "손실", "boundary": "결정 경계", "graph": "그래프",
                                   "status": "단계 {step} · 손실 {loss}",
                                   "epoch": "에포크 {epoch}: {shown}",
-                                  "no_widget": shown.words["no_widget"]}
+                                  "no_widget": shown.words["no_widget"],
+                                  "dead": shown.words["dead"]}
 
 
 # ---- once in a real front end: JupyterLab + chromium ----
