@@ -64,7 +64,7 @@ def _narrated(snapshot, cls, options: dict, lang: str) -> dict:
     optimizer = cls([point], **options)
     optimizer.load_state_dict(snapshot.optimizer_state)
     (step,) = narrated_step(optimizer, names={id(point): "p"}, lang=lang, entries=2)
-    step["lines"] = [line.replace("p[0]:", "x:").replace("p[1]:", "y:")
+    step["lines"] = [line.replace("p[0]", "x").replace("p[1]", "y")
                      for line in step["lines"][:-1]]
     return step
 

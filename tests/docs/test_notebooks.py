@@ -142,7 +142,7 @@ def check_optimizers(book, lang: str) -> None:
         assert f"{name} " in text
     assert len(mime(outputs, "image/png")) == 1
     # viz.narrated_step writes out the first step of each, in numbers
-    assert "w ← w − η·b = (-7) − 0.1 × (-0.7) = -6.93" in text
+    assert "point[0] ← point[0] − η·b = (-7) − 0.1 × (-0.7) = -6.93" in text
     assert "m̂ = m / (1 − β₁ᵗ) = (-0.07) / (1 − 0.9^1) = -0.7" in text
     assert "Momentum: point after one step [-6.93  1.6 ]" in text
     assert "Adam: point after one step [-6.7  1.7]" in text  # about η per coordinate
