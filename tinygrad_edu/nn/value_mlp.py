@@ -56,9 +56,10 @@ class ValueMLP(Module):
     "relu"), the output a sigmoid. Weights are drawn from N(0, 1) with ``seed``, biases
     start at 0; parameters are named ``W1[j,i]`` and ``b1[j]`` as on the slides.
 
-    ``dtype`` is float64 (what a Value holds). ``model(row)`` is one output Value (its graph is the lecture's picture);
-    ``model(X)`` for a batch is a list of them; ``predict(points)`` computes the outputs
-    of many points in numpy (for a decision boundary)."""
+    ``dtype`` is float64 (what a Value holds). ``model(row)`` is one output Value (its
+    graph is the lecture's picture); ``model(X)`` for a batch is a list of them;
+    ``predict(points)`` computes the outputs of many points in numpy (for a decision
+    boundary)."""
 
     def __init__(self, sizes: list[int], activation: str = "tanh", seed: int = 0,
                  dtype=np.float64) -> None:
