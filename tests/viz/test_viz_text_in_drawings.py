@@ -38,7 +38,7 @@ def graph_label_x(svg: str) -> list[float]:
 
 
 def plain_xor(backward: bool = True):
-    """README's XOR network after a plain backward(): the intermediates keep no gradient."""
+    """The training guide's XOR net after a plain backward(): intermediates keep no gradient."""
     np.random.seed(0)
     model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
@@ -49,8 +49,8 @@ def plain_xor(backward: bool = True):
 
 
 def blind_xor():
-    """README's XOR after a plain backward(), with a learner's op that declares no forward
-    on top: two notes (released gradients, and a gradient check that cannot replay it)."""
+    """The training guide's XOR after a plain backward(), with a learner's op that declares no
+    forward on top: two notes (released gradients, and a gradient check that cannot replay it)."""
     from tinygrad_edu import ops
 
     @ops.declare("double_blind", symbol="2x", math="d(2a)/da = 2", local=("2",))
