@@ -35,8 +35,8 @@ def test_one_gradient_norm_and_one_grid():
             places["norm"].append(path.relative_to(REPO).as_posix())
         if grid.search(text):
             places["grid"].append(path.relative_to(REPO).as_posix())
-    assert places == {"norm": ["tinygrad_edu/train/recorder.py"],
-                      "grid": ["tinygrad_edu/train/recorder.py"]}
+    assert places == {"norm": ["tinygrad_edu/train/measures.py"],
+                      "grid": ["tinygrad_edu/train/measures.py"]}
     assert "gradient_norms(" in source(VIZ / "live.py")
     assert "gradient_norms(" in source(REPO / "tinygrad_edu" / "lab" / "vanishing_gradient.py")
     assert "boundary_grid(" in source(VIZ / "live.py")

@@ -17,7 +17,7 @@ from .. import optim
 from ..nn import functional as F
 from ..tensor import Tensor
 from ..train import gradient_norms, predict, train_step
-from ..train.recorder import capture_layer_outputs
+from ..train.measures import capture_layer_outputs
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import xor
 from .models import mlp

@@ -14,7 +14,7 @@ that). Files:
 * ``step.py``      -- `train_step`, `predict`
 * ``loop.py``      -- `fit`
 * ``callbacks.py`` -- `Callback`, `FitState`, `EarlyStopping`
-* ``recorder.py``  -- `Recorder` and its measurements (`gradient_norms`, `boundary_grid`, ...)
+* ``recorder.py``  -- `Recorder`; ``measures.py`` -- `gradient_norms`, `boundary_grid`, ...
 * ``history.py``   -- `History`, `Snapshot`
 * ``metrics.py``   -- `METRICS`, `evaluate`
 * ``guards.py``    -- refusing what cannot train; `NonFiniteLossError`, `FitInterrupted`
@@ -28,9 +28,7 @@ from .callbacks import Callback, CallbackList, EarlyStopping, FitState
 from .guards import FitInterrupted, NonFiniteLossError
 from .history import History, Snapshot
 from .loop import fit
-from .metrics import METRICS, evaluate
-from .recorder import (
-    Recorder,
+from .measures import (
     boundary_grid,
     dead_layer_text,
     gradient_norms,
@@ -38,6 +36,8 @@ from .recorder import (
     probabilities,
     snapshot_iterations,
 )
+from .metrics import METRICS, evaluate
+from .recorder import Recorder
 from .step import predict, train_step
 
 __all__ = [

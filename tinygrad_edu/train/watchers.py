@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .callbacks import Callback, FitState
+from .measures import capture_layer_outputs
 from .progress import Progress
-from .recorder import capture_layer_outputs
 
 __all__ = ["ProgressBar", "LoggerCallback"]
 
