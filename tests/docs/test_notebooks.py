@@ -118,7 +118,7 @@ def check_xor(book, lang: str) -> None:
     (live,) = [state["data"] for state in widget_states(book, "AnyModel")]
     assert live["last"]["step"] == 999 and live["last"]["accuracy"] == 1.0
     assert len(live["loss"]) == 500 and live["loss"][0] > 10 * live["loss"][-1]
-    assert set(live["grad_norms"]) == {"0", "2"}  # the two Linear layers
+    assert set(live["grad_norms"]) == {"layer 1", "layer 2"}  # the two Linear layers, counted
     # the boundary is drawn over the four points: XOR's corners on the right sides
     boundary, n = live["boundary"], live["boundary"]["size"]
     corners = [boundary["values"][i] for i in (0, n - 1, (n - 1) * n, n * n - 1)]

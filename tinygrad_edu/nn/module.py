@@ -15,6 +15,7 @@ parameters -- and therefore of the optimizer's state -- is the same on every run
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -41,14 +42,14 @@ class Parameter(Tensor):
         return "Parameter containing:\n" + super().__repr__()
 
 
+HOOK_KEYS = itertools.count(1)  # each hook's key in its module's dict, never reused
+
+
 class HookHandle:
     """What `Module.register_forward_hook` returns: ``remove()`` unregisters the hook."""
 
-    _count = 0
-
     def __init__(self, hooks: dict) -> None:
-        HookHandle._count += 1
-        self.hooks, self.key = hooks, HookHandle._count
+        self.hooks, self.key = hooks, next(HOOK_KEYS)
 
     def remove(self) -> None:
         self.hooks.pop(self.key, None)

@@ -34,13 +34,15 @@ class ValueParameter(Parameter):
 
     @property
     def data(self) -> np.ndarray:
-        self._data[0] = self.value.data
-        return self._data
+        array = Tensor.data.fget(self)  # the Tensor's own one-element array, kept in step
+        array[0] = self.value.data
+        return array
 
     @data.setter
     def data(self, array) -> None:
-        self._data = np.array(array, dtype=np.float64).reshape(1)
-        self.value.data = float(self._data[0])
+        array = np.array(array, dtype=np.float64).reshape(1)
+        Tensor.data.fset(self, array)
+        self.value.data = float(array[0])
 
     @property
     def grad(self):
