@@ -28,8 +28,8 @@ import gc
 import threading
 from collections.abc import Iterable
 
-__all__ = ["Node", "topo_order", "run_backward", "no_grad", "enable_grad", "is_grad_enabled",
-           "set_grad_enabled"]
+__all__ = ["Node", "SparseGrad", "topo_order", "run_backward", "no_grad", "enable_grad",
+           "is_grad_enabled", "set_grad_enabled", "dense"]
 
 
 # ---- grad mode: one switch per thread ----
@@ -123,6 +123,29 @@ class _Used:
 USED = _Used()
 
 
+class SparseGrad:
+    """A gradient that is zero outside a part of its tensor: what indexing hands back
+    to the tensor it read from. The driver adds the part where it lies, into a gradient
+    array the pass owns, instead of adding a whole array of zeros around it: reading
+    x[t] for each of T steps then costs T parts, not T arrays the size of x. An engine
+    subclasses it (`tensor_shape.IndexGrad`)."""
+
+    __slots__ = ()
+
+    def dense(self):
+        """The whole gradient as an ordinary array."""
+        raise NotImplementedError
+
+    def added_to(self, total, in_place: bool):
+        """``total`` plus this gradient; ``in_place``: may write into ``total``."""
+        raise NotImplementedError
+
+
+def dense(grad):
+    """``grad`` as an ordinary array (a `SparseGrad` filled in; anything else as it is)."""
+    return grad.dense() if isinstance(grad, SparseGrad) else grad
+
+
 class Node:
     """A vertex of the computational graph: a leaf (an input, a parameter) when it has
     no parents, otherwise the result of one op.
@@ -177,7 +200,7 @@ class Node:
             from .backprop import graph_local_grads  # the slower, differentiable path
 
             return graph_local_grads(self, upstream)
-        return tuple(self._rule(self, upstream))
+        return tuple(dense(grad) for grad in self._rule(self, upstream))
 
     def _freed_message(self, who: str) -> str:
         return (f"{who}: the graph through {self._describe()} was already used by an "
@@ -323,6 +346,7 @@ def _propagate_arrays(op_results: list[Node], root: Node, keep_all_grads: bool) 
     """The chain rule for Tensors, output first. A gradient is None until the first
     contribution arrives, a rule gives None for a parent that needs none, and a tensor
     that does not require grad gets nothing."""
+    summed: set = set()  # parents whose .grad is a sum this pass made: no one else holds it
     for node in reversed(op_results):
         upstream = node.grad
         if upstream is None:  # no gradient reached this Tensor from the root
@@ -335,14 +359,25 @@ def _propagate_arrays(op_results: list[Node], root: Node, keep_all_grads: bool) 
             if grad is None or not parent.requires_grad:
                 continue
             current = parent.grad
-            if current is None:
+            if isinstance(grad, SparseGrad):  # a part (x[t]): added where it lies
+                parent.grad = grad.dense() if current is None else \
+                    grad.added_to(current, parent in summed)
+                summed.add(parent)
+            elif current is None:
                 # A rule may hand the upstream array itself (or a view of it) to a
                 # parent; a leaf keeps a copy of its own so that changing one gradient
                 # in place can never change another.
                 if parent._rule is None and (grad is upstream or grad.base is not None):
                     grad = grad.copy()
                 parent.grad = grad
+            elif parent in summed and current.dtype == grad.dtype and current.shape == grad.shape:
+                # A weight used at every step of an RNN collects one gradient per step:
+                # adding in place saves allocating a fresh (often large) array each time,
+                # a sixth of an LSTM's backward (benchmarks/bench_rnn.py).
+                current += grad
+                parent.grad = current  # (a 0-d sum is a numpy scalar: += made a new one)
             else:
                 parent.grad = current + grad
+                summed.add(parent)
         if not keep_all_grads and not node._retains_grad and node is not root:
             node.grad = None  # used up: let the array go

@@ -1,7 +1,6 @@
-"""docs/drafts/08-convolutions.md -- the convolutions chapter, waiting in drafts/ until
-README and the index link it (then it moves to docs/08-convolutions.md, where
-tests/docs/test_guides.py runs it too): its Python examples run in order, print what the
-text says they print, and the page carries measured figures (no placeholder left)."""
+"""docs/08-convolutions.md -- the convolutions chapter (tests/docs/test_guides.py runs it
+too): its Python examples run in order, print what the text says they print, and the page
+carries measured figures (no placeholder left)."""
 
 import pathlib
 import re
@@ -11,8 +10,7 @@ import pytest
 from tinygrad_edu.data import fashion as fashion_module
 
 DOCS = pathlib.Path(__file__).resolve().parents[2] / "docs"
-GUIDE = next(path for path in (DOCS / "08-convolutions.md", DOCS / "drafts" / "08-convolutions.md")
-             if path.exists())
+GUIDE = DOCS / "08-convolutions.md"
 INSTALLED = all((fashion_module.FASHION_MNIST_SYSTEM_DIR / name).is_file()
                 for name in fashion_module.FASHION_MNIST_FILES)
 

@@ -48,6 +48,8 @@ REQUIRED_ARGUMENTS = {"Linear": (3, 2), "Maxout": (3, 2), "BatchNorm1d": (3,), "
                       "Ensemble": ([nn.Identity()],), "ValueMLP": ([2, 2, 1],),
                       "Conv2d": (2, 3, 3), "MaxPool2d": (2,), "AvgPool2d": (2,),
                       "BatchNorm2d": (3,)}
+REQUIRED_ARGUMENTS.update({name: (3, 2) for name in ("Embedding", "RNNCell", "LSTMCell",
+                                                      "GRUCell", "RNN", "LSTM", "GRU")})
 
 
 def test_every_nn_class_that_owns_parameters_takes_dtype():

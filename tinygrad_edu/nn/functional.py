@@ -12,6 +12,7 @@ from .. import ops
 from ..autograd import Node
 from ..tensor import Tensor
 from ..tensor_conv import conv2d, fold, unfold
+from ..tensor_math import unbroadcast
 from ..tensor_pool import avg_pool2d, max_pool2d
 from .losses import (
     binary_cross_entropy,
@@ -35,10 +36,12 @@ __all__ = [
 
 @ops.declare("linear", symbol="x Wᵀ + b",
              math="y = x Wᵀ + b: ∂L/∂x = upstream · W, ∂L/∂W = upstreamᵀ · x, ∂L/∂b = Σ upstream",
-             local=("upstream @ {1}", "upstreamᵀ @ {0}", "Σ_rows upstream"),
+             local=("upstream @ {1}", "upstreamᵀ @ {0}", "upstream, summed over the rows b is "
+                    "shared by"),
              forward=lambda args, x, weight, *bias: _linear_data(x, weight, *bias))
 def _linear_rule(node, upstream):
-    """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream."""
+    """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream
+    (a bias with a row of its own for every row of x gets its own row of upstream)."""
     x, weight = node.parents[0], node.parents[1]
     out_features, in_features = weight.shape
     rows = upstream.reshape(-1, out_features)  # a batch of any rank, as rows (a free view)
@@ -53,7 +56,7 @@ def _linear_rule(node, upstream):
     if len(node.parents) == 2:
         return grad_x, grad_weight
     bias = node.parents[2]
-    grad_bias = rows.sum(axis=0) if bias.requires_grad else None
+    grad_bias = unbroadcast(upstream, bias.data.shape) if bias.requires_grad else None
     return grad_x, grad_weight, grad_bias
 
 
@@ -61,7 +64,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` with ``weight`` of shape (out_features, in_features).
 
     One node instead of three (transpose, matmul, add), so a training step does no more
-    array work than the same step written by hand in numpy.
+    array work than the same step written by hand in numpy. ``bias`` is usually of shape
+    (out_features,); any shape that broadcasts to the result works (as the ``input`` of
+    ``torch.addmm``): an RNN step adds its input's part x_t W_ihᵀ that way.
     """
     if not isinstance(input, Tensor):
         input = Tensor(input, dtype=weight.data.dtype)
