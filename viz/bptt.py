@@ -202,8 +202,9 @@ def bptt_section(facts, fold: TimeFold, lang: str) -> dict:
             picks = _entries(total)
             engine = None if weight.grad is None else np.asarray(weight.grad, dtype=np.float64)
             small = total.size <= 64
+            j = facts.position[weight]
             entry.update(
-                weight=f"n{facts.position[weight]}", weight_name=facts.names[facts.position[weight]],
+                weight=f"n{j}", weight_name=facts.names[j],
                 entries=[list(e) for e in picks],
                 per_entry=[[json_number(p[e]) for p in parts] for e in picks],
                 totals=[json_number(total[e]) for e in picks],

@@ -153,7 +153,7 @@ def fold_by_time(facts, modules=None, words: dict | None = None) -> TimeFold | N
         visible = set(found) | set(lane.get(at, ()))
         drawn = to_networkx(order[-1], modules=modules, facts=facts,
                             only=_around(order, facts.position, visible))
-        for vertex, attributes in drawn.nodes(data=True):
+        for _, attributes in drawn.nodes(data=True):
             if attributes.get("index") in on_lane:
                 attributes["lane"] = LANE
                 attributes["module"] = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ops
-from ..autograd import Node, no_grad
+from ..autograd import Node
 from ..tensor import Tensor
 from ..tensor_conv import conv2d, fold, unfold
 from ..tensor_math import unbroadcast
@@ -241,28 +241,38 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, generator=No
 # ---- metrics ----
 
 
-def accuracy(output, target, threshold: float = 0.5) -> float:
+def accuracy(output, target, threshold: float = 0.5, reduction: str = "mean"):
     """Fraction of correct predictions, as a Python float.
 
     * ``output`` of shape (N, C) with C > 1: the predicted class is the arg-max of each
       row (logits or probabilities); ``target`` holds class indices or one-hot rows.
     * ``output`` of shape (N,) or (N, 1): binary; predicted 1 where output > threshold
-      (0.5 for probabilities, pass 0 for logits); ``target`` holds 0/1.
+      (0.5 for probabilities, pass 0 for logits); ``target`` holds 0/1. A list of
+      Values (a scalar network's outputs, one per sample) counts as shape (N,).
+
+    ``reduction="none"`` gives the per-sample array of 1.0 (right) and 0.0 (wrong).
     """
-    with no_grad():
-        scores = np.asarray(output.data if isinstance(output, Tensor) else output)
-        target = np.asarray(target.data if isinstance(target, Tensor) else target)
-        if scores.ndim == 2 and scores.shape[1] > 1:
-            predicted = scores.argmax(axis=1)
-            if target.shape == scores.shape:
-                target = target.argmax(axis=1)
-        else:
-            predicted = (scores > threshold).astype(np.int64)
-            target = np.round(target).astype(np.int64)
-        predicted, target = predicted.reshape(-1), target.reshape(-1)
-        if predicted.shape != target.shape:
-            raise ValueError(
-                f"accuracy: {predicted.size} predictions (output shape {scores.shape}) but "
-                f"{target.size} targets"
-            )
-        return float((predicted == target).mean())
+    # numpy only: no graph is built, so no grad mode to switch (it is not free per step)
+    if isinstance(output, list | tuple):  # a scalar network's batch: one Value per row
+        output = [float(getattr(value, "data", value)) for value in output]
+    scores = np.asarray(output.data if isinstance(output, Tensor) else output)
+    target = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        predicted = scores.argmax(axis=1)
+        if target.shape == scores.shape:
+            target = target.argmax(axis=1)
+    else:
+        predicted = (scores > threshold).astype(np.int64)
+        target = np.round(target).astype(np.int64)
+    predicted, target = predicted.reshape(-1), target.reshape(-1)
+    if predicted.shape != target.shape:
+        raise ValueError(
+            f"accuracy: {predicted.size} predictions (output shape {scores.shape}) but "
+            f"{target.size} targets"
+        )
+    correct = predicted == target
+    if reduction == "none":
+        return correct.astype(np.float64)
+    if reduction != "mean":
+        raise ValueError(f"accuracy: reduction must be 'mean' or 'none', got {reduction!r}")
+    return float(correct.mean())
