@@ -21,7 +21,7 @@ import numpy as np
 
 from .names import format_number
 from .opinfo import local_grads
-from .quantity import json_number, quantity, summarize
+from .quantity import json_number, summarize
 from .time_steps import TimeFold
 from .words import words_of
 
@@ -160,6 +160,12 @@ def _weight_contributions(graph: _Graph, layer: int, steps: list[int]):
     return weight, parts
 
 
+def _matrix(array: np.ndarray) -> dict:
+    """A small matrix as the page draws it: every number, and the largest |x| (colours)."""
+    return {"rows": [[json_number(v) for v in row] for row in array],
+            "scale": json_number(np.max(np.abs(array)))}
+
+
 def _entries(total: np.ndarray) -> list[tuple]:
     """The entries of W_hh the page can pick: all of a small one, else the largest."""
     order = np.argsort(-np.abs(total), axis=None, kind="stable")
@@ -209,9 +215,9 @@ def bptt_section(facts, fold: TimeFold, lang: str) -> dict:
                 per_entry=[[json_number(p[e]) for p in parts] for e in picks],
                 totals=[json_number(total[e]) for e in picks],
                 engine=None if engine is None else [json_number(engine[e]) for e in picks],
-                contributions=[quantity(p) for p in parts] if small else None,
-                total=quantity(total) if small else None,
-                engine_view=quantity(engine) if small and engine is not None else None)
+                contributions=[_matrix(p) for p in parts] if small else None,
+                total=_matrix(total) if small else None,
+                engine_view=_matrix(engine) if small and engine is not None else None)
         layers.append(entry)
     cuts = [{"leaf": f"n{leaf}", "name": facts.names[leaf],
              "source": None if source is None else f"n{source}"}

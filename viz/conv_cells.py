@@ -401,6 +401,9 @@ def ask_about_cells(steps: list[dict], section: dict | None, lang: str) -> None:
                                          i=row, j=col)
         worked = words["worked"].format(cell=cell, count=len(view["covering"][
             row * view["image"][1] + col]), sum=worked_sum(terms, total))
+        if step["lines"] and step["lines"][0].startswith(f"{view['names']['y']} = {view['op']}(…)"):
+            # the op's saved columns were freed, but the cell view works every number out
+            step["lines"][0] = words["worked_below"].format(y=view["names"]["y"], op=view["op"])
         question = {"prompt": words["question"].format(cell=cell), "answer": total,
                     "worked": worked, "level": 1,
                     "cell": {"node": step["node"], "channel": channel, "row": row, "col": col}}

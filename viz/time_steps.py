@@ -113,6 +113,10 @@ def fold_by_time(facts, modules=None, words: dict | None = None) -> TimeFold | N
     if not members or len(outside) > MAX_NODES:
         return None
     words = words or words_of("bptt", "en")
+    for found in lane.values():  # f_t ⊙ c_{t-1} says what it is better than "t12"
+        product = order[found[0]]
+        if len(found) == 2 and not product.label:
+            facts.names[found[0]] = "⊙".join(p.label for p in product.parents)
     boxes = {at: f"g{found[0]}" for at, found in members.items()}
     many_layers = len({layer for _, layer in members}) > 1
     clusters = module_clusters(facts, modules)

@@ -226,8 +226,10 @@ def test_no_grad_restores_the_mode_after_an_error():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_detach_is_a_constant_leaf_with_the_same_data_and_dtype(dtype):
     a = Tensor([1.0, 2.0], requires_grad=True, dtype=dtype)
-    b = (a * 3).detach()
+    product = a * 3
+    b = product.detach()
     assert not b.requires_grad and b.is_leaf and b.parents == ()
+    assert b.op == "detach" and b.data is product.data  # marked as a cut; the data shared
     assert b.dtype == dtype
     np.testing.assert_array_equal(b.data, [3.0, 6.0])
     out = (b * a).sum()

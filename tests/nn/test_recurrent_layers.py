@@ -132,6 +132,8 @@ def test_detach_cuts_the_gradient_at_the_truncation():
     output, _ = layer(second, h.detach())
     output.sum().backward()
     assert first.grad is None and second.grad is not None
+    starts = [n for n in topo_order(output) if n.label == "h_0"]
+    assert [n.op for n in starts] == ["detach"]  # the chunk's start says where it was cut
     assert np.abs(second.grad).sum() > 0
     connected = leaf(4, 1, 2, seed=3)
     _, h = layer(connected)

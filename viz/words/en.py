@@ -334,6 +334,8 @@ WORDS = {
                      "(padding cells count too)",
         "needs_grads": "this op's upstream gradient was not kept: call "
                        "backward(keep_all_grads=True) to trace its cells",
+        "worked_below": "{y} = {op}(…): the gradients it sent, below; the cell view works each "
+                        "number out window by window",
         "question": "∂L/∂{cell} = ?  (add what every window that covered it sends back)",
         "worked": "{cell} sat in {count} windows: {sum}",
     },

@@ -328,6 +328,8 @@ WORDS = {
                      "셉니다)",
         "needs_grads": "이 연산의 upstream 기울기가 남아 있지 않습니다: "
                        "backward(keep_all_grads=True)를 호출하면 칸을 따라가 볼 수 있습니다",
+        "worked_below": "{y} = {op}(…): 이 연산이 보낸 기울기는 아래와 같습니다; 칸 보기에서 "
+                        "각 수를 창 하나씩 계산해 봅니다",
         "question": "∂L/∂{cell} = ?  (이 칸을 덮었던 창들이 돌려보내는 값을 더하세요)",
         "worked": "{cell}는 창 {count}개에 들어 있었습니다: {sum}",
     },
@@ -352,10 +354,10 @@ WORDS = {
                        "{hp} = {value}",
         "open_box": "(상자 t = {t}를 열면 셀의 연산을 하나씩 볼 수 있습니다)",
         "backward_title": "역전파: 시간 단계 t = {t}",
-        "receives": "{name}는 기울기를 {count}개 받습니다, {sources}; 이들을 더합니다:",
-        "receives_one": "{name}는 기울기를 1개 받습니다, {sources}:",
+        "receives": "{name}는 기울기를 {count}개 받습니다 ({sources}): 이들을 더합니다:",
+        "receives_one": "{name}는 기울기를 1개 받습니다 ({sources}):",
         "from": "{source}에서",
-        "and": " 그리고 ",
+        "and": ", ",
         "part": "  {source}에서: {value}",
         "sum": "∂L/∂{name} = {parts} = {total}",
         "sum_norm": "‖∂L/∂{name}‖ = {total}  (벡터는 원소끼리 더합니다)",
