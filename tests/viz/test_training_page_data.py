@@ -3,6 +3,7 @@
 its charts come first, on scales that let a flat loss and vanishing norms be seen."""
 
 import json
+import math
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,20 @@ from viz.training_page import front_loaded, page_document
 BEFORE = Path(__file__).resolve().parents[1] / "support" / "training_page_before.json"
 
 
+def same(now, before) -> bool:
+    """Equal structures whose numbers agree to float noise (the page rounds to 4 significant
+    digits, so a last-bit change in the engine can move the last printed digit)."""
+    if isinstance(now, dict):
+        return isinstance(before, dict) and now.keys() == before.keys() and all(
+            same(now[key], before[key]) for key in now)
+    if isinstance(now, list):
+        return isinstance(before, list) and len(now) == len(before) and all(
+            same(a, b) for a, b in zip(now, before))
+    if isinstance(now, float) and isinstance(before, (int, float)):
+        return math.isclose(now, before, rel_tol=1e-3, abs_tol=1e-6)
+    return now == before
+
+
 def test_page_data_agree_with_the_recorder_before_fit():
     before = json.loads(BEFORE.read_text(encoding="utf-8"))
     X, y = toy_dataset("xor")
@@ -25,8 +40,8 @@ def test_page_data_agree_with_the_recorder_before_fit():
     document = page_document(recording)
     for key in ("loss", "accuracy", "traces", "grid", "frame_iterations", "frames", "points",
                 "labels", "stopped"):
-        assert document[key] == before[key], key
-    assert list(document["grad_norms"].values()) == before["grad_norms"]
+        assert same(document[key], before[key]), key
+    assert same(list(document["grad_norms"].values()), before["grad_norms"])
     assert list(document["grad_norms"]) == ["layer 1", "layer 2"]  # numbered, not indexed
     assert [s["iteration"] for s in document["snapshots"]] == before["snapshots"]
 
