@@ -36,11 +36,13 @@ from tinygrad_edu.tensor_conv import padded, window_view
 from .quantity import json_number
 
 __all__ = ["CELL_OPS", "GRID_MAX", "Geometry", "geometry_of", "unfolded_index", "covering",
+           "covering_of",
            "cell_view", "cell_terms", "weight_terms", "Term"]
 
 CELL_OPS = ("conv2d", "max_pool2d", "avg_pool2d")
 GRID_MAX = 32  # rows or columns of the largest image the cell view draws
 NUMBERS_MAX = 120_000  # numbers in one node's view; beyond it the im2col matrix is left out
+SHOWN = 4  # significant digits of the numbers the page only shows (as the narration writes)
 
 
 @dataclass(frozen=True)
@@ -107,13 +109,22 @@ def covering(index: np.ndarray, cells: int) -> list[list[tuple[int, int]]]:
     return found
 
 
-def _numbers(array) -> list:
-    """A nested list of JSON-safe numbers (6 significant digits)."""
+def covering_of(view: dict) -> list[list[tuple[int, int]]]:
+    """`covering` of a view's index: for each input cell, its (window, kernel cell) pairs."""
+    return covering(np.asarray(view["index"]), view["image"][0] * view["image"][1])
+
+
+def _numbers(array, digits: int = 6) -> list:
+    """A nested list of JSON-safe numbers: 6 significant digits for the numbers the page
+    multiplies and adds in front of the learner, `SHOWN` for the ones it only shows."""
     array = np.asarray(array, dtype=np.float64)
     if array.ndim == 0:
         return json_number(array)
-    return [_numbers(part) for part in array] if array.ndim > 1 else \
-        [json_number(v) for v in array]
+    if array.ndim > 1:
+        return [_numbers(part, digits) for part in array]
+    if digits == 6:
+        return [json_number(v) for v in array]
+    return [json_number(float(f"{v:.{digits}g}")) for v in array]
 
 
 def _only_consumer(node: Node, parent: Node, order: list[Node] | None) -> bool:
@@ -149,7 +160,8 @@ def cell_view(node: Node, names: dict | None = None, order: list[Node] | None = 
          "channels", "out_channels",
          "x_values": C×H×W, "weights": O×C×kH×kW | None, "output": O×Ho×Wo,
          "upstream": O×Ho×Wo | None (before backward, or released),
-         "index": (kH·kW)×L (`unfolded_index`), "covering": [[[w, k], ...] per cell],
+         "index": (kH·kW)×L (`unfolded_index`; the page finds the windows that covered
+         a cell in it, as `covering` does),
          "grad_x": C×H×W (this op's share, from the windows), "engine_x": C×H×W | None,
          "per_channel": C×(H·W)×O (conv: each output channel's part of a cell's sum),
          "grad_w", "grad_w_sample": O×C×kH×kW (whole batch, this sample) | None,
@@ -170,7 +182,6 @@ def cell_view(node: Node, names: dict | None = None, order: list[Node] | None = 
     names = names or {}
     ids = ids or {}
     index = unfolded_index(g)
-    lists = covering(index, g.cells)
     channels = x.shape[1]
     upstream = None if node.grad is None else np.asarray(node.grad, dtype=np.float64)
     view = {
@@ -181,9 +192,9 @@ def cell_view(node: Node, names: dict | None = None, order: list[Node] | None = 
         "padding": list(g.padding), "dilation": list(g.dilation), "out": list(g.out),
         "channels": int(channels), "out_channels": int(node.data.shape[1]),
         "x_values": _numbers(x[sample]), "weights": None,
-        "output": _numbers(_forward(node)[sample]),
+        "output": _numbers(_forward(node)[sample], SHOWN),
         "upstream": None if upstream is None else _numbers(upstream[sample]),
-        "index": index.tolist(), "covering": [[list(pair) for pair in cell] for cell in lists],
+        "index": index.tolist(),
         "grad_x": None, "engine_x": None, "per_channel": None, "grad_w": None,
         "grad_w_sample": None, "engine_w": None, "columns_grad": None, "route": None,
     }
@@ -230,12 +241,12 @@ def _conv_gradients(view: dict, node: Node, x: np.ndarray, weight: np.ndarray,
     # each output channel's part: W[o, c, k] · up[o, w], added onto the cell k read in w
     parts = w[:, :, :, None] * up[:, None, None, :]                  # (O, C, K, L)
     per_channel = _scatter(parts, index, g.cells)                    # (O, C, cells)
-    view["per_channel"] = _numbers(per_channel.transpose(1, 2, 0))   # (C, cells, O)
+    view["per_channel"] = _numbers(per_channel.transpose(1, 2, 0), SHOWN)  # (C, cells, O)
     grad_x = per_channel.sum(axis=0).reshape(channels, *g.image)
     view["grad_x"] = _numbers(grad_x)
     columns_grad = parts.sum(axis=0).reshape(channels * kernel_cells, g.windows)
-    if columns_grad.size + per_channel.size + len(view["covering"]) * 4 <= NUMBERS_MAX:
-        view["columns_grad"] = _numbers(columns_grad)
+    if columns_grad.size + per_channel.size <= NUMBERS_MAX:
+        view["columns_grad"] = _numbers(columns_grad, SHOWN)
     # ∂L/∂W: every window of every sample, upstream × the input cell under the weight
     windows = window_view(padded(x, g.padding), g.kernel, g.stride, g.dilation, g.out)
     grad_w = np.einsum("nohw,nchwpq->ocpq", upstream, windows)
@@ -297,7 +308,7 @@ def cell_terms(view: dict, channel: int, row: int, col: int) -> list[Term]:
     cell = row * view["image"][1] + col
     cols = view["out"][1]
     terms = []
-    for w, k in view["covering"][cell]:
+    for w, k in covering_of(view)[cell]:
         i, j = divmod(w, cols)
         if view["op"] == "conv2d":
             p, q = divmod(k, view["kernel"][1])
@@ -355,7 +366,7 @@ def _chosen_cell(view: dict) -> tuple[int, int, int]:
     """The cell a practice question asks about: the one in the most windows (of those
     that get a gradient from this op), first in row-major order, channel 0."""
     grad = np.asarray(view["grad_x"])
-    counts = [len(cell) for cell in view["covering"]]
+    counts = [len(cell) for cell in covering_of(view)]
     width = view["image"][1]
     best = max(range(len(counts)), key=lambda v: (counts[v] > 0 and
                                                   grad[0].reshape(-1)[v] != 0, counts[v], -v))
@@ -399,7 +410,7 @@ def ask_about_cells(steps: list[dict], section: dict | None, lang: str) -> None:
         total = view["grad_x"][channel][row][col]
         cell = words["cell_name"].format(x=view["names"]["x"], n=view["sample"], c=channel,
                                          i=row, j=col)
-        worked = words["worked"].format(cell=cell, count=len(view["covering"][
+        worked = words["worked"].format(cell=cell, count=len(covering_of(view)[
             row * view["image"][1] + col]), sum=worked_sum(terms, total))
         if step["lines"] and step["lines"][0].startswith(f"{view['names']['y']} = {view['op']}(…)"):
             # the op's saved columns were freed, but the cell view works every number out

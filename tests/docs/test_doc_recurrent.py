@@ -39,7 +39,7 @@ def run_and_check(blocks: list[str], capsys) -> None:
 
 def test_the_python_examples_print_what_the_guide_says(capsys):
     blocks = code_blocks(GUIDE, "python")
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     run_and_check(blocks, capsys)
 
 

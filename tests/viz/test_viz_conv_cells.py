@@ -14,7 +14,14 @@ import viz
 from tinygrad_edu import Tensor
 from tinygrad_edu.autograd import topo_order
 from tinygrad_edu.tensor_conv import covering_windows
-from viz.conv_cells import GRID_MAX, cell_terms, cell_view, geometry_of, weight_terms
+from viz.conv_cells import (
+    GRID_MAX,
+    cell_terms,
+    cell_view,
+    covering_of,
+    geometry_of,
+    weight_terms,
+)
 
 
 def close(total, expected, terms):
@@ -70,7 +77,7 @@ def test_every_cells_terms_add_up_to_the_engines_gradient(case):
                 # the windows listed are those tensor_conv says covered the cell
                 found = sorted({(w // view["out"][1], w % view["out"][1],
                                  k // view["kernel"][1], k % view["kernel"][1])
-                                for w, k in view["covering"][i * width + j]})
+                                for w, k in covering_of(view)[i * width + j]})
                 assert found == covering_windows((i, j), (height, width), case["kernel"],
                                                  case["stride"], case["padding"],
                                                  case["dilation"])
@@ -110,7 +117,7 @@ def test_padding_cells_pass_nothing_and_a_stride_can_skip_a_cell():
     y = F.conv2d(x, w, stride=2, padding=1)
     loss = traced(y)
     view = cell_view(y, order=topo_order(loss))
-    assert view["covering"][0] == [] and cell_terms(view, 0, 0, 0) == []
+    assert covering_of(view)[0] == [] and cell_terms(view, 0, 0, 0) == []
     assert view["grad_x"][0][0][0] == 0 and x.grad[0, 0, 0, 0] == 0
     assert len(cell_terms(view, 0, 1, 3)) == 1 and x.grad[0, 0, 1, 3] != 0
     assert -1 in view["index"][0]  # windows whose only cell lies on the padding

@@ -40,7 +40,10 @@ addPanel((function () {
   function grid(caption, rows, pad, padText, mark, pick) {
     var box = element('figure', 'tg-cells-grid'), table = element('table');
     var height = rows.length, width = rows[0].length, pr = pad[0], pc = pad[1];
-    var numbers = width + 2 * pc <= 8, scale = scaleOf(rows);
+    // numbers in the cells when they fit the panel (about 7 px a character), else colours
+    var longest = 0;
+    rows.forEach(function (row) { row.forEach(function (x) { longest = Math.max(longest, num(x).length); }); });
+    var numbers = (width + 2 * pc) * (longest * 7 + 10) <= 560, scale = scaleOf(rows);
     var size = Math.max(6, Math.min(16, Math.floor(300 / (width + 2 * pc))));
     table.className = numbers ? 'tg-cells-numbers' : 'tg-cells-colours';
     for (var i = -pr; i < height + pr; i++) {
@@ -78,6 +81,18 @@ addPanel((function () {
 
   // ---- what the view holds ----------------------------------------------------------
   function K(v) { return v.kernel[0] * v.kernel[1]; }
+  // For every input cell, the [window, kernel cell] pairs that read it: the cells of
+  // v.index (im2col's index, viz.conv_cells) that hold it, found once per view.
+  function coveringOf(v) {
+    if (!v.covering) {
+      v.covering = [];
+      for (var cell = 0; cell < v.image[0] * v.image[1]; cell++) v.covering.push([]);
+      for (var w = 0; w < v.index[0].length; w++) {
+        for (var k = 0; k < v.index.length; k++) if (v.index[k][w] >= 0) v.covering[v.index[k][w]].push([w, k]);
+      }
+    }
+    return v.covering;
+  }
   function cellOf(v, i, j) { return i * v.image[1] + j; }
   function windowAt(v, w) { return [Math.floor(w / v.out[1]), w % v.out[1]]; }
   function isConv(v) { return v.op === 'conv2d'; }
@@ -216,7 +231,7 @@ addPanel((function () {
 
   function cellTelling(v, out) {
     var c = choice.c, o = isConv(v) ? choice.o : c, cell = choice.cell;
-    var i = Math.floor(cell / v.image[1]), j = cell % v.image[1], pairs = v.covering[cell];
+    var i = Math.floor(cell / v.image[1]), j = cell % v.image[1], pairs = coveringOf(v)[cell];
     var name = cellName(v, c, i, j), total = v.grad_x[c][i][j];
     var windows = {}, kernelCells = {};
     pairs.forEach(function (pair) { windows[pair[0]] = true; kernelCells[pair[1]] = true; });
@@ -265,7 +280,7 @@ addPanel((function () {
       out.push(line(format(W().channel_sum, { o: o, sum: sumLine(products, part, v.out_channels > 1) }),
                     'tg-cells-sum'));
       if (v.out_channels > 1) {
-        var parts = v.per_channel[c][cell].map(factor);
+        var parts = v.per_channel[c][cell].filter(function (x) { return x !== 0; }).map(factor);
         out.push(line(format(W().channels_sum, { count: v.out_channels,
                                                  sum: sumLine(parts, total) }), 'tg-cells-sum'));
       }
@@ -332,7 +347,7 @@ addPanel((function () {
                    ho: v.out[0], wo: v.out[1], x: v.names.x, y: v.names.y, weight: v.names.w };
     [W().im2col_unroll, W().im2col_matmul, W().im2col_back, W().im2col_fold, W().im2col_weight]
       .forEach(function (template) { out.push(line(format(template, values), 'tg-cells-shape')); });
-    var cell = choice.cell, pairs = v.covering[cell], ci = choice.c;
+    var cell = choice.cell, pairs = coveringOf(v)[cell], ci = choice.c;
     var i = Math.floor(cell / v.image[1]), j = cell % v.image[1], name = cellName(v, ci, i, j);
     if (!v.columns_grad) { out.push(line(W().im2col_too_big, 'tg-hint')); return {}; }
     var entries = pairs.map(function (pair) { return v.columns_grad[ci * K(v) + pair[1]][pair[0]]; });
