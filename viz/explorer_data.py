@@ -47,6 +47,8 @@
             "show": {id: {"grad": text}},    # what each of those holds after this step
             "receives": [ids], "edges": [svg edge ids the gradient travels],
             "rule": False (optional: the page shows no op rule for this step),
+            "panel": {"bptt": "step" | "weight" | "cut", "layer", "t"} (optional: what a
+                     panel of the page adds to this step, viz/page/panels.js),
             "practice": None | {"questions": [{"prompt", "answer", "worked", "level"}],
                                 "masked": [lines], "masked_hard": [lines]}}
 

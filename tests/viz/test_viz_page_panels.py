@@ -12,7 +12,7 @@ from viz_page_support import browser_fixture, open_page_fixture, state  # noqa: 
 import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 import viz
-from tinygrad_edu import Tensor
+from tinygrad_edu import Tensor, topo_order
 
 TERMS = """() => Array.from(document.querySelectorAll('#tg-cells .tg-terms li')).map(li =>
     [Number(li.dataset.left), Number(li.dataset.right)])"""
@@ -209,3 +209,28 @@ def test_the_panels_speak_korean(open_page, tmp_path, which):
     page.screenshot(path=tmp_path / f"{which}-ko.png")
     document = json.loads(page.evaluate("() => document.getElementById('tg-doc').textContent"))
     assert document["lang"] == "ko"
+
+
+def test_practice_works_on_a_time_step(open_page, tmp_path):
+    loss, rnn = five_step_rnn()
+    page = open_page(viz.html(loss, tmp_path / "rnn-practice.html", modules=rnn,
+                              practice=True)).page
+    answer = page.get_by_label("Answer", exact=True)
+    go_to(page, "Backward through time step t = 3")
+    question = page.locator("#tg-question").inner_text()
+    assert question.startswith("∂L/∂h₃[0, ") and "add the gradients it receives" in question
+    assert "∂L/∂h₃ = " in state(page)["text"] and state(page)["text"].count("= ?") == 1
+    column = int(question.split("[0, ")[1].split("]")[0])
+    h_3 = next(node for node in topo_order(loss) if node.label == "h_3")
+    answer.fill(f"{h_3.grad[0, column]:.6g}")
+    page.locator("#tg-check").click()
+    assert page.locator("#tg-feedback").inner_text().startswith("Right!")
+    go_to(page, "weight_hh_l0 is used at every step")
+    question = page.locator("#tg-question").inner_text()
+    row, column = (int(v) for v in question.split("[")[1].split("]")[0].split(", "))
+    assert page.locator("#tg-bptt .tg-bptt-sum").inner_text().endswith("= ?")
+    assert page.locator("#tg-bptt .tg-bptt-total").count() == 0  # the sum would answer it
+    answer.fill(f"{rnn.weight_hh_l0.grad[row, column]:.6g}")
+    page.locator("#tg-check").click()
+    assert page.locator("#tg-feedback").inner_text().startswith("Right!")
+    assert page.locator("#tg-bptt .tg-bptt-total").count() == 1

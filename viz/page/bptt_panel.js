@@ -88,7 +88,11 @@ addPanel((function () {
     toggle.addEventListener('click', function () { hidden = !hidden; paintBars(); });
     var body = element('div', 'tg-bptt-body');
     var many = doc.bptt.layers.length > 1;
-    doc.bptt.layers.forEach(function (layer) {
+    var kept = doc.bptt.layers.some(function (layer) {
+      return layer.steps.some(function (s) { return s.grad !== null; });
+    });
+    if (!kept) body.appendChild(element('p', 'tg-bptt-caption', W().needs_grads));  // a plain backward()
+    if (kept) doc.bptt.layers.forEach(function (layer) {
       var suffix = many ? ' · ' + format(W().bars_layer, { layer: layer.layer }) : '';
       body.appendChild(barRow(layer, 'grad', W().bars_title + suffix));
       if (layer.kind === 'lstm') body.appendChild(barRow(layer, 'grad_c', W().bars_title_c + suffix));
