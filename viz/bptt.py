@@ -74,6 +74,15 @@ class _Graph:
         for at, found in fold.lane.items():
             for i in found:
                 self.box_of[i] = at
+        self.sent: dict[int, tuple | None] = {}      # what each op sent its parents
+        self.factors: dict[tuple[int, int], float | None] = {}
+
+    def local(self, i: int) -> tuple | None:
+        """What op i sent each parent (its rule on its upstream), worked out once."""
+        if i not in self.sent:
+            node = self.order[i]
+            self.sent[i] = None if node.grad is None else local_grads(node, node.grad)
+        return self.sent[i]
 
     def kind(self, layer: int) -> str:
         names = {name for name, _, at in self.labelled if at == layer}
@@ -96,10 +105,7 @@ class _Graph:
         names them (y₃, h₄, c₄, h_n), those from one source added together."""
         found: dict[str, np.ndarray] = {}
         for i, slot in self.consumers[j]:
-            node = self.order[i]
-            if node.grad is None:
-                continue
-            sent = local_grads(node, node.grad)
+            sent = self.local(i)
             if sent is None or sent[slot] is None:
                 continue
             name = self._source_name(i, step, layer, self.order[j].label)
@@ -124,23 +130,61 @@ class _Graph:
         return self.facts.names[i]
 
 
+def _graph_of(facts, fold: TimeFold) -> _Graph:
+    """The one `_Graph` of a fold: the steps and the section read the same numbers."""
+    if "bptt" not in fold.cache:
+        fold.cache["bptt"] = _Graph(facts, fold)
+    return fold.cache["bptt"]
+
+
+def _spectral_norms(weight: np.ndarray, slopes: np.ndarray) -> np.ndarray:
+    """‖W_hhᵀ diag(s)‖₂ for each row s of ``slopes``: exactly (singular values) up to a
+    hidden size of 64, else by power iteration on every row at once (an SVD for each
+    sequence of each step of a 128-wide network took a minute per page)."""
+    if weight.shape[0] <= 64:
+        return np.linalg.norm(weight.T[None, :, :] * slopes[:, None, :], 2, axis=(1, 2))
+    x = np.random.default_rng(0).standard_normal(slopes.shape)
+    estimate = np.zeros(len(slopes))
+    for _ in range(300):
+        # A = Wᵀ diag(s) acts on a row vector v as (s ⊙ v) @ W; Aᵀ on y as s ⊙ (y @ Wᵀ)
+        x = slopes * (((slopes * x) @ weight) @ weight.T)
+        size = np.linalg.norm(x, axis=1, keepdims=True)
+        x = x / np.where(size > 0, size, 1)
+        previous, estimate = estimate, np.sqrt(size[:, 0])
+        if np.all(np.abs(estimate - previous) <= 1e-7 * estimate):
+            break
+    return estimate
+
+
 def _factor(graph: _Graph, kind: str, step: int, layer: int) -> float | None:
-    """How much going back from step t to t − 1 can multiply a gradient by."""
+    """How much going back from step t to t − 1 can multiply a gradient by (worked out
+    for every step of the layer at once)."""
+    if (step, layer) not in graph.factors:
+        steps = graph.fold.steps_of(layer)
+        graph.factors.update(zip([(t, layer) for t in steps],
+                                 _factors(graph, kind, steps, layer), strict=True))
+    return graph.factors[step, layer]
+
+
+def _factors(graph: _Graph, kind: str, steps: list[int], layer: int) -> list[float | None]:
     order = graph.order
-    if kind == "lstm":
-        f = graph.at("f", step, layer)
-        return None if f is None else float(np.mean(order[f].data))
-    if kind == "gru":
-        z = graph.at("z", step, layer)
-        return None if z is None else float(np.mean(order[z].data))
-    h, linear = graph.at("h", step, layer), graph.recurrent_linear(step, layer)
-    if h is None or linear is None:
-        return None
-    weight = np.asarray(order[linear].parents[1].data, dtype=np.float64)
-    state = np.asarray(order[h].data, dtype=np.float64).reshape(-1, weight.shape[0])
-    slope = 1 - state ** 2 if order[h].op == "tanh" else (state > 0).astype(np.float64)
+    if kind in ("lstm", "gru"):  # along the cell lane (f_t) or the direct path (z_t)
+        gates = [graph.at("f" if kind == "lstm" else "z", t, layer) for t in steps]
+        return [None if g is None else float(np.mean(order[g].data)) for g in gates]
+    found = [(graph.at("h", t, layer), graph.recurrent_linear(t, layer)) for t in steps]
+    known = [(h, linear) for h, linear in found if h is not None and linear is not None]
+    if not known:
+        return [None] * len(steps)
+    weight = np.asarray(order[known[0][1]].parents[1].data, dtype=np.float64)
+    states = [np.asarray(order[h].data, dtype=np.float64).reshape(-1, weight.shape[0])
+              for h, _ in known]
+    slopes = [1 - s ** 2 if order[h].op == "tanh" else (s > 0).astype(np.float64)
+              for s, (h, _) in zip(states, known, strict=True)]
+    norms = iter(np.split(_spectral_norms(weight, np.concatenate(slopes)),
+                          np.cumsum([len(s) for s in slopes])[:-1]))
     # ‖W_hhᵀ diag(slope)‖₂ for each sequence of the batch; the batch's is the largest
-    return max(float(np.linalg.norm(weight.T * row[None, :], 2)) for row in slope)
+    return [float(np.max(next(norms))) if h is not None and linear is not None else None
+            for h, linear in found]
 
 
 def _weight_contributions(graph: _Graph, layer: int, steps: list[int]):
@@ -152,9 +196,8 @@ def _weight_contributions(graph: _Graph, layer: int, steps: list[int]):
         if linear is None:
             parts.append(None)
             continue
-        node = graph.order[linear]
-        weight = node.parents[1]
-        sent = None if node.grad is None else local_grads(node, node.grad)
+        weight = graph.order[linear].parents[1]
+        sent = graph.local(linear)
         parts.append(None if sent is None or sent[1] is None
                      else np.asarray(sent[1], dtype=np.float64))
     return weight, parts
@@ -185,7 +228,7 @@ def _terms(values: list[float]) -> str:
 def bptt_section(facts, fold: TimeFold, lang: str) -> dict:
     """The explorer document's ``"bptt"``: per layer, every step's box, state and
     ‖∂L/∂h_t‖ (and ‖∂L/∂c_t‖), the factor per step, and W_hh's contributions."""
-    graph, words = _Graph(facts, fold), words_of("bptt", lang)
+    graph, words = _graph_of(facts, fold), words_of("bptt", lang)
     layers = []
     for layer in fold.layers:
         kind, steps = graph.kind(layer), fold.steps_of(layer)
@@ -285,7 +328,7 @@ def bptt_steps(facts, fold: TimeFold, lang: str) -> list[dict]:
     from the last step to the first, W_hh's sum of contributions, and any cut. Each has
     a ``sort_key`` (the position of the node the engine handles it at) for
     `merge_steps`."""
-    graph, words = _Graph(facts, fold), words_of("bptt", lang)
+    graph, words = _graph_of(facts, fold), words_of("bptt", lang)
     order, found = facts.order, []
     many = len(fold.layers) > 1
     for layer in fold.layers:

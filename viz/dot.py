@@ -239,6 +239,8 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
             continue
         count = attributes.get("count", 1)
         extra = {"label": f"{count:,}", "fontsize": "11"} if count > 1 else {}
+        if attributes.get("constraint") is False:  # (a weight shared by every time step)
+            extra["constraint"] = "false"
         for slot, position in enumerate(attributes.get("positions") or [0]):
             if "count" in attributes and slot:
                 break  # a group edge is drawn once, with its count

@@ -82,7 +82,7 @@ from .opinfo import math_text, op_symbol
 from .quantity import json_number, quantity
 from .render import svg_text
 from .steps import step_dicts
-from .time_steps import fold_by_time
+from .time_steps import box_hints, fold_by_time
 from .words import check_reason, graph_words, kind_word, words_of
 
 __all__ = ["explorer_document", "SIZE_BUDGET"]
@@ -244,6 +244,8 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
                       "parent": None, "groups": [], "hints": {}, "steps": steps}}
     if visible is not None:
         _group_views(facts, planned, main_model, views, nodes, words, lang, modules, steps_of)
+    if by_time is not None:  # a step's box without a view says why (viz.time_steps)
+        views["main"]["hints"].update(box_hints(by_time, views, words_of("bptt", lang)))
     root_name = facts.names[-1]
     page_words = words_of("explorer", lang)
     return {

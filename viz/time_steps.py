@@ -27,10 +27,12 @@ from .collapse import MAX_NODES
 from .explorer_groups import GroupView
 from .words import words_of
 
-__all__ = ["TimeFold", "fold_by_time", "detached_leaves", "cut_sources", "STEP_NAMES"]
+__all__ = ["TimeFold", "fold_by_time", "box_hints", "detached_leaves", "cut_sources",
+           "STEP_NAMES", "VIEWS_AT_EACH_END"]
 
 STEP_NAMES = ("h", "c")  # the states a step hands to the next one
 LANE = "lane:cell"       # the cluster the LSTM's cell-state lane is drawn in
+VIEWS_AT_EACH_END = 8    # a long sequence's boxes that open: its first and its last steps
 
 
 @dataclass
@@ -49,6 +51,7 @@ class TimeFold:
     lane: dict[tuple[int, int], list[int]] = field(default_factory=dict)
     state: dict[tuple[str, int, int], int] = field(default_factory=dict)
     cuts: dict[int, int | None] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict)  # what the telling works out once (viz.bptt)
 
     @property
     def layers(self) -> list[int]:
@@ -146,6 +149,14 @@ def fold_by_time(facts, modules=None, words: dict | None = None) -> TimeFold | N
             if order[i].parents:
                 group_of[f"op{i}"] = gid
     _add_edges(model, order, facts.position, group_of)
+    box_ids = set(boxes.values())
+    for source, target, data in model.edges(data=True):
+        # a weight (or the input's projection) that feeds every step is drawn without
+        # pulling the steps toward it: the boxes stay in the order of time, and the layout
+        # of a 50-step LSTM took half the time
+        if target in box_ids and source not in box_ids and \
+                sum(1 for t in model.successors(source) if t in box_ids) > 2:
+            data["constraint"] = False
     cuts = cut_sources(order, detached_leaves(order))
     _add_cuts(model, cuts, group_of)
     model.graph.update(collapsed_into=group_of, hidden_nodes=len(group_of),
@@ -153,7 +164,7 @@ def fold_by_time(facts, modules=None, words: dict | None = None) -> TimeFold | N
     state = {(parsed.name, parsed.step, parsed.layer): i for i, parsed in labels.items()
              if parsed.name in STEP_NAMES}
     views = []
-    for at, found in sorted(members.items()):
+    for at, found in _with_views(members):
         visible = set(found) | set(lane.get(at, ()))
         drawn = to_networkx(order[-1], modules=modules, facts=facts,
                             only=_around(order, facts.position, visible))
@@ -165,6 +176,26 @@ def fold_by_time(facts, modules=None, words: dict | None = None) -> TimeFold | N
         views.append(GroupView(boxes[at], "main", drawn, visible))
     return TimeFold(model, views, boxes, {boxes[at]: found for at, found in members.items()},
                     lane, state, cuts)
+
+
+def _with_views(members: dict) -> list[tuple[tuple[int, int], list[int]]]:
+    """The boxes that get a view of their own: every one of a short sequence, the first
+    and the last `VIEWS_AT_EACH_END` steps of each layer of a long one (each view is one
+    more layout: a 50-step page spent twenty seconds laying out its boxes)."""
+    chosen = []
+    for layer in sorted({layer for _, layer in members}):
+        steps = sorted(step for step, at in members if at == layer)
+        if len(steps) > 2 * VIEWS_AT_EACH_END:
+            steps = steps[:VIEWS_AT_EACH_END] + steps[-VIEWS_AT_EACH_END:]
+        chosen += [((step, layer), members[step, layer]) for step in steps]
+    return chosen
+
+
+def box_hints(fold: TimeFold, views: dict, words: dict) -> dict[str, str]:
+    """What a click on a step's box without a view says: which boxes open, and how to
+    draw every node."""
+    return {gid: words["box_hint"].format(first=VIEWS_AT_EACH_END, last=VIEWS_AT_EACH_END)
+            for gid in fold.members if gid not in views}
 
 
 def _cell_line(order, found: list[int], step: int, words: dict) -> str:

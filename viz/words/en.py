@@ -349,6 +349,8 @@ WORDS = {
         "rnn_cell": "{h} = {act}({wx} + {hp} W_hhᵀ)",
         "lstm_cell": "LSTM cell → {h}, {c}",
         "gru_cell": "GRU cell → {h}",
+        "box_hint": "this step's box does not open here: the first {first} and the last {last} "
+                    "steps do; viz.html(root, path, expand=True) draws every node",
         "lane": "cell state c: its own lane, × f_t at every step",
         "in_layer": " (layer {layer})",
         "forward_title": "Forward: time step t = {t}",

@@ -343,6 +343,8 @@ WORDS = {
         "rnn_cell": "{h} = {act}({wx} + {hp} W_hhᵀ)",
         "lstm_cell": "LSTM 셀 → {h}, {c}",
         "gru_cell": "GRU 셀 → {h}",
+        "box_hint": "이 단계의 상자는 여기서 열리지 않습니다: 처음 {first}개와 마지막 {last}개 "
+                    "단계가 열립니다; viz.html(root, path, expand=True)는 모든 노드를 그립니다",
         "lane": "셀 상태 c: 따로 그린 길, 단계마다 × f_t",
         "in_layer": " (층 {layer})",
         "forward_title": "순전파: 시간 단계 t = {t}",
