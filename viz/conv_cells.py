@@ -36,7 +36,7 @@ from tinygrad_edu.tensor_conv import padded, window_view
 from .quantity import json_number
 
 __all__ = ["CELL_OPS", "GRID_MAX", "Geometry", "geometry_of", "unfolded_index", "covering",
-           "covering_of",
+           "covering_of", "chosen_cell",
            "cell_view", "cell_terms", "weight_terms", "Term"]
 
 CELL_OPS = ("conv2d", "max_pool2d", "avg_pool2d")
@@ -212,7 +212,7 @@ def cell_view(node: Node, names: dict | None = None, order: list[Node] | None = 
     else:
         grad = _pool_gradient(node.op, upstream[sample], g, index, np.array(view["route"] or []))
         view["grad_x"] = _numbers(grad)
-    view["start"] = list(_chosen_cell(view))
+    view["start"] = list(chosen_cell(view))
     parent = node.parents[0]
     if parent.grad is not None and _only_consumer(node, parent, order):
         view["engine_x"] = _numbers(np.asarray(parent.grad, dtype=np.float64)[sample])
@@ -337,32 +337,7 @@ def weight_terms(view: dict, out_channel: int, channel: int, p: int, q: int) -> 
     return terms
 
 
-# ---- what the explorer document holds: every conv or pool node's view, and a question ----
-
-
-def cell_section(facts, told: set[int] | None, lang: str) -> dict | None:
-    """The explorer document's ``"cells"``: the page's words (`viz.words`, area
-    ``conv_cells``) and the view of every conv or pool node whose steps some view tells
-    (``told``: positions; None for all), keyed by node id; None when there is none."""
-    from .words import words_of
-
-    views = {}
-    ids = {node: f"n{i}" for i, node in enumerate(facts.order)}
-    for i, node in enumerate(facts.order):
-        if node.op not in CELL_OPS or (told is not None and i not in told):
-            continue
-        position = facts.position
-        names = {"x": facts.names[position[node.parents[0]]], "y": facts.names[i],
-                 "w": facts.names[position[node.parents[1]]] if node.op == "conv2d" else "W"}
-        view = cell_view(node, names, facts.order, ids)
-        if view is not None:
-            views[f"n{i}"] = view
-    if not views:
-        return None
-    return {"words": dict(words_of("conv_cells", lang)), "views": views}
-
-
-def _chosen_cell(view: dict) -> tuple[int, int, int]:
+def chosen_cell(view: dict) -> tuple[int, int, int]:
     """The cell a practice question asks about: the one in the most windows (of those
     that get a gradient from this op), first in row-major order, channel 0."""
     grad = np.asarray(view["grad_x"])
@@ -371,54 +346,3 @@ def _chosen_cell(view: dict) -> tuple[int, int, int]:
     best = max(range(len(counts)), key=lambda v: (counts[v] > 0 and
                                                   grad[0].reshape(-1)[v] != 0, counts[v], -v))
     return 0, best // width, best % width
-
-
-def _product(term: Term) -> str:
-    from .names import format_number
-
-    right = format_number(term.right)
-    return f"{format_number(term.left)} × {f'({right})' if right.startswith('-') else right}"
-
-
-def worked_sum(terms: list[Term], total: float, shown: int = 3) -> str:
-    """``0.3 × 0.5 + 0.1 × (−0.2) + … + 0.2 × 0.1 = 0.61``: the first terms, the last."""
-    from .names import format_number
-
-    parts = [_product(t) for t in terms]
-    if len(parts) > shown + 1:
-        parts = parts[:shown] + ["…", parts[-1]]
-    return f"{' + '.join(parts) or '0'} = {format_number(total)}"
-
-
-def ask_about_cells(steps: list[dict], section: dict | None, lang: str) -> None:
-    """Give the backward step of every conv or pool node a practice question: a chosen
-    cell's gradient (the sum over the windows that covered it). Changes ``steps``."""
-    from .words import words_of
-
-    if not section:
-        return
-    words = words_of("conv_cells", lang)
-    for step in steps:
-        view = section["views"].get(step["node"])
-        number = step["node"][1:]
-        # the op's own step (the seed step names the root too, without the op's edge)
-        if view is None or step["phase"] != "backward" or view["grad_x"] is None \
-                or f"e_op{number}_n{number}_0" not in step.get("edges", ()):
-            continue
-        channel, row, col = _chosen_cell(view)
-        terms = cell_terms(view, channel, row, col)
-        total = view["grad_x"][channel][row][col]
-        cell = words["cell_name"].format(x=view["names"]["x"], n=view["sample"], c=channel,
-                                         i=row, j=col)
-        worked = words["worked"].format(cell=cell, count=len(covering_of(view)[
-            row * view["image"][1] + col]), sum=worked_sum(terms, total))
-        if step["lines"] and step["lines"][0].startswith(f"{view['names']['y']} = {view['op']}(…)"):
-            # the op's saved columns were freed, but the cell view works every number out
-            step["lines"][0] = words["worked_below"].format(y=view["names"]["y"], op=view["op"])
-        question = {"prompt": words["question"].format(cell=cell), "answer": total,
-                    "worked": worked, "level": 1,
-                    "cell": {"node": step["node"], "channel": channel, "row": row, "col": col}}
-        practice = step.get("practice") or {"questions": [], "masked": list(step["lines"]),
-                                            "masked_hard": list(step["lines"])}
-        practice["questions"] = list(practice["questions"]) + [question]
-        step["practice"] = practice

@@ -71,8 +71,8 @@ from tinygrad_edu.autograd import Node
 
 from .bptt import bptt_section, bptt_steps, merge_steps
 from .collapse import MAX_NODES, fold
-from .conv_cells import ask_about_cells, cell_section
 from .dot import SVG_FONT_STYLE, draw
+from .explorer_cells import ask_about_cells, cell_section
 from .explorer_groups import plan_group_views
 from .graph import to_networkx
 from .names import caller_names, find_modules, name_nodes

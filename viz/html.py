@@ -30,7 +30,7 @@ __all__ = ["html", "html_page", "page_from_document", "json_for_script", "explor
 
 # panels.js (the extension point) first, explorer.js (the main script) last
 SCRIPTS = ("panels.js", "answer.js", "pan_zoom.js", "inspect.js", "overlays.js",
-           "conv_panel.js", "bptt_panel.js", "explorer.js")
+           "cell_grids.js", "conv_panel.js", "bptt_panel.js", "explorer.js")
 STYLES = ("explorer.css", "panels.css")  # the page's own, then its panels' (panels.js)
 
 

@@ -201,7 +201,7 @@ def box_hints(fold: TimeFold, views: dict, words: dict) -> dict[str, str]:
 def _cell_line(order, found: list[int], step: int, words: dict) -> str:
     """What the box computes, in one line: ``h₃ = tanh(wx₃ + h₂ W_hhᵀ)``, or which
     states an LSTM or GRU cell makes."""
-    from .bptt import subscript
+    from .bptt_numbers import subscript  # (it reads a TimeFold: imported when used)
 
     names = {parse_step_label(order[i].label).name for i in found
              if order[i].label and parse_step_label(order[i].label)}

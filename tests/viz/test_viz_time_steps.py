@@ -11,7 +11,8 @@ import viz
 from tinygrad_edu import Tensor
 from tinygrad_edu.autograd import topo_order
 from tinygrad_edu.nn.recurrent import parse_step_label, time_steps
-from viz.bptt import _Graph, bptt_section, merge_steps, subscript
+from viz.bptt import bptt_section, merge_steps
+from viz.bptt_numbers import Recurrence, subscript
 from viz.steps import graph_facts
 from viz.time_steps import LANE, detached_leaves, fold_by_time
 
@@ -112,7 +113,7 @@ def test_a_big_w_hh_lists_its_largest_entries_step_by_step():
 def test_the_gradients_a_state_receives_add_up_to_its_own(kind):
     loss, layer = unrolled(kind, steps=4, seed=2)
     facts, fold = folded(loss, layer)
-    graph = _Graph(facts, fold)
+    graph = Recurrence(facts, fold)
     for step in range(1, 5):
         for name in ("h", "c") if kind == "lstm" else ("h",):
             j = graph.at(name, step, 0)
@@ -135,7 +136,7 @@ def test_one_step_back_grows_a_gradient_by_at_most_the_factor_stated():
         loss = (out * Tensor(rng.standard_normal(out.shape))).sum()
         loss.backward(keep_all_grads=True)
         facts, fold = folded(loss, layer)
-        graph = _Graph(facts, fold)
+        graph = Recurrence(facts, fold)
         steps = bptt_section(facts, fold, "en")["layers"][0]["steps"]
         for step in range(2, 7):
             h_t = graph.at("h", step, 0)

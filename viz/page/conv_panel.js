@@ -26,59 +26,6 @@ addPanel((function () {
     return section;
   }
 
-  // ---- grids: a table of coloured cells (numbers in them when there is room) ----------
-  function scaleOf(rows) {
-    var top = 0;
-    rows.forEach(function (row) { row.forEach(function (x) {
-      if (typeof x === 'number') top = Math.max(top, Math.abs(x));
-    }); });
-    return top;
-  }
-
-  // rows: 2-D numbers; pad: [rows, cols] drawn around as padding cells showing `padText`;
-  // mark(i, j): a class name or ''; pick(i, j): called on a click (optional).
-  function grid(caption, rows, pad, padText, mark, pick) {
-    var box = element('figure', 'tg-cells-grid'), table = element('table');
-    var height = rows.length, width = rows[0].length, pr = pad[0], pc = pad[1];
-    // numbers in the cells when they fit the panel (about 7 px a character), else colours
-    var longest = 0;
-    rows.forEach(function (row) { row.forEach(function (x) { longest = Math.max(longest, num(x).length); }); });
-    var numbers = (width + 2 * pc) * (longest * 7 + 10) <= 560, scale = scaleOf(rows);
-    var size = Math.max(6, Math.min(16, Math.floor(300 / (width + 2 * pc))));
-    table.className = numbers ? 'tg-cells-numbers' : 'tg-cells-colours';
-    for (var i = -pr; i < height + pr; i++) {
-      var tr = element('tr');
-      for (var j = -pc; j < width + pc; j++) {
-        var td = element('td'), inside = i >= 0 && j >= 0 && i < height && j < width;
-        if (!numbers) { td.style.width = size + 'px'; td.style.height = size + 'px'; }
-        if (!inside) {
-          td.className = 'tg-pad';
-          if (numbers) td.textContent = padText;
-          td.title = padText;
-        } else {
-          var x = rows[i][j];
-          td.style.background = cellColour(x, scale);
-          if (numbers) td.textContent = num(x);
-          td.title = '[' + i + ', ' + j + '] ' + num(x);
-          td.setAttribute('data-row', i);
-          td.setAttribute('data-col', j);
-          td.setAttribute('data-value', x);
-          var cls = mark ? mark(i, j) : '';
-          if (cls) td.className = cls;
-          if (pick) {
-            td.classList.add('tg-pickable');
-            td.addEventListener('click', pick.bind(null, i, j));
-          }
-        }
-        tr.appendChild(td);
-      }
-      table.appendChild(tr);
-    }
-    box.appendChild(element('figcaption', '', caption));
-    box.appendChild(table);
-    return box;
-  }
-
   // ---- what the view holds ----------------------------------------------------------
   function K(v) { return v.kernel[0] * v.kernel[1]; }
   // For every input cell, the [window, kernel cell] pairs that read it: the cells of
@@ -200,7 +147,7 @@ addPanel((function () {
     var row = element('div', 'tg-cells-grids'), c = choice.c, o = isConv(v) ? choice.o : c;
     var padText = v.op === 'max_pool2d' ? '−∞' : '0';
     var add = function (key, caption, rows, pad, mark, pick) {
-      var g = grid(caption, rows, pad, padText, mark, pick);
+      var g = cellGrid(caption, rows, pad, padText, mark, pick);
       g.setAttribute('data-grid', key);
       row.appendChild(g);
     };
@@ -370,32 +317,9 @@ addPanel((function () {
   // Wᵀ · upstream of one sample as a heatmap (rows c·kH·kW, one column per window), the
   // entries that fold adds onto the chosen cell outlined.
   function matrix(v, channel, pairs) {
-    var data = v.columns_grad, rows = data.length, cols = data[0].length;
-    var cw = Math.max(2, Math.min(14, Math.floor(380 / cols))), ch = Math.max(2, Math.min(14, Math.floor(220 / rows)));
-    var svg = document.createElementNS(SVG_NS, 'svg'), scale = scaleOf(data);
-    svg.setAttribute('width', cols * cw);
-    svg.setAttribute('height', rows * ch);
-    svg.setAttribute('class', 'tg-cells-matrix');
-    data.forEach(function (row, r) {
-      row.forEach(function (x, w) {
-        var rect = document.createElementNS(SVG_NS, 'rect');
-        rect.setAttribute('x', w * cw); rect.setAttribute('y', r * ch);
-        rect.setAttribute('width', cw); rect.setAttribute('height', ch);
-        rect.style.fill = cellColour(x, scale);
-        svg.appendChild(rect);
-      });
-    });
-    pairs.forEach(function (pair) {
-      var rect = document.createElementNS(SVG_NS, 'rect');
-      rect.setAttribute('x', pair[0] * cw); rect.setAttribute('y', (channel * K(v) + pair[1]) * ch);
-      rect.setAttribute('width', cw); rect.setAttribute('height', ch);
-      rect.setAttribute('class', 'tg-cells-entry');
-      svg.appendChild(rect);
-    });
-    var figure = element('figure', 'tg-cells-grid');
-    figure.appendChild(element('figcaption', '', format(W().im2col_matrix, { x: v.names.x, n: v.sample })));
-    figure.appendChild(svg);
-    return figure;
+    var entries = pairs.map(function (pair) { return [channel * K(v) + pair[1], pair[0]]; });
+    return heatmapMatrix(format(W().im2col_matrix, { x: v.names.x, n: v.sample }), v.columns_grad,
+                         entries);
   }
 
   function notes(v, out) {
