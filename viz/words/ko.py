@@ -135,7 +135,7 @@ WORDS = {
         "check_all_ok": "기울기 검산: 잎 노드 {total}개 모두 중앙 차분과 일치합니다.",
         "check_some_bad": "기울기 검산: 잎 노드 {total}개 중 {count}개가 다릅니다: {names}",
     },
-    # the optimizer's update step, narrated (viz.updates)
+    # the optimizer's update step, narrated (viz.training.updates)
     "updates": {
         "title": "갱신: {param} ({optimizer})",
         "first": "첫 단계: 버퍼는 g 로 시작",
@@ -147,7 +147,7 @@ WORDS = {
         "mismatch": "(!) 옵티마이저 결과 {actual}",
         "delta": "전체 {n}개 항목의 Δw: 가장 큰 |Δw| = {top}",
     },
-    # the training page (viz.training_page, viz/page_training/training.js)
+    # the training page (viz.training.page, viz/training/assets/training.js)
     "training_page": {
         "dead": "{layer}: 반복 {since}부터 모든 유닛이 죽어 있다 — 아래 층에는 기울기가 닿지 "
                 "않는다; 더 작은 학습률을 써 보라",
@@ -183,7 +183,7 @@ WORDS = {
         "last_name": "끝",
         "frame": "탐색기",
     },
-    # the optimizer paths page (viz.paths_page, viz/page_training/paths.js)
+    # the optimizer paths page (viz.training.paths, viz/training/assets/paths.js)
     "paths_page": {
         "title": "{f} 위의 옵티마이저, 시작점 {start}",
         "step": "단계",
@@ -201,12 +201,12 @@ WORDS = {
         "next_name": "다음",
         "last_name": "끝",
     },
-    # a recorded run's steps (viz.recording)
+    # a recorded run's steps (viz.training.recording)
     "recording": {
         "too_big": "노드 {n}개: 한 단계씩 보기에는 너무 많음 (데이터를 줄이거나 tensor 엔진 "
                    "사용); 갱신 단계는 아래에",
     },
-    # the live view: its widget and its terminal lines (viz.live, live_widget.js)
+    # the live view: its widget and its terminal lines (viz.training.live, live_widget.js)
     "live": {
         "dead": "{layer}: 반복 {since}부터 모든 유닛이 죽어 있다 — 아래 층에는 기울기가 닿지 "
                 "않는다; 더 작은 학습률을 써 보라",
