@@ -206,11 +206,12 @@ def sign(x):
 
 
 def where(condition, x, y):
-    """``x`` where ``condition`` holds, else ``y``; for arrays or Tensors."""
+    """``x`` where ``condition`` holds, else ``y``; for arrays or Tensors (a Tensor does
+    it with its own ``where`` method, PyTorch's ``x.where(condition, y)``)."""
     if isinstance(condition, Node):
         condition = condition.data
-    if isinstance(x, Node) or isinstance(y, Node):
-        from .tensor_functions import where as tensor_where
-
-        return tensor_where(condition, x, y)
+    if isinstance(x, Node):
+        return x.where(condition, y)
+    if isinstance(y, Node):
+        return y._constant_of(x).where(condition, y)
     return np.where(condition, x, y)

@@ -271,6 +271,18 @@ class Value(Node):
 
     # ---- backpropagation and display ----
 
+    @staticmethod
+    def _propagate(op_results: list, root: Value, keep_all_grads: bool) -> None:
+        """The chain rule for Values, output first (`autograd.run_backward` calls it).
+        Every gradient is a float and every Value takes part, so each parent simply adds
+        upstream x local derivative: the tightest loop of the engine."""
+        for node in reversed(op_results):
+            local_grads = node._rule(node, node.grad)
+            i = 0
+            for parent in node.parents:  # (indexing is much faster than zip() here)
+                parent.grad += local_grads[i]
+                i += 1
+
     def backward(self, retain_graph: bool | None = None, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every Value this one depends on with d(self)/d(that).
 

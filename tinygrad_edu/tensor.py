@@ -354,11 +354,49 @@ class Tensor(Node):
         return _shape.chunk(self, chunks, dim)
     def masked_fill(self, mask, value: float) -> Tensor:
         """``value`` where ``mask`` is True, else this tensor's element."""
-        from .tensor_functions import where
+        from .tensor_functions import where  # (tensor_functions imports this module)
 
         return where(mask, self._constant_of(np.asarray(value, self._data.dtype)), self)
 
+    def where(self, condition, other) -> Tensor:
+        """This tensor's element where ``condition`` holds, else ``other``'s (PyTorch's
+        ``x.where(condition, y)``, the same as ``where(condition, x, y)``)."""
+        from .tensor_functions import where
+
+        return where(condition, self, other)
+
     # ---- backpropagation ----
+
+    @staticmethod
+    def _propagate(op_results: list, root: Tensor, keep_all_grads: bool) -> None:
+        """The chain rule for Tensors, output first (`autograd.run_backward` calls it). A
+        gradient is None until the first contribution arrives, a rule gives None for a
+        parent that needs none, and a tensor that does not require grad gets nothing;
+        unless ``keep_all_grads``, an op result's gradient is let go once its rule used
+        it (only the root and tensors that called ``retain_grad()`` keep theirs)."""
+        for node in reversed(op_results):
+            upstream = node.grad
+            if upstream is None:  # no gradient reached this Tensor from the root
+                continue
+            local_grads = node._rule(node, upstream)
+            i = 0
+            for parent in node.parents:
+                grad = local_grads[i]
+                i += 1
+                if grad is None or not parent.requires_grad:
+                    continue
+                current = parent.grad
+                if current is None:
+                    # A rule may hand the upstream array itself (or a view of it) to a
+                    # parent; a leaf keeps a copy of its own so that changing one gradient
+                    # in place can never change another.
+                    if parent._rule is None and (grad is upstream or grad.base is not None):
+                        grad = grad.copy()
+                    parent.grad = grad
+                else:
+                    parent.grad = current + grad
+            if not keep_all_grads and not node._retains_grad and node is not root:
+                node.grad = None  # used up: let the array go
 
     def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False,
                  keep_all_grads: bool = False) -> None:
