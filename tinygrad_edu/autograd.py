@@ -201,6 +201,19 @@ class Node:
         """Raise if data this node's rule will read was changed since the op ran (an
         engine with version counters overrides this and sets ``_keeps_versions``)."""
 
+    # What `ops.apply` asks of the engine (`op_checks`); an engine says what its data
+    # and its gradients look like by overriding these two.
+
+    def _checked_op_data(self, data, who: str):
+        """``data`` as the data of an op result of this engine; raises if it cannot be."""
+        return data
+
+    def _checked_grad(self, grad, graph: bool):
+        """A gradient a rule returned for this node, as the driver will add it; raises a
+        TypeError/ValueError saying what is wrong (the caller names the op and the
+        parent). ``graph``: the rule ran to build a graph (``create_graph``)."""
+        return grad
+
     @staticmethod
     def _propagate(op_results: list[Node], root: Node, keep_all_grads: bool) -> None:
         """The chain rule, output first, for any payload that adds with ``+``: a gradient

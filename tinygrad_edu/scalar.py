@@ -304,7 +304,27 @@ class Value(Node):
         return _result(float(data), parents, op, rule, args, saved)
 
     def _constant_of(self, number) -> Value:
-        return number if isinstance(number, Value) else _leaf(float(number))
+        return number if isinstance(number, Value) else _leaf(_real_number(number))
+
+    def _checked_op_data(self, data, who: str) -> float:
+        if type(data) is float:
+            return data
+        if isinstance(data, Node) or isinstance(data, bool) or not isinstance(data, Real):
+            raise TypeError(f"{who}: a Value's data must be one real number, got "
+                            f"{_kind_of(data)}")
+        return float(data)
+
+    def _checked_grad(self, grad, graph: bool):
+        if type(grad) is float:
+            return grad
+        if isinstance(grad, Value) and graph:
+            return grad
+        if isinstance(grad, Value):
+            raise TypeError("got a Value, but in backward() a rule works on floats: use "
+                            "node.data and node.parents[i].data, which are floats there")
+        if isinstance(grad, Node) or isinstance(grad, bool) or not isinstance(grad, Real):
+            raise TypeError(f"expected one float (a Value's gradient), got {_kind_of(grad)}")
+        return float(grad)
 
     def _seed(self, weight, who: str):
         return 1.0 if weight is None else weight
@@ -324,6 +344,14 @@ def _real_number(data) -> float:
     if isinstance(data, bool) or not isinstance(data, Real):
         raise TypeError(f"Value: data must be a real number, got {type(data).__name__} {data!r}")
     return float(data)
+
+
+def _kind_of(thing) -> str:
+    """``ndarray of shape (3,)``, ``str 'abc'``: what a message says was given."""
+    shape = getattr(thing, "shape", None)
+    if shape is not None:
+        return f"{type(thing).__name__} of shape {tuple(shape)}"
+    return f"{type(thing).__name__} {thing!r}"[:80]
 
 
 def _as_value(other):
