@@ -49,7 +49,7 @@ from .autograd import Node
 from .op_checks import CheckedRule, check_declaration, check_parents, check_rule
 
 __all__ = ["OpSpec", "declare", "apply", "spec_of", "specs", "exp", "log", "tanh",
-           "sigmoid", "sign", "where", "data_of", "sqrt", "cos", "sin"]
+           "sigmoid", "sign", "where", "data_of", "sqrt", "cos", "sin", "piecewise"]
 
 
 @dataclass(frozen=True)
@@ -236,12 +236,43 @@ def data_of(x):
 
 
 def sign(x):
-    """-1, 0 or 1 (a constant: the derivative of sign is 0 wherever it exists)."""
+    """-1, 0 or 1: constant on each side of 0, so its derivative is 0 (see `piecewise`)."""
     if isinstance(x, Node):
-        x = x.data
+        data = x.data
+        return piecewise(float((data > 0) - (data < 0)) if type(data) is float
+                         else np.sign(data), x)
     if type(x) is float:
         return float((x > 0) - (x < 0))
     return np.sign(x)
+
+
+@declare("piecewise", symbol="step", math="constant on each piece: ∂/∂a = 0",
+         local=("0 (a step does not change within its piece)",), variadic=True,
+         forward=lambda args, *inputs: args[0])
+def _piecewise_rule(node, upstream):
+    return tuple(piecewise(_zero_like(data_of(parent.data)), parent.data)
+                 for parent in node.parents)
+
+
+def _zero_like(x):
+    return 0.0 if type(x) is float else np.zeros_like(x)
+
+
+def piecewise(value, *inputs):
+    """``value`` -- a mask or a slope computed from ``inputs`` that stays constant on
+    each piece (1 where x > 0, sign(x), ½ on a tie) -- for a rule to multiply by.
+
+    In the ordinary backward pass it is ``value`` itself. When the pass builds a graph
+    (``create_graph``, `grad`) and an input is a Value/Tensor, it becomes a node of those
+    inputs whose derivative is 0: the gradient stays connected to the inputs it was
+    chosen by, so d²relu(x)/dx² is 0 (as in PyTorch) rather than "input not used"."""
+    for x in inputs:
+        if isinstance(x, Node):
+            like = x.data
+            data = float(value) if type(like) is float else np.asarray(value, like.dtype)
+            nodes = tuple(i for i in inputs if isinstance(i, Node))
+            return x.from_op(data, nodes, "piecewise", _piecewise_rule, (data,))
+    return value
 
 
 def where(condition, x, y):

@@ -327,7 +327,14 @@ class Value(Node):
         return float(grad)
 
     def _seed(self, weight, who: str):
-        return 1.0 if weight is None else weight
+        if weight is None:
+            return 1.0
+        if isinstance(weight, Value):
+            return weight
+        if isinstance(weight, Node) or isinstance(weight, bool) or not isinstance(weight, Real):
+            raise TypeError(f"{who}: the gradient of a Value output must be a number or a "
+                            f"Value, got {_kind_of(weight)}")
+        return float(weight)
 
     def __float__(self) -> float:
         return self.data

@@ -5,6 +5,9 @@ method (which computes what the declared forward does, without the extra call).
 `scalar.Value` binds them as methods (``exp = exp`` in the class body). Every rule reads
 ``node.parents[i].data`` and ``node.data`` with arithmetic and comparisons only, so it
 runs on floats in the ordinary backward pass and on Values when ``create_graph=True``.
+A piecewise rule (relu, abs, max, ...) multiplies by `ops.piecewise`: a plain number in
+the ordinary pass, a node of zero slope when the pass builds a graph, so a second
+derivative through it is 0, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from numbers import Real
 from typing import TYPE_CHECKING
 
 from .autograd import Node, grad_mode, is_grad_enabled
-from .ops import data_of, declare, sign
+from .ops import data_of, declare, piecewise, sign
 from .ops import sigmoid as stable_sigmoid
 
 if TYPE_CHECKING:  # only for the annotations: scalar.py imports this module
@@ -172,7 +175,8 @@ def sigmoid(self: Value, decompose: bool = False) -> Value:
 @declare("relu", symbol="ReLU", math="d relu(a)/da = 1 if a > 0 else 0",
          local=("1 if {0} > 0 else 0",), forward=lambda args, a: a if a > 0 else 0.0)
 def _relu_rule(node, upstream):
-    return (upstream if node.parents[0].data > 0 else 0.0,)
+    x = node.parents[0].data
+    return (upstream * piecewise(1.0 if x > 0 else 0.0, x),)
 
 
 def relu(self: Value) -> Value:
@@ -184,7 +188,8 @@ def relu(self: Value) -> Value:
          local=("1 if {0} > 0 else {args[0]:g}",),
          forward=lambda args, a: a if a > 0 else args[0] * a)
 def _leaky_relu_rule(node, upstream):
-    return (upstream if node.parents[0].data > 0 else upstream * node.args[0],)
+    x = node.parents[0].data
+    return (upstream * piecewise(1.0 if x > 0 else node.args[0], x),)
 
 
 def leaky_relu(self: Value, negative_slope: float = 0.01) -> Value:
@@ -198,7 +203,8 @@ def leaky_relu(self: Value, negative_slope: float = 0.01) -> Value:
          local=("1 if {0} > 0 else {out} + {args[0]:g}",),
          forward=lambda args, a: a if a > 0 else args[0] * math.expm1(a))
 def _elu_rule(node, upstream):
-    return (upstream if node.parents[0].data > 0 else upstream * (node.data + node.args[0]),)
+    x = node.parents[0].data
+    return (upstream * (piecewise(1.0, x) if x > 0 else node.data + node.args[0]),)
 
 
 def elu(self: Value, alpha: float = 1.0) -> Value:
@@ -223,10 +229,10 @@ def absolute(self: Value) -> Value:
          local=("1 if {0} > {1} else 0", "1 if {1} > {0} else 0"),
          forward=lambda args, a, b: a if a >= b else b)
 def _max_rule(node, upstream):
-    a, b = data_of(node.parents[0].data), data_of(node.parents[1].data)
-    if a == b:  # a tie: share the gradient, as torch.maximum does
-        return upstream * 0.5, upstream * 0.5
-    return (upstream, 0.0) if a > b else (0.0, upstream)
+    a, b = node.parents[0].data, node.parents[1].data
+    # 1 to the larger input, ½ each on a tie (as torch.maximum)
+    share = 0.5 if data_of(a) == data_of(b) else 1.0 if data_of(a) > data_of(b) else 0.0
+    return upstream * piecewise(share, a, b), upstream * piecewise(1.0 - share, a, b)
 
 
 def maximum(self: Value, other) -> Value:
@@ -240,10 +246,9 @@ def maximum(self: Value, other) -> Value:
          local=("1 if {0} < {1} else 0", "1 if {1} < {0} else 0"),
          forward=lambda args, a, b: a if a <= b else b)
 def _min_rule(node, upstream):
-    a, b = data_of(node.parents[0].data), data_of(node.parents[1].data)
-    if a == b:
-        return upstream * 0.5, upstream * 0.5
-    return (upstream, 0.0) if a < b else (0.0, upstream)
+    a, b = node.parents[0].data, node.parents[1].data
+    share = 0.5 if data_of(a) == data_of(b) else 1.0 if data_of(a) < data_of(b) else 0.0
+    return upstream * piecewise(share, a, b), upstream * piecewise(1.0 - share, a, b)
 
 
 def minimum(self: Value, other) -> Value:

@@ -202,7 +202,10 @@ class Tensor(Node):
                 raise ValueError(f"{who}: grad has shape {weight.shape} but the tensor has "
                                  f"shape {self.shape}")
             return weight
-        seed = np.array(weight, dtype=self._data.dtype)
+        if isinstance(weight, Node):
+            raise TypeError(f"{who}: the gradient of a Tensor output must be a Tensor or an "
+                            f"array, got a {type(weight).__name__}")
+        seed = np.array(as_array(weight, self._data.dtype, who), dtype=self._data.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"{who}: grad has shape {seed.shape} but the tensor has shape "
                              f"{self.shape}")

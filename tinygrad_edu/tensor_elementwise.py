@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .ops import cos as _cos
-from .ops import data_of, declare, sigmoid, sign, tanh, where
+from .ops import data_of, declare, piecewise, sigmoid, sign, tanh, where
 from .ops import sin as _sin
 from .tensor_math import _forward_of, binary, unbroadcast
 
@@ -103,7 +103,8 @@ def _relu_forward(x):
 @_elementwise("relu", _relu_forward, "ReLU", "d relu(a)/da = 1 where a > 0, else 0",
               "1 if {0} > 0 else 0")
 def _relu_rule(node, upstream):
-    return (upstream * (data_of(node.parents[0].data) > 0),)
+    x = node.parents[0].data
+    return (upstream * piecewise(data_of(x) > 0, x),)
 
 
 @_elementwise("sin", np.sin, "sin", "d sin(a)/da = cos(a)", "cos({0})")
@@ -181,7 +182,8 @@ def _elu_data(x: np.ndarray, alpha: float) -> np.ndarray:
          forward=lambda args, x: _leaky_relu_data(x, args[0]))
 def _leaky_relu_rule(node, upstream):
     (slope,) = node.args
-    return (where(data_of(node.parents[0].data) > 0, upstream, upstream * slope),)
+    x = node.parents[0].data
+    return (upstream * piecewise(np.where(data_of(x) > 0, 1, slope).astype(upstream.dtype), x),)
 
 
 def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
@@ -218,9 +220,10 @@ def _maximum_rule(node, upstream):
     a, b = node.parents
     a_data, b_data = data_of(a.data), data_of(b.data)
     tie = a_data == b_data
-    grad_a = unbroadcast(upstream * _pick(a_data > b_data, tie, upstream.dtype), a.data.shape)
-    grad_b = unbroadcast(upstream * _pick(b_data > a_data, tie, upstream.dtype), b.data.shape)
-    return grad_a, grad_b
+    pick_a = piecewise(_pick(a_data > b_data, tie, upstream.dtype), a.data, b.data)
+    pick_b = piecewise(_pick(b_data > a_data, tie, upstream.dtype), a.data, b.data)
+    return (unbroadcast(upstream * pick_a, a.data.shape),
+            unbroadcast(upstream * pick_b, b.data.shape))
 
 
 def maximum(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
@@ -234,9 +237,10 @@ def _minimum_rule(node, upstream):
     a, b = node.parents
     a_data, b_data = data_of(a.data), data_of(b.data)
     tie = a_data == b_data
-    grad_a = unbroadcast(upstream * _pick(a_data < b_data, tie, upstream.dtype), a.data.shape)
-    grad_b = unbroadcast(upstream * _pick(b_data < a_data, tie, upstream.dtype), b.data.shape)
-    return grad_a, grad_b
+    pick_a = piecewise(_pick(a_data < b_data, tie, upstream.dtype), a.data, b.data)
+    pick_b = piecewise(_pick(b_data < a_data, tie, upstream.dtype), a.data, b.data)
+    return (unbroadcast(upstream * pick_a, a.data.shape),
+            unbroadcast(upstream * pick_b, b.data.shape))
 
 
 def minimum(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
@@ -249,13 +253,14 @@ def minimum(a: Tensor, b: Tensor | float | np.ndarray) -> Tensor:
          forward=lambda args, x: np.clip(x, *args))
 def _clip_rule(node, upstream):
     low, high = node.args
-    a = data_of(node.parents[0].data)
+    x = node.parents[0].data
+    a = data_of(x)
     inside = np.ones(a.shape, dtype=bool)
     if low is not None:
         inside &= a >= low
     if high is not None:
         inside &= a <= high
-    return (upstream * inside,)
+    return (upstream * piecewise(inside, x),)
 
 
 def clip(a: Tensor, min=None, max=None):  # noqa: A002 (PyTorch's argument names)

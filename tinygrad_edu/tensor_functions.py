@@ -8,8 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .autograd import Node
-from .ops import declare
+from .ops import data_of, declare, piecewise
 from .ops import where as _where
 from .tensor import Tensor, tensors_of
 from .tensor_math import unbroadcast
@@ -69,9 +68,14 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 def _where_rule(node, upstream):  # the gradient goes to whichever side was chosen
     x, y = node.parents
     (condition,) = node.args
-    zero = 0.0 if isinstance(upstream, Node) else np.zeros((), dtype=upstream.dtype)
-    grad_x = unbroadcast(_where(condition, upstream, zero), x.shape) if x.requires_grad else None
-    grad_y = unbroadcast(_where(condition, zero, upstream), y.shape) if y.requires_grad else None
+    zero = np.zeros((), dtype=data_of(upstream).dtype)
+    # the zero of each side is a piece of that side: a second derivative through where
+    # is 0, not "input not used" (see ops.piecewise)
+    grad_x = grad_y = None
+    if x.requires_grad:
+        grad_x = unbroadcast(_where(condition, upstream, piecewise(zero, x.data)), x.shape)
+    if y.requires_grad:
+        grad_y = unbroadcast(_where(condition, piecewise(zero, y.data), upstream), y.shape)
     return grad_x, grad_y
 
 

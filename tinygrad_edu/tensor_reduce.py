@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .ops import data_of, declare, exp
+from .ops import data_of, declare, exp, piecewise
 from .tensor_shape import expand_to, normalize_axes, single_axis
 
 if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
@@ -90,8 +90,8 @@ def _extreme_rule(node, upstream):
     kept = out if keepdims else np.expand_dims(out, axes)
     picked = data_of(a.data) == kept
     count = picked.sum(axis=axes, keepdims=True)
-    share = (picked / np.maximum(count, 1)).astype(upstream.dtype)  # a constant mask
-    return (_spread(upstream, axes, keepdims, a.data.shape) * share,)
+    share = (picked / np.maximum(count, 1)).astype(upstream.dtype)  # constant on each piece
+    return (_spread(upstream, axes, keepdims, a.data.shape) * piecewise(share, a.data),)
 
 
 @declare("min", symbol="min", math="∂(min a)/∂aᵢ = 1 where aᵢ is the min (shared on ties)",

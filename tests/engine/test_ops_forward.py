@@ -54,6 +54,9 @@ def tensor_results(rng):
     # index_grad is made by the backward pass of an index, when it is recorded
     (gradient,) = grad((y[[0, 0]] * y[[0, 0]]).sum(), y, create_graph=True)
     results += [node for node in topo_order(gradient) if node.op == "index_grad"]
+    # piecewise is made by the graph pass of a piecewise rule (relu's step, abs's sign)
+    (gradient,) = grad((y.relu() + y.abs()).sum(), y, create_graph=True)
+    results += [node for node in topo_order(gradient) if node.op == "piecewise"]
     return results
 
 

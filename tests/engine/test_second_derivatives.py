@@ -133,6 +133,9 @@ TENSOR_CASES = [
     ("linear no bias", "linear", lambda x, w: F.linear(x, w), [smooth, smooth], [(4,), (2, 4)]),
     ("prelu", "prelu", lambda x, a: F.prelu(x, a), [off_kinks, positive], [(2, 3, 2), (3,)]),
     ("prelu shared", "prelu", lambda x, a: F.prelu(x, a), [off_kinks, positive], [(4,), (1,)]),
+    # the step a piecewise rule multiplies by when the pass builds a graph (relu's mask)
+    ("piecewise", "piecewise",
+     lambda a: grad((a.relu() * a.abs()).sum(), a, create_graph=True)[0], [off_kinks], None),
     # composites of the ops above, which learners call by name
     ("squeeze/unsqueeze", None, lambda a: a.unsqueeze(0).squeeze(0).exp(), [smooth], [(2, 2)]),
     ("gather", None, lambda a: a.gather(1, [[0, 0], [2, 1]]).sin(), [smooth], [(2, 3)]),
@@ -163,6 +166,7 @@ VALUE_CASES = [
     ("elu", lambda a: a.elu(1.3), [off_kinks]),
     ("abs", lambda a: abs(a), [off_kinks]),
     ("max", lambda a, b: a.max(b), [off_kinks, off_kinks_too]),
+    ("piecewise", lambda a: grad(a.relu() * a.abs(), a, create_graph=True)[0], [off_kinks]),
     ("min", lambda a, b: a.min(b), [off_kinks, off_kinks_too]),
 ]
 

@@ -130,12 +130,12 @@ def _channel_shape(who: str, input_shape: tuple, slopes_shape: tuple) -> tuple:
              forward=lambda args, x, weight: _prelu_data(x, weight))
 def _prelu_rule(node, upstream):
     """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over all
-    but the channel axis). The masks are constants, so the same arithmetic runs on
-    arrays and, for create_graph, on Tensors."""
+    but the channel axis). The masks are steps of x (`ops.piecewise`), so the same
+    arithmetic runs on arrays and, for create_graph, on Tensors that stay connected to x."""
     x, slope = node.parents
     view = _channel_shape("prelu", x.shape, slope.shape)
     raw = ops.data_of(x.data)
-    positive = (raw > 0).astype(raw.dtype)
+    positive = ops.piecewise((raw > 0).astype(raw.dtype), x.data)  # a step of x: slope 0
     negative = 1 - positive
     grad_x = grad_slope = None
     if x.requires_grad:
