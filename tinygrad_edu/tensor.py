@@ -24,7 +24,7 @@ from . import tensor_math as _math
 from . import tensor_reduce as _reduce
 from . import tensor_shape as _shape
 from .autograd import Node, grad_mode, is_grad_enabled, run_backward
-from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, weak_dtype
+from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, real_setting, weak_dtype
 
 __all__ = ["Tensor"]
 
@@ -177,7 +177,7 @@ class Tensor(Node):
             return other, None
         if isinstance(other, Node):
             raise TypeError(f"cannot combine a Tensor with a {type(other).__name__}")
-        if isinstance(other, (int, float, bool, np.number, np.bool_)):
+        if isinstance(other, (int, float, bool, np.integer, np.floating, np.bool_)):
             dtype = weak_dtype(self._data.dtype, other)
             out = Tensor(np.asarray(other, dtype=dtype), dtype=dtype)
         elif self._data.dtype.kind == "f":  # a list or an array takes our float dtype
@@ -317,7 +317,7 @@ class Tensor(Node):
             other = other.data
         elif other is None:  # as PyTorch: t == None is False (Python compares identity)
             return NotImplemented
-        elif not isinstance(other, (int, float, np.number, np.bool_)):
+        elif not isinstance(other, (int, float, np.integer, np.floating, np.bool_)):
             other = as_array(other, None if isinstance(other, np.ndarray) else
                              _kept_dtype(other), ufunc.__name__)
         try:
@@ -407,6 +407,7 @@ class Tensor(Node):
         """``value`` where ``mask`` is True, else this tensor's element."""
         from .tensor_functions import where  # (tensor_functions imports this module)
 
+        value = real_setting("masked_fill", "value", value)
         return where(mask, self._constant_of(np.asarray(value, self._data.dtype)), self)
 
     def where(self, condition, other) -> Tensor:

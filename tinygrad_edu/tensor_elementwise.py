@@ -16,6 +16,7 @@ import numpy as np
 from .ops import cos as _cos
 from .ops import data_of, declare, piecewise, sigmoid, sign, tanh, where
 from .ops import sin as _sin
+from .tensor_dtypes import real_setting
 from .tensor_math import _forward_of, binary, unbroadcast
 
 if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
@@ -188,6 +189,7 @@ def _leaky_relu_rule(node, upstream):
 
 def leaky_relu(a: Tensor, negative_slope: float = 0.01) -> Tensor:
     """x where x > 0, negative_slope · x elsewhere."""
+    negative_slope = real_setting("leaky_relu", "negative_slope", negative_slope)
     out = _leaky_relu_data(a.data, negative_slope)
     return a.from_op(out, (a,), "leaky_relu", _leaky_relu_rule, (negative_slope,))
 
@@ -202,6 +204,7 @@ def _elu_rule(node, upstream):
 
 def elu(a: Tensor, alpha: float = 1.0) -> Tensor:
     """x where x > 0, α(eˣ − 1) elsewhere."""
+    alpha = real_setting("elu", "alpha", alpha)
     out = _elu_data(a.data, alpha)
     return a.from_op(out, (a,), "elu", _elu_rule, (alpha,))
 
@@ -268,5 +271,8 @@ def clip(a: Tensor, min=None, max=None):  # noqa: A002 (PyTorch's argument names
     the element was inside, bounds included (as torch.clamp)."""
     if min is None and max is None:
         raise ValueError("clip: give min, max or both")
+    for name, bound in (("min", min), ("max", max)):
+        if bound is not None:
+            real_setting("clip", name, bound, arrays=True)
     out = np.clip(a.data, min, max)
     return a.from_op(out, (a,), "clip", _clip_rule, (min, max))

@@ -12,6 +12,7 @@ import numpy as np
 
 from .autograd import Node
 from .ops import declare
+from .tensor_dtypes import real_setting
 
 if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
     from .tensor import Tensor
@@ -192,6 +193,7 @@ def _pad_rule(node, upstream):
 def pad(a: Tensor, pad_width, value: float = 0.0) -> Tensor:
     """Surround with a constant: ``pad_width`` as numpy's (an int, a (before, after)
     pair for every axis, or one pair per axis)."""
+    value = real_setting("pad", "value", value)
     try:
         widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (a.data.ndim, 2))
     except ValueError:
