@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .autograd import topo_order
+from .files import check_appendable
 from .tensor import Tensor
 
 __all__ = ["Logger", "SummaryWriter", "CSVLogger", "JSONLogger", "graph_as_text",
@@ -257,6 +258,7 @@ class CSVLogger(Logger):
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_appendable(self.path, "CSVLogger")  # a FIFO would block, a device fill up
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         self._file = open(self.path, "a", newline="")
         self._csv = csv.writer(self._file)
@@ -296,6 +298,7 @@ class JSONLogger(Logger):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.bins = bins
+        check_appendable(self.path, "JSONLogger")
         self._file = open(self.path, "a")
 
     def _write(self, record: dict) -> None:

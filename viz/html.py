@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from tinygrad_edu.autograd import Node
+from tinygrad_edu.files import write_text
 
 from .dot import GRAD_COLOUR, VALUE_COLOUR
 from .page_words import WORDS
@@ -120,5 +121,5 @@ def html(root: Node, path: str | os.PathLike, lang: str = "en", title: str | Non
                      passes=passes, **options)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page, "html")  # whole or not at all; a FIFO or device refused
     return path
