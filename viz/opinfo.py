@@ -14,9 +14,18 @@ from __future__ import annotations
 from tinygrad_edu import ops
 from tinygrad_edu.autograd import Node
 
-__all__ = ["op_symbol", "local_text", "math_text", "local_grads", "is_constant"]
+__all__ = ["op_symbol", "local_text", "math_text", "local_grads", "is_constant", "visible"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+# A control character (NUL, a tab, ...) cannot stand in a drawing's label (Graphviz
+# refuses NUL) and shows as nothing or a box on a page: each is written as Python writes
+# it in a string (NUL as \x00, a new line as \n), which is what the learner typed.
+_VISIBLE = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as its escape (NUL -> ``\\x00``)."""
+    return text.translate(_VISIBLE)
 
 
 def op_symbol(node: Node) -> str:
@@ -27,7 +36,7 @@ def op_symbol(node: Node) -> str:
     if op.startswith("**") and len(op) > 2:  # a constant exponent, e.g. "**2"
         return "x" + op[2:].translate(_SUPERSCRIPTS)
     spec = ops.spec_of(node)
-    symbol = spec.symbol if spec is not None else op
+    symbol = visible(spec.symbol if spec is not None else op)
     if op in ("leaky_relu", "elu") and args:
         return f"{symbol}({float(args[0]):g})"
     if op in ("sum", "mean", "max", "min") and args and args[0] is not None:
