@@ -127,6 +127,18 @@ class _Used:
 USED = _Used()
 
 
+class _Constant:
+    """Marks a leaf the engine made from a plain number or array (`Node.is_constant`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<constant>"
+
+
+CONSTANT = _Constant()
+
+
 class Node:
     """A vertex of the computational graph: a leaf (an input, a parameter) when it has
     no parents, otherwise the result of one op.
@@ -135,8 +147,11 @@ class Node:
     backpropagation, a Tensor only when asked to.
     """
 
-    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved", "_constant",
-                 "__weakref__")
+    # Few slots on purpose: the garbage collector visits every slot of every node each
+    # time it scans the heap, and while a graph is built that scan is most of the time.
+    # Each slot more made building the 60k-node sum of squares (benchmarks/bench_scalar.py)
+    # about 4% slower; so a constant is marked in ``_saved``, unused by any leaf.
+    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved", "__weakref__")
 
     # What an op result's gradient is reset to at the start of every backward pass
     # (None: no gradient yet; an engine whose gradients always exist gives its zero).
@@ -154,8 +169,7 @@ class Node:
     def is_constant(self) -> bool:
         """True for a leaf the engine made from a plain number or array on one side of an
         op (the 1.0 in ``x + 1``), so a drawing can show it as a constant."""
-        # Only constants set this slot; leaving it unset elsewhere keeps op results cheap.
-        return getattr(self, "_constant", False)
+        return self._rule is None and self._saved is CONSTANT
 
     @property
     def rule(self):
@@ -165,9 +179,10 @@ class Node:
     @property
     def saved(self):
         """What the op saved for its rule beyond the parents' data (None if nothing)."""
-        if self._saved is FREED:
+        saved = self._saved
+        if saved is FREED:
             raise RuntimeError(self._freed_message("saved"))
-        return None if self._saved is USED else self._saved
+        return None if saved is USED or saved is CONSTANT else saved
 
     def local_grads(self, upstream) -> tuple:
         """One gradient per parent for the given ``upstream`` (d(result)/d(this node)),

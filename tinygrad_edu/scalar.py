@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-from .autograd import Node, run_backward
+from .autograd import CONSTANT, Node, run_backward
 from .ops import data_of, declare
 from .scalar_functions import (
     _result,
@@ -379,5 +379,5 @@ def _leaf(data: float) -> Value:
     """A constant leaf (the 1.0 in ``x + 1``), made without the checks of Value()."""
     out = _new_object(Value)
     out.data, out.grad, out.label, out.parents, out.op = data, 0.0, "", (), ""
-    out.args, out._rule, out._saved, out._constant = (), None, None, True
+    out.args, out._rule, out._saved = (), None, CONSTANT
     return out

@@ -23,7 +23,7 @@ from . import tensor_elementwise as _elementwise
 from . import tensor_math as _math
 from . import tensor_reduce as _reduce
 from . import tensor_shape as _shape
-from .autograd import Node, grad_mode, is_grad_enabled, run_backward
+from .autograd import CONSTANT, Node, grad_mode, is_grad_enabled, run_backward
 from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, real_setting, weak_dtype
 
 __all__ = ["Tensor"]
@@ -132,7 +132,7 @@ class Tensor(Node):
             return data
         out = Tensor(data, dtype=data.dtype if isinstance(data, np.ndarray) and
                      data.dtype.kind in REAL_KINDS else self._data.dtype)
-        out._constant = True
+        out._saved = CONSTANT
         return out
 
     def _checked_op_data(self, data, who: str) -> np.ndarray:
@@ -186,7 +186,7 @@ class Tensor(Node):
         else:  # beside an int or bool tensor, numpy's promotion decides
             array = np.asarray(other)
             out, dtype = Tensor(as_array(array, array.dtype, "operand"), dtype=array.dtype), None
-        out._constant = True
+        out._saved = CONSTANT
         return out, dtype
 
     def _seed(self, weight, who: str):
