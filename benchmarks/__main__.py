@@ -7,7 +7,7 @@ import datetime
 import json
 import pathlib
 
-from . import bench_memory, bench_scalar, bench_tensor, bench_training, bench_viz
+from . import bench_conv, bench_memory, bench_scalar, bench_tensor, bench_training, bench_viz
 from .common import machine
 
 
@@ -15,9 +15,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per candidate")
     parser.add_argument("--only", action="append",
-                        choices=["scalar", "tensor", "memory", "viz", "training"])
+                        choices=["scalar", "tensor", "memory", "viz", "training", "conv"])
     options = parser.parse_args()
-    chosen = options.only or ["scalar", "tensor", "memory", "viz", "training"]
+    chosen = options.only or ["scalar", "tensor", "memory", "viz", "training", "conv"]
     results = []
     if "scalar" in chosen:
         results += bench_scalar.run(options.rounds)
@@ -29,6 +29,8 @@ def main() -> None:
         results += bench_viz.run(options.rounds)
     if "training" in chosen:
         results += bench_training.run(options.rounds)
+    if "conv" in chosen:
+        results += bench_conv.run(options.rounds)
     print(f"\n{datetime.date.today()} on {machine()} "
           f"(medians of {options.rounds} interleaved rounds)")
     for row in results:

@@ -81,6 +81,7 @@ def _hand_set_section(lang: str) -> dict:
     """The notes' weights as scalar Values: XOR's four forward passes, drawn."""
     from tinygrad_edu import Value
     from viz import draw, svg_text
+    from viz.words import words_of
 
     lines, svgs, captions = [], [], []
     w1, b1, w2, b2 = (HAND_SET[k] for k in ("W1", "b1", "W2", "b2"))
@@ -98,10 +99,8 @@ def _hand_set_section(lang: str) -> dict:
                      f"{int(out.data > 0.5)}  (XOR = {x1 ^ x2})")
         captions.append(f"x = ({x1}, {x2}) → ŷ = {out.data:.3f}")
         svgs.append(svg_text(draw(out, show_grad=False, legend=False, lang=lang)))
-    title = ("The notes' hand-set weights already compute XOR" if lang == "en"
-             else "강의의 손으로 정한 가중치는 이미 XOR 을 계산한다")
-    return {"title": title, "lines": lines, "svgs": svgs, "captions": captions,
-            "id": "tg-hand-set"}
+    return {"title": words_of("cli", lang)["hand_set_title"], "lines": lines, "svgs": svgs,
+            "captions": captions, "id": "tg-hand-set"}
 
 
 def _model(sizes, activation, engine, seed):
@@ -117,11 +116,12 @@ def _model(sizes, activation, engine, seed):
 
 def _paths(options) -> int:
     """The notes' optimizer comparison on x²/20 + y² from (-7, 2), as a page."""
-    from viz.paths_page import WORDS, optimizer_paths, paths_page
+    from viz.paths_page import optimizer_paths, paths_page
+    from viz.words import LANGUAGES
 
     from .lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
 
-    lang = _choice(options.lang, list(WORDS), "language")
+    lang = _choice(options.lang, LANGUAGES, "language")
     steps = _number(options.steps, "steps", int) if options.steps != "2000" else 30
     paths = optimizer_paths(anisotropic, START, FUNCTION_SETTINGS, steps=steps, lang=lang)
     for walk in paths:
@@ -135,7 +135,8 @@ def _paths(options) -> int:
 
 def run(options) -> int:
     from viz.recording import OPTIMIZERS, VALUE_ACTIVATIONS, record_training
-    from viz.training_page import WORDS, training_page
+    from viz.training_page import training_page
+    from viz.words import LANGUAGES, words_of
 
     from .data import TOY_DATASETS, toy_dataset
 
@@ -144,7 +145,8 @@ def run(options) -> int:
         return _paths(options)
     optimizer = _choice(options.optimizer, list(OPTIMIZERS), "optimizer")
     engine = _choice(options.engine, ENGINES, "engine")
-    lang = _choice(options.lang, list(WORDS), "language")
+    lang = _choice(options.lang, LANGUAGES, "language")
+    said = words_of("cli", lang)
     default_activation = "sigmoid" if dataset == "xor" else "tanh"
     activation = options.activation or default_activation
     _choice(activation, VALUE_ACTIVATIONS if engine == "value" else ACTIVATIONS, "activation")
@@ -162,15 +164,9 @@ def run(options) -> int:
         one = record_training(_model([2, 1], activation, engine, seed), X, y, optimizer=optimizer,
                               lr=lr, steps=steps, snapshots=2, frames=2)
         best, first, last = max(one.accuracy), one.loss[0], one.loss[-1]
-        if lang == "ko":
-            title = f"한 층 (2-1): 정확도 최대 {best:.2f}"
-            line = (f"손실 {first:.4f} → {last:.4f}; 직선 하나로는 XOR 을 나눌 수 없어서 "
-                    "4개 중 많아야 3개만 맞는다")
-        else:
-            title = f"One layer (2-1): accuracy {best:.2f} at best"
-            line = (f"loss {first:.4f} → {last:.4f}; a straight line cannot split XOR, so at "
-                    "most 3 of 4 points are right")
-        sections.append({"title": title, "lines": [line], "id": "tg-one-layer"})
+        sections.append({"title": said["one_layer_title"].format(best=best),
+                         "lines": [said["one_layer_line"].format(first=first, last=last)],
+                         "id": "tg-one-layer"})
         sections.append(_hand_set_section(lang))
     recording = record_training(_model(sizes, activation, engine, seed), X, y,
                                 optimizer=optimizer, lr=lr, steps=steps, lang=lang,
@@ -184,15 +180,8 @@ def run(options) -> int:
         print("\n".join("  " + line for line in lines))
         at_start = [norms[0] for norms in recording.grad_norms.values()]
         ratio = at_start[0] / at_start[-1] if at_start[-1] else float("inf")
-        if lang == "ko":
-            lines.append(f"입력에 가장 가까운 층의 기울기는 마지막 층의 {ratio:.2g} 배 "
-                         f"({activation})")
-        else:
-            lines.append(f"the layer nearest the input gets {ratio:.2g} × the gradient of the "
-                         f"last one ({activation})")
-        title = ("Gradient norm per layer, input side first" if lang == "en"
-                 else "층별 기울기 크기 (입력 쪽부터)")
-        sections.append({"title": title, "lines": lines, "id": "tg-layers"})
+        lines.append(said["layers_ratio"].format(ratio=ratio, activation=activation))
+        sections.append({"title": said["layers_title"], "lines": lines, "id": "tg-layers"})
     if options.html:
         html = training_page(recording, options.html, lang=lang, sections=sections)
         print(f"wrote {options.html} ({len(html.encode()) / 1e3:.0f} kB)")

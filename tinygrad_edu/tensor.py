@@ -9,6 +9,8 @@ module named for its kind:
 * `tensor_reduce` -- sum, mean, max/min, var/std, argmax, logsumexp, softmax
 * `tensor_shape`  -- reshape, permute, transpose, expand, flip, pad, indexing, gather, split
 * `tensor_functions` -- cat, stack, where
+* `tensor_conv`, `tensor_pool` -- conv2d, unfold/fold, max/avg pooling (functions of
+  ``nn.functional``, not methods)
 
 Dtypes follow numpy's promotion; a Python number is "weak" (see `tensor_dtypes`).
 """
@@ -385,7 +387,8 @@ class Tensor(Node):
     # ---- shape and indexing (tensor_shape) ----
 
     def reshape(self, *shape) -> Tensor: return _shape.reshape(self, *shape)
-    def flatten(self) -> Tensor: return _shape.reshape(self, -1)
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return _shape.flatten(self, start_dim, end_dim)
     def squeeze(self, axis=None) -> Tensor: return _shape.squeeze(self, axis)
     def unsqueeze(self, axis: int) -> Tensor: return _shape.unsqueeze(self, axis)
     def permute(self, *dims) -> Tensor: return _shape.permute(self, *dims)

@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
     from .tensor import Tensor
 
 __all__ = ["normalize_axes", "single_axis", "expand_to", "reshape", "permute", "transpose",
-           "squeeze", "unsqueeze", "expand", "flip", "pad", "getitem", "gather", "split",
+           "squeeze", "unsqueeze", "flatten", "expand", "flip", "pad", "getitem", "gather", "split",
            "chunk"]
 
 
@@ -99,6 +99,22 @@ def unsqueeze(a: Tensor, axis: int) -> Tensor:
     shape = list(a.data.shape)
     shape.insert(int(axis) % ndim, 1)
     return reshape(a, tuple(shape))
+
+
+def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge the axes ``start_dim`` to ``end_dim`` (both included) into one, as PyTorch's
+    ``flatten``: ``(N, C, H, W).flatten(1)`` is (N, C·H·W). A 0-d tensor becomes (1,)."""
+    shape = a.data.shape
+    if not shape:
+        return reshape(a, (1,))
+    first, last = (single_axis("flatten", dim, shape) for dim in (start_dim, end_dim))
+    if first > last:
+        raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                         f"for a tensor of shape {shape}")
+    merged = 1
+    for size in shape[first:last + 1]:
+        merged *= size
+    return reshape(a, shape[:first] + (merged,) + shape[last + 1:])
 
 
 def _permuted(x, axes: tuple):

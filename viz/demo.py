@@ -12,7 +12,7 @@ from .dot import draw
 from .html import html
 from .render import render
 from .steps import format_steps, steps
-from .wording import words_for
+from .words import words_of
 
 __all__ = ["DemoOutputs", "demo_outputs", "demo_words", "lecture_fwb", "lecture_sigmoid"]
 
@@ -62,5 +62,4 @@ def demo_outputs(folder: str | os.PathLike, lang: str = "en") -> DemoOutputs:
 
 def demo_words(lang: str = "en") -> dict[str, str]:
     """The demo's headers and its "Next:" word in ``lang``: keys chain, xor, next."""
-    words = words_for(lang, who="demo")
-    return {"chain": words["demo_chain"], "xor": words["demo_xor"], "next": words["demo_next"]}
+    return dict(words_of("demo", lang, who="demo"))

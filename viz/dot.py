@@ -23,7 +23,7 @@ from tinygrad_edu.autograd import Node
 from .collapse import MAX_NODES, collapse, fold
 from .graph import format_number, to_networkx
 from .opinfo import visible
-from .wording import kind_word, words_for
+from .words import graph_words, kind_word
 
 __all__ = ["draw", "Drawing", "VALUE_COLOUR", "GRAD_COLOUR", "FONTS"]
 
@@ -180,7 +180,7 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     ``notes=False`` leaves out the notes drawn above the graph (folded nodes, released
     gradients): for a page that shows them beside the drawing (``title`` stays).
     """
-    words = words_for(lang, "draw")
+    words = graph_words(lang, "draw")
     if rankdir not in ("LR", "RL", "TB", "BT"):
         raise ValueError(f"draw: rankdir must be 'LR', 'RL', 'TB' or 'BT', got {rankdir!r}")
     if isinstance(root, nx.DiGraph):

@@ -12,7 +12,7 @@
      "notes": [{"kind": "forward-only" | "released" | "folded" | "accumulated"
                         | "check-skipped", "text": str}],
      "passes": 1 | 2, "practice": bool, "show_constants": bool,
-     "words": {key: str},              # the page's words in `lang` (viz.wording)
+     "words": {key: str},              # the page's words in `lang` (viz.words)
      "views": {"main": view, "<group id>": view, ...},
      "nodes": {"n<i>": node, ...}}     # every node drawn in some view
 
@@ -75,7 +75,7 @@ from .opinfo import math_text, op_symbol
 from .quantity import json_number, quantity
 from .render import svg_text
 from .steps import step_dicts
-from .wording import check_reason, kind_word, words_for
+from .words import check_reason, graph_words, kind_word, words_of
 
 __all__ = ["explorer_document", "SIZE_BUDGET"]
 
@@ -172,7 +172,7 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
     ``extra_steps``: steps told after the backward pass in the main view, such as the
     optimizer's update steps of `viz.narrated_step` (phase ``"update"``).
     """
-    words = words_for(lang, "explorer_document")
+    words = graph_words(lang, "explorer_document")
     if not isinstance(root, Node):
         raise TypeError(f"explorer_document: expected a Value or a Tensor, got "
                         f"{type(root).__name__}")
@@ -224,14 +224,15 @@ def explorer_document(root: Node, lang: str = "en", practice: bool = False, pass
     if visible is not None:
         _group_views(facts, planned, main_model, views, nodes, words, lang, modules, steps_of)
     root_name = facts.names[-1]
+    page_words = words_of("explorer", lang)
     return {
-        "version": 1, "lang": lang, "title": title or words["title"].format(root=root_name),
+        "version": 1, "lang": lang, "title": title or page_words["title"].format(root=root_name),
         "root": f"n{count - 1}",
         "engine": "tensor" if isinstance(root.data, np.ndarray) else "value",
         "state": facts.state, "forward_only": not facts.has_gradients,
         "note": notes[0]["text"] if notes else None, "notes": notes,
         "passes": passes, "practice": bool(practice), "show_constants": bool(show_constants),
-        "words": dict(words), "views": views, "nodes": nodes,
+        "words": dict(page_words), "views": views, "nodes": nodes,
     }
 
 

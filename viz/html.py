@@ -26,7 +26,7 @@ from tinygrad_edu.autograd import Node
 from tinygrad_edu.files import write_text
 
 from .dot import GRAD_COLOUR, VALUE_COLOUR
-from .page_words import WORDS
+from .words import check_language, words_of
 
 __all__ = ["html", "html_page", "page_from_document"]
 
@@ -62,10 +62,8 @@ def _sha256(text: str) -> str:
 
 def page_from_document(document: dict, practice: bool | None = None) -> str:
     """The explorer page for an explorer document (see `viz.explorer_document`)."""
-    lang = document.get("lang", "en")
-    if lang not in WORDS:
-        raise ValueError(f"html: lang must be one of {', '.join(sorted(WORDS))}, got {lang!r}")
-    words = WORDS[lang]
+    lang = check_language(document.get("lang", "en"), "html")
+    words = words_of("explorer", lang)
     views = {name: dict(spec, svg=None) for name, spec in document["views"].items()}
     # The drawings go into the page as markup, not as JSON strings: escaping every < and >
     # for a <script> would make them three times as long. The main one is drawn at once
@@ -77,12 +75,12 @@ def page_from_document(document: dict, practice: bool | None = None) -> str:
     data = dict(document, views=views)
     if practice is None:
         practice = bool(document.get("practice", False))
-    config = {"words": words["script"], "practice": practice,
+    config = {"words": words_of("explorer_script", lang), "practice": practice,
               "value_colour": VALUE_COLOUR.lower(), "grad_colour": GRAD_COLOUR.lower()}
     script = "(function () {\n'use strict';\n" + "\n".join(
         _asset(name) for name in SCRIPTS) + "\n})();\n"
     title = document.get("title") or words["untitled"]
-    fields = {key: escape(value) for key, value in words.items() if isinstance(value, str)}
+    fields = {key: escape(value) for key, value in words.items()}
     fields.update(lang=escape(lang), title=escape(title), style=_asset("explorer.css"),
                   script=script, script_hash=_sha256(script), main_svg=main_svg,
                   templates=templates,
@@ -108,8 +106,7 @@ def html_page(root: Node, lang: str = "en", title: str | None = None, modules=No
     ``practice=True`` opens in practice mode (every page has the toggle); ``passes=2``
     also shows a second backward pass without ``zero_grad()``. Other keyword arguments
     go to `viz.explorer_document`."""
-    if lang not in WORDS:
-        raise ValueError(f"html: lang must be one of {', '.join(sorted(WORDS))}, got {lang!r}")
+    check_language(lang, "html")
     document = _document(root, lang, practice, passes, modules, title, options)
     return page_from_document(document, practice=practice)
 

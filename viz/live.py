@@ -31,6 +31,8 @@ import numpy as np
 from tinygrad_edu import Tensor, no_grad
 from tinygrad_edu.train import Callback, FitState
 
+from .words import words_of
+
 __all__ = ["LiveView", "live", "in_notebook"]
 
 ASSETS = Path(__file__).parent / "page_training"
@@ -47,10 +49,6 @@ def in_notebook() -> bool:
     return ipython is not None and "IPKernelApp" in getattr(ipython, "config", {})
 
 
-LIVE_HINT = ("live view: the notebook widget needs anywidget: pip install -e '.[notebook]' "
-             "in a clone, pip install 'tinygrad-edu[notebook]' from an index; printing instead")
-
-
 def _make_widget():
     """The anywidget model; imported only when a notebook shows one."""
     import anywidget
@@ -60,6 +58,7 @@ def _make_widget():
         _esm = (ASSETS / "live_widget.js").read_text(encoding="utf-8")
         _css = (ASSETS / "live_widget.css").read_text(encoding="utf-8")
         data = traitlets.Dict({}).tag(sync=True)
+        words = traitlets.Dict({}).tag(sync=True)  # the widget's labels, sent once
 
     return TrainingWidget()
 
@@ -79,11 +78,13 @@ class LiveView(Callback):
     """Watch training live. ``data=(X, y)``: the points the boundary is drawn for (2-D
     inputs). ``widget``: True / False, or None to use one only in a notebook.
     ``clock``: where time comes from (tests pass a fake one); ``display=False`` builds
-    the widget's state without showing it (benchmarks)."""
+    the widget's state without showing it (benchmarks); ``lang``: "en" or "ko"."""
 
     def __init__(self, model=None, data=None, min_interval: float = 0.25, budget: float = 0.1,
                  graph: bool = True, grid: int = 24, widget: bool | None = None, stream=None,
-                 clock: Callable[[], float] = time.perf_counter, display: bool = True) -> None:
+                 clock: Callable[[], float] = time.perf_counter, display: bool = True,
+                 lang: str = "en") -> None:
+        self.words = words_of("live", lang, who="LiveView")
         if not 0 < budget <= 1:
             raise ValueError(f"LiveView: budget is a share of the training time in (0, 1], "
                              f"got {budget}")
@@ -122,7 +123,8 @@ class LiveView(Callback):
         self.epochs.append({"epoch": state.epoch, **state.logs})
         if not self.use_widget:
             shown = " ".join(f"{k} {v:.4g}" for k, v in state.logs.items())
-            print(f"\repoch {state.epoch + 1}: {shown}", file=self.stream, flush=True)
+            print("\r" + self.words["epoch"].format(epoch=state.epoch + 1, shown=shown),
+                  file=self.stream, flush=True)
 
     def on_train_end(self, state: FitState) -> None:
         self.flush()
@@ -161,9 +163,10 @@ class LiveView(Callback):
             try:
                 self.widget = _make_widget()
             except ImportError:  # a plain install: say how to get the widget, then print
-                print(LIVE_HINT, file=self.stream, flush=True)
+                print(self.words["no_widget"], file=self.stream, flush=True)
                 self.use_widget = False
                 return
+            self.widget.words = self.words
             if self.display:
                 from IPython.display import display
 
@@ -175,9 +178,10 @@ class LiveView(Callback):
         if self.widget is not None:
             self.widget.data = self.state
         else:
-            shown = f"\rstep {self.steps[-1] if self.steps else 0} · loss " \
-                    f"{self.losses[-1] if self.losses else float('nan'):.4g}"
-            print(shown, end="", file=self.stream, flush=True)
+            loss = self.losses[-1] if self.losses else float("nan")
+            shown = self.words["status"].format(step=self.steps[-1] if self.steps else 0,
+                                                loss=f"{loss:.4g}")
+            print("\r" + shown, end="", file=self.stream, flush=True)
         self.pushes += 1
         self.drawing_time += self.clock() - begin
         self.last_push = now

@@ -28,7 +28,7 @@ from .names import Naming, format_number
 from .opinfo import local_grads, local_text, op_symbol
 from .quantity import quantity, summarize
 from .shapes import ELEMENTWISE, _paren, broadcast_axes, broadcast_lines, tensor_product
-from .wording import LOCAL_PHRASES
+from .words import words_of
 
 __all__ = ["Facts", "Narrator", "backward_state", "broadcast_axes", "edge_id"]
 
@@ -109,7 +109,7 @@ class Narrator:
         self.visible = visible  # None: every node is visible
         self.order, self.names = facts.order, facts.names
         self.root_name = self.names[-1]
-        self.phrases = LOCAL_PHRASES.get(words.get("lang", "en"), {})
+        self.phrases = words_of("local_phrases", words.get("lang", "en"))
         self._contributions: dict[int, tuple | None] = {}
         self._locals: dict[int, tuple | None] = {}
         self._consumers: Counter | None = None

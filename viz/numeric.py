@@ -16,6 +16,8 @@ import numpy as np
 from tinygrad_edu import ops
 from tinygrad_edu.autograd import Node
 
+from .words import words_of
+
 __all__ = ["numeric_gradients", "STEP", "BUDGET", "MAX_LEAF_SIZE"]
 
 STEP = 1e-6
@@ -65,6 +67,7 @@ def _linearised(node: Node):
 def numeric_gradients(order: list[Node], leaves: list[int]) -> tuple[dict[int, dict], str]:
     """``{leaf position: {"numeric", "backprop", "ok", "error"}}`` and, when some or all
     leaves could not be checked, why (one line; "" when every leaf was checked)."""
+    reasons = words_of("check_reasons", "en")  # said in another language by check_reason
     position = {node: i for i, node in enumerate(order)}
     forwards = {}
     scalar = [type(node.data) is float for node in order]
@@ -77,29 +80,29 @@ def numeric_gradients(order: list[Node], leaves: list[int]) -> tuple[dict[int, d
                 forward = _linearised(node)  # check everything below the loss
             if forward is None:
                 if "entropy" in node.op or "loss" in node.op:
-                    return {}, f"{node.op} declares no forward, so the numeric replay cannot " \
-                               "run it (keep_all_grads=True lets it check below)"
+                    return {}, reasons["loss_no_forward"].format(op=node.op)
                 if spec is None:
-                    return {}, f"the op {node.op!r} is not declared (ops.declare)"
-                return {}, f"the op {node.op!r} declares no forward (ops.declare(..., " \
-                           "forward=)), so the numeric replay cannot run it"
+                    return {}, reasons["not_declared"].format(op=repr(node.op))
+                return {}, reasons["no_forward"].format(op=repr(node.op))
             forwards[i] = forward
     if np.size(order[-1].data) != 1:
-        return {}, "the output is not a single number"
+        return {}, reasons["not_scalar"]
     checked = [j for j in leaves if np.size(order[j].data) <= MAX_LEAF_SIZE
                and order[j].grad is not None]
     cost = sum(int(np.size(order[j].data)) for j in checked) * 2 * len(forwards)
     if cost > BUDGET:
-        return {}, f"the graph is too big for a numeric check ({cost:,} op evaluations)"
+        return {}, reasons["too_big"].format(cost=f"{cost:,}")
     try:
         return _checked(order, checked, position, forwards, scalar), _why(leaves, checked)
     except _ReplayStopped as stopped:
-        return {}, f"the numeric replay stopped at {stopped}"
+        return {}, reasons["stopped"].format(where=stopped)
 
 
 def _why(leaves: list[int], checked: list[int]) -> str:
     skipped = len(leaves) - len(checked)
-    return f"{skipped} leaves have more than {MAX_LEAF_SIZE} numbers" if skipped else ""
+    if not skipped:
+        return ""
+    return words_of("check_reasons", "en")["big_leaves"].format(count=skipped, size=MAX_LEAF_SIZE)
 
 
 def _checked(order, checked, position, forwards, scalar) -> dict[int, dict]:

@@ -14,6 +14,8 @@ from __future__ import annotations
 from tinygrad_edu import ops
 from tinygrad_edu.autograd import Node
 
+from .words import words_of
+
 __all__ = ["op_symbol", "local_text", "math_text", "local_grads", "is_constant", "visible"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
@@ -63,7 +65,7 @@ def local_text(node: Node, slot: int, parent_names: list[str], out_name: str,
     """The local derivative of ``node`` with respect to its parent number ``slot``, in the
     graph's names: for ``g = w * x``, slot 0 gives ``x``. ``"the <op> rule"`` when the op
     declares no formula for that parent. ``phrases``: templates in another language for
-    the ops whose derivative is said in words (`viz.wording.LOCAL_PHRASES`)."""
+    the ops whose derivative is said in words (`viz.words`, area ``local_phrases``)."""
     parents = [_wrap(name) for name in parent_names]
     out = _wrap(out_name)
     row = (phrases or {}).get(node.op)
@@ -75,7 +77,8 @@ def local_text(node: Node, slot: int, parent_names: list[str], out_name: str,
     spec = ops.spec_of(node)
     if spec is not None and (spec.variadic or slot < len(spec.local)):
         return spec.local_text(slot, parents, out, node.args)
-    return (phrases or {}).get("_rule", "the {op} rule").format(op=node.op)
+    rule = (phrases or {}).get("_rule") or words_of("local_phrases", "en")["_rule"]
+    return rule.format(op=node.op)
 
 
 def math_text(node: Node) -> str:

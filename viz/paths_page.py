@@ -20,27 +20,12 @@ from tinygrad_edu import Tensor
 
 from .training_page import _controls, _json_for_script, _page_head
 from .updates import narrated_step
+from .words import words_of
 
 __all__ = ["optimizer_paths", "paths_page"]
 
 ASSETS = Path(__file__).parent / "page_training"
 COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
-WORDS = {
-    "en": {"title": "Optimizers on {f}, from {start}", "step": "Step",
-           "hint": "Each path starts at the same point; the slider moves all of them. "
-                   "Keys: ← →", "first": "« First", "prev": "◀ Prev", "next": "Next ▶",
-           "last": "Last »", "play": "▶ Play", "pause": "❙❙ Pause",
-           # the buttons' accessible names (their text has arrows)
-           "first_name": "First", "prev_name": "Previous", "play_name": "Play",
-           "pause_name": "Pause", "next_name": "Next", "last_name": "Last"},
-    "ko": {"title": "{f} 위의 옵티마이저, 시작점 {start}", "step": "단계",
-           "hint": "모든 경로는 같은 점에서 시작; 슬라이더가 모두를 움직인다. 키보드: ← →",
-           "first": "« 처음", "prev": "◀ 이전", "next": "다음 ▶", "last": "끝 »",
-           "play": "▶ 재생", "pause": "❙❙ 일시정지",
-           "first_name": "처음", "prev_name": "이전", "play_name": "재생",
-           "pause_name": "일시정지", "next_name": "다음", "last_name": "끝"},
-}
-
 
 # The paths page's own layout, added to the training pages' styles.
 PATHS_STYLE = """
@@ -106,9 +91,7 @@ def _level_sets(function, box, size=(560, 360)) -> str:
 def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula: str,
                path: str | os.PathLike | None = None, lang: str = "en") -> str:
     """The page of ``optimizer_paths(...)``; written to ``path`` when given."""
-    if lang not in WORDS:
-        raise ValueError(f"paths_page: lang must be one of {sorted(WORDS)}, got {lang!r}")
-    words = WORDS[lang]
+    words = words_of("paths_page", lang, who="paths_page")
     every = np.array([p for walk in paths for p in walk["points"]])
     finite = every[np.all(np.isfinite(every), axis=1)]
     low, high = finite.min(axis=0), finite.max(axis=0)

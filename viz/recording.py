@@ -35,6 +35,7 @@ from .quantity import quantity, summarize
 from .steps import steps as graph_steps
 from .training_runs import VALUE_ACTIVATIONS, TensorRun, ValueMLP, ValueRun
 from .updates import narrated_step
+from .words import words_of
 
 __all__ = ["Recording", "ValueMLP", "record_training", "OPTIMIZERS", "snapshot_iterations",
            "VALUE_ACTIVATIONS"]
@@ -280,16 +281,12 @@ def _replay(recording: Recording) -> list[dict]:
 
 
 MAX_WALK = 400  # value nodes: a bigger graph's walk-through would outweigh the whole page
-TOO_BIG = {"en": "{n} nodes: too many to walk through one by one here (use fewer data points, "
-                 "or the tensor engine); the update steps follow",
-           "ko": "노드 {n}개: 한 단계씩 보기에는 너무 많음 (데이터를 줄이거나 tensor 엔진 사용); "
-                 "갱신 단계는 아래에"}
 
 
 def _walk(loss, order, lang: str) -> list[dict]:
     """The forward and backward steps of `viz.steps`, or one note for a huge graph."""
     if len(order) > MAX_WALK:
-        note = TOO_BIG.get(lang, TOO_BIG["en"]).format(n=len(order))
+        note = words_of("recording", lang, who="record_training")["too_big"].format(n=len(order))
         return [{"phase": phase, "node": "", "title": note, "lines": [note], "values": [],
                  "grads": []} for phase in ("forward", "backward")]
     return [_step_dict(s) for s in graph_steps(loss, lang=lang)]

@@ -23,7 +23,7 @@ from tinygrad_edu.autograd import Node, topo_order
 from .names import caller_names, find_modules, name_nodes
 from .narration import Facts, Narrator
 from .story import tell
-from .wording import words_for
+from .words import check_language, graph_words
 
 __all__ = ["Step", "steps", "format_steps", "step_dicts", "graph_facts"]
 
@@ -72,7 +72,7 @@ def step_dicts(facts: Facts, lang: str = "en", passes: int = 1,
     """The steps as plain dicts (the explorer document's shape) and the notes."""
     if passes not in (1, 2):
         raise ValueError(f"steps: passes must be 1 or 2, got {passes!r}")
-    return tell(Narrator(facts, words_for(lang, "steps"), visible), passes)
+    return tell(Narrator(facts, graph_words(lang, "steps"), visible), passes)
 
 
 def steps(root: Node, lang: str = "en", modules=None, show_constants: bool = False,
@@ -84,7 +84,7 @@ def steps(root: Node, lang: str = "en", modules=None, show_constants: bool = Fal
     ``show_constants``: also the gradients of constants; ``passes=2``: a second
     backward() without zero_grad(), then one after it.
     """
-    words_for(lang, "steps")
+    check_language(lang, "steps")
     facts = graph_facts(root, modules=modules, show_constants=show_constants, who="steps")
     found, notes = step_dicts(facts, lang, passes)
     result = [Step(s["phase"], s["node"], s["title"], tuple(s["lines"]), tuple(s["values"]),

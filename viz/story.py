@@ -13,7 +13,7 @@ from tinygrad_edu.autograd import Node
 from .names import format_number
 from .narration import Narrator, _num, _shape, _show, _step, edge_id
 from .quantity import quantity
-from .wording import kind_word
+from .words import kind_word
 
 __all__ = ["tell", "forward_steps"]
 

@@ -26,53 +26,13 @@ import numpy as np
 from .html import page_from_document
 from .recording import Recording
 from .render import svg_text
+from .words import words_of
 
-__all__ = ["training_page", "page_document", "WORDS"]
+__all__ = ["training_page", "page_document"]
 
 ASSETS = Path(__file__).parent / "page_training"
 MAX_POINTS = 400  # data points drawn on the boundary; more add size, not insight
 SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and explorer pages, in all
-
-WORDS = {
-    "en": {"title": "Training {model} on {dataset} with {optimizer}", "play": "▶ Play",
-           "pause": "❙❙ Pause", "first": "« First", "prev": "◀ Prev", "next": "Next ▶",
-           "last": "Last »", "iteration": "Iteration",
-           "status": "Iteration {k} / {n} · loss {loss} · accuracy {acc}",
-           "loss": "Loss", "boundary": "Decision boundary (model output: blue 0 … red 1)",
-           "grads": "Gradient norm per layer (log scale)", "params": "Weights over time",
-           "graph_at": "Graph at iteration {k} (values blue, gradients red; faint fill = "
-                       "small gradient)",
-           "open": "Open iteration {k}: forward → backward → update",
-           "explorer": "Iteration {k} in the explorer: forward → backward → update steps "
-                       "(← → and the step list inside the frame)",
-           "explorer_title": "Iteration {k}: forward → backward → update", "close": "Close",
-           "loading": "Opening iteration {k}…",
-           "no_graph": "Graphs were recorded for iterations {list}.",
-           "stopped": "Training stopped at {why}", "keys": "Keys: ← → move, space plays",
-           "summary": "{n} iterations · loss {first} → {last} · accuracy {a0} → {a1}",
-           # the buttons' accessible names (their text has arrows)
-           "first_name": "First", "prev_name": "Previous", "play_name": "Play",
-           "pause_name": "Pause", "next_name": "Next", "last_name": "Last",
-           "frame": "Explorer"},
-    "ko": {"title": "{dataset} 학습: {model}, {optimizer}", "play": "▶ 재생",
-           "pause": "❙❙ 일시정지", "first": "« 처음", "prev": "◀ 이전", "next": "다음 ▶",
-           "last": "끝 »", "iteration": "반복",
-           "status": "반복 {k} / {n} · 손실 {loss} · 정확도 {acc}",
-           "loss": "손실", "boundary": "결정 경계 (모델 출력: 파랑 0 … 빨강 1)",
-           "grads": "층별 기울기 크기 (로그 눈금)", "params": "시간에 따른 가중치",
-           "graph_at": "반복 {k}의 그래프 (값 파랑, 기울기 빨강; 옅은 색 = 작은 기울기)",
-           "open": "반복 {k} 열기: 순전파 → 역전파 → 갱신",
-           "explorer": "탐색기에서 본 반복 {k}: 순전파 → 역전파 → 갱신 단계 "
-                       "(틀 안에서 ← → 와 단계 목록)",
-           "explorer_title": "반복 {k}: 순전파 → 역전파 → 갱신", "close": "닫기",
-           "loading": "반복 {k} 여는 중…",
-           "no_graph": "그래프가 기록된 반복: {list}.",
-           "stopped": "학습 중단: {why}", "keys": "키보드: ← → 이동, 스페이스 재생",
-           "summary": "반복 {n}회 · 손실 {first} → {last} · 정확도 {a0} → {a1}",
-           "first_name": "처음", "prev_name": "이전", "play_name": "재생",
-           "pause_name": "일시정지", "next_name": "다음", "last_name": "끝",
-           "frame": "탐색기"},
-}
 
 
 def _round(values, digits: int = 5) -> list:
@@ -152,6 +112,7 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
     if len(X) > MAX_POINTS:
         keep = np.random.default_rng(0).choice(len(X), MAX_POINTS, replace=False)
         X, y = X[np.sort(keep)], y[np.sort(keep)]
+    words = words_of("training_page", lang, who="training_page")
     snapshots = []
     for snap in recording.snapshots:
         snapshots.append({"iteration": snap["iteration"],
@@ -159,10 +120,10 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
                           "grad_magnitude": {k: float(f"{v:.3g}")
                                              for k, v in snap["grad_magnitude"].items()},
                           "explorer": _packed(_explorer_page(snap["explorer"],
-                                                             snap["iteration"], WORDS[lang]))})
+                                                             snap["iteration"], words))})
     snapshots = _within_budget(snapshots)
     two_d = X.ndim == 2 and X.shape[1] == 2
-    return {"words": WORDS[lang], "loss": _round(recording.loss),
+    return {"words": words, "loss": _round(recording.loss),
             "accuracy": _round(recording.accuracy, 4),
             "grad_norms": {k: _round(v, 3) for k, v in recording.grad_norms.items()},
             "traces": {k: _round(v, 4) for k, v in recording.traces.items()},
@@ -197,9 +158,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
     ``sections``: extra blocks ``{"title", "lines", "svgs", "captions"}`` shown above the timeline
     (the XOR lecture's hand-set network, a comparison run).
     """
-    if lang not in WORDS:
-        raise ValueError(f"training_page: lang must be one of {sorted(WORDS)}, got {lang!r}")
-    words = WORDS[lang]
+    words = words_of("training_page", lang, who="training_page")
     document = page_document(recording, lang)
     title = title or words["title"].format(model=recording.description or "a model",
                                            dataset=recording.dataset,

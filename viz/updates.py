@@ -25,25 +25,9 @@ import math
 import numpy as np
 
 from .graph import format_number
+from .words import words_of
 
-__all__ = ["narrated_step", "WORDS"]
-
-WORDS = {
-    "en": {"title": "Update {param} ({optimizer})", "first": "first step: the buffer starts as g",
-           "decay": "weight decay λ adds λ·w to the gradient",
-           "decoupled": "decoupled weight decay shrinks w first",
-           "step": "step t = {t}", "no_grad": "{param} got no gradient: unchanged",
-           "lecture": "lecture form: v = −η·b = {v}, w ← w + v",
-           "mismatch": "(!) the optimizer wrote {actual}",
-           "delta": "Δw of all {n} entries: largest |Δw| = {top}"},
-    "ko": {"title": "갱신: {param} ({optimizer})", "first": "첫 단계: 버퍼는 g 로 시작",
-           "decay": "가중치 감쇠 λ: 기울기에 λ·w 를 더함",
-           "decoupled": "분리된 가중치 감쇠: 먼저 w 를 줄임",
-           "step": "단계 t = {t}", "no_grad": "{param}: 기울기 없음, 그대로",
-           "lecture": "강의 형태: v = −η·b = {v}, w ← w + v",
-           "mismatch": "(!) 옵티마이저 결과 {actual}",
-           "delta": "전체 {n}개 항목의 Δw: 가장 큰 |Δw| = {top}"},
-}
+__all__ = ["narrated_step"]
 
 
 def _n(x: float) -> str:
@@ -237,9 +221,7 @@ def narrated_step(optimizer, names: dict[int, str] | None = None, lang: str = "e
     maps it to the graph vertex the step is about (``"n3"``). ``entries``: how many
     entries of a tensor parameter are written out (those whose change is largest).
     """
-    if lang not in WORDS:
-        raise ValueError(f"narrated_step: lang must be one of {sorted(WORDS)}, got {lang!r}")
-    words, rule = WORDS[lang], _rule_of(optimizer)
+    words, rule = words_of("updates", lang, who="narrated_step"), _rule_of(optimizer)
     names, nodes = names or {}, nodes or {}
     before, index = [], 0
     for group in optimizer.param_groups:

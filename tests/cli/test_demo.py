@@ -9,7 +9,7 @@ import pytest
 
 from tinygrad_edu.cli import main
 from viz.demo import demo_words
-from viz.wording import WORDS
+from viz.words import words_of
 
 
 @pytest.fixture(scope="module")
@@ -27,7 +27,8 @@ def demo_output(tmp_path_factory):
 
 def hint(text: str, lang: str) -> list[str]:
     """The arguments of the demo's last hint, after "Next:"/"다음:" and the program."""
-    (line,) = [line for line in text.splitlines() if line.startswith(WORDS[lang]["demo_next"])]
+    start = words_of("demo", lang)["next"]
+    (line,) = [line for line in text.splitlines() if line.startswith(start)]
     return shlex.split(line)[2:]
 
 
@@ -47,9 +48,9 @@ def test_demo_speaks_the_language_asked_for(demo_output, lang):
     assert "accuracy 1.00" in text
 
 
-def test_demo_words_are_the_wording_tables():
-    assert demo_words("ko") == {"chain": WORDS["ko"]["demo_chain"],
-                                "xor": WORDS["ko"]["demo_xor"], "next": "다음:"}
+def test_demo_words_are_the_word_tables():
+    assert demo_words("ko") == {"chain": words_of("demo", "ko")["chain"],
+                                "xor": words_of("demo", "ko")["xor"], "next": "다음:"}
     with pytest.raises(ValueError, match="demo: lang must be one of en, ko, got 'fr'"):
         demo_words("fr")
 

@@ -32,7 +32,17 @@ def tensor_results():
             x.clip(0.7, 1.5), x.sum(), x.mean(0), x.max(1), x.min(), x.var(), x.logsumexp(1),
             x.softmax(), x.log_softmax(0), x.reshape(3, 2), x.permute(1, 0), x.expand(4, 2, 3),
             x.flip(), x.pad(1), x[0], x[[0, 0]], cat([x, y]), stack([x, y]),
-            where(x.data > 1, x, y)]
+            where(x.data > 1, x, y)] + image_results()
+
+
+def image_results():
+    from tinygrad_edu.nn import functional as F
+
+    images = leaf(RNG.standard_normal((1, 2, 4, 4)))
+    kernels = leaf(RNG.standard_normal((3, 2, 2, 2)))
+    return [F.conv2d(images, kernels, leaf(RNG.standard_normal(3))),
+            F.unfold(images, 2), F.fold(leaf(RNG.standard_normal((1, 8, 9))), (4, 4), 2),
+            F.max_pool2d(images, 2), F.avg_pool2d(images, 2)]
 
 
 @pytest.mark.parametrize("node", value_results() + tensor_results(),

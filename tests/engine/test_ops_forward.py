@@ -51,6 +51,13 @@ def tensor_results(rng):
                F.binary_cross_entropy(p, leaf(target), reduction="sum"),
                F.binary_cross_entropy_with_logits(y, target, reduction="none"),
                F.binary_cross_entropy_with_logits(y, leaf(target))]
+    images = leaf(rng.standard_normal((2, 3, 5, 4)))
+    kernels, kernel_bias = leaf(rng.standard_normal((2, 3, 2, 3))), leaf(rng.standard_normal(2))
+    results += [F.conv2d(images, kernels), F.conv2d(images, kernels, kernel_bias, 2, 1, (2, 1)),
+                F.unfold(images, 2, padding=1, stride=(1, 2)),
+                F.fold(leaf(rng.standard_normal((2, 12, 6))), (4, 6), 2, stride=2),
+                F.max_pool2d(images, 2), F.max_pool2d(images, 3, 1, 1, dilation=(1, 2)),
+                F.avg_pool2d(images, (2, 1)), F.avg_pool2d(images, 3, 2, 1)]
     # index_grad is made by the backward pass of an index, when it is recorded
     (gradient,) = grad((y[[0, 0]] * y[[0, 0]]).sum(), y, create_graph=True)
     results += [node for node in topo_order(gradient) if node.op == "index_grad"]
@@ -66,7 +73,7 @@ def results(seed):
 
 
 def built_in_specs():
-    """The declarations of the package itself (a test or a README may add its own)."""
+    """The declarations of the package itself (a test or a guide's example may add its own)."""
     return [spec for spec in ops.specs() if (spec.rule.__module__ or "").startswith("tinygrad_edu")]
 
 

@@ -136,6 +136,18 @@ TENSOR_CASES = [
     # the step a piecewise rule multiplies by when the pass builds a graph (relu's mask)
     ("piecewise", "piecewise",
      lambda a: grad((a.relu() * a.abs()).sum(), a, create_graph=True)[0], [off_kinks], None),
+    ("conv2d", "conv2d", lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1,
+                                                    dilation=(1, 2)),
+     [smooth, smooth, smooth], [(1, 2, 4, 4), (3, 2, 2, 2), (3,)]),
+    ("conv2d no bias", "conv2d", lambda x, w: F.conv2d(x, w, padding=(0, 1)), [smooth, smooth],
+     [(2, 1, 3, 3), (2, 1, 2, 2)]),
+    ("unfold", "unfold", lambda x: F.unfold(x, 2, padding=1, stride=2), [smooth],
+     [(1, 2, 3, 3)]),
+    ("fold", "fold", lambda c: F.fold(c, (3, 4), 2, stride=(1, 2)), [smooth], [(1, 8, 4)]),
+    ("max_pool2d", "max_pool2d", lambda x: F.max_pool2d(x, 2, 1, padding=1), [distinct],
+     [(1, 2, 3, 3)]),
+    ("avg_pool2d", "avg_pool2d", lambda x: F.avg_pool2d(x, (2, 3), 2, padding=1), [smooth],
+     [(2, 1, 4, 5)]),
     # composites of the ops above, which learners call by name
     ("squeeze/unsqueeze", None, lambda a: a.unsqueeze(0).squeeze(0).exp(), [smooth], [(2, 2)]),
     ("gather", None, lambda a: a.gather(1, [[0, 0], [2, 1]]).sin(), [smooth], [(2, 3)]),
@@ -143,6 +155,7 @@ TENSOR_CASES = [
      [(2, 3)]),
     ("split", None, lambda a: a.split(1, dim=1)[0] * a.split(1, dim=1)[1], [smooth], [(3, 2)]),
     ("chunk", None, lambda a: a.chunk(2)[1].tanh(), [smooth], [(4, 2)]),
+    ("flatten", None, lambda a: a.flatten(1, 2).sin(), [smooth], [(2, 2, 3)]),
 ]
 
 VALUE_CASES = [
@@ -180,7 +193,7 @@ def test_every_declared_op_has_a_second_order_case():
     value_names = {name for name, *_ in VALUE_CASES}
     missing = []
     for spec in ops.specs():
-        module = spec.rule.__module__ or ""  # None for a rule made by exec (the README)
+        module = spec.rule.__module__ or ""  # None for a rule made by exec (a guide's example)
         if not module.startswith("tinygrad_edu"):
             continue  # an op a test declared for itself
         names = value_names if module in SCALAR_MODULES else tensor_names
@@ -311,8 +324,22 @@ TORCH_CASES = {
               [off_kinks, positive]),
     "maximum": (lambda a, b: a.maximum(b), lambda torch, a, b: torch.maximum(a, b),
                 [off_kinks, off_kinks_too]),
+    "conv2d": (lambda x, w, b: F.conv2d(x, w, b, stride=2, padding=(1, 0), dilation=(2, 1)),
+               lambda torch, x, w, b: torch.nn.functional.conv2d(
+                   x, w, b, stride=2, padding=(1, 0), dilation=(2, 1)),
+               [smooth, smooth, smooth]),
+    "unfold": (lambda x: F.unfold(x, 2, padding=1), lambda torch, x: torch.nn.functional.unfold(
+        x, 2, padding=1), [smooth]),
+    "fold": (lambda c: F.fold(c, (3, 3), 2), lambda torch, c: torch.nn.functional.fold(
+        c, (3, 3), 2), [smooth]),
+    "max_pool2d": (lambda x: F.max_pool2d(x, 2, 1, 1),
+                   lambda torch, x: torch.nn.functional.max_pool2d(x, 2, 1, 1), [distinct]),
+    "avg_pool2d": (lambda x: F.avg_pool2d(x, 3, 2, 1),
+                   lambda torch, x: torch.nn.functional.avg_pool2d(x, 3, 2, 1), [smooth]),
 }
-TORCH_SHAPES = {"matmul": [(2, 3), (3, 2)], "linear": [(2, 3), (4, 3)], "prelu": [(2, 3, 2), (3,)]}
+TORCH_SHAPES = {"matmul": [(2, 3), (3, 2)], "linear": [(2, 3), (4, 3)], "prelu": [(2, 3, 2), (3,)],
+                "conv2d": [(2, 2, 5, 4), (3, 2, 2, 3), (3,)], "unfold": [(2, 2, 3, 3)],
+                "fold": [(2, 8, 4)], "max_pool2d": [(2, 2, 3, 4)], "avg_pool2d": [(1, 2, 5, 4)]}
 
 
 @pytest.mark.parametrize("name", TORCH_CASES)

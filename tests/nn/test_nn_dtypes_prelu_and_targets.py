@@ -45,7 +45,9 @@ def test_linear_float64_keeps_its_precision():
 
 # the required arguments of the nn classes that need some; every other class is built bare
 REQUIRED_ARGUMENTS = {"Linear": (3, 2), "Maxout": (3, 2), "BatchNorm1d": (3,), "RBM": (3, 2),
-                      "Ensemble": ([nn.Identity()],)}
+                      "Ensemble": ([nn.Identity()],),
+                      "Conv2d": (2, 3, 3), "MaxPool2d": (2,), "AvgPool2d": (2,),
+                      "BatchNorm2d": (3,)}
 
 
 def test_every_nn_class_that_owns_parameters_takes_dtype():
@@ -64,7 +66,8 @@ def test_every_nn_class_that_owns_parameters_takes_dtype():
         assert "dtype" in inspect.signature(cls).parameters, name
         built = cls(*arguments, dtype=np.float64)
         assert {p.dtype for p in built.parameters()} == {np.dtype(np.float64)}, name
-    assert {"Linear", "Maxout", "PReLU", "BatchNorm1d", "RBM"} <= set(owners)
+    assert {"Linear", "Maxout", "PReLU", "BatchNorm1d", "RBM", "Conv2d",
+            "BatchNorm2d"} <= set(owners)
 
 
 # ---- PReLU: num_parameters on axis 1, as in PyTorch ----

@@ -1,7 +1,7 @@
 """The set-up a new user goes through, run for real (slow: they install packages).
 
 * a fresh clone into an empty folder, `make demo`, then the demo's own "Next:" hint and
-  a README command exactly as printed, in a shell whose PATH knows nothing of the venv;
+  README's tour commands exactly as printed, in a shell whose PATH knows nothing of the venv;
 * a plain `pip install .` into a new virtual environment, then `tinygrad-edu lab
   --quick` writing all twelve results -- with no scikit-learn anywhere.
 
@@ -75,14 +75,20 @@ def test_fresh_clone_make_demo_then_the_commands_as_printed(clone):
     hinted = run(["bash", "-c", hint.removeprefix("Next: ")], cwd=clone)
     assert "∂f/∂w = 5, ∂f/∂x = -2, ∂f/∂b = 1" in hinted.stdout
 
-    # README: activate once, then its commands run as printed
+    # README: activate once, then its tour's commands run as printed (the lab's is the
+    # next test's: a plain pip install running it)
     readme = (clone / "README.md").read_text(encoding="utf-8")
     activate = readme_command(readme, ". .venv/bin/activate")
     graph = readme_command(readme, 'tinygrad-edu graph "f = w*x + b"')
-    done = run(["bash", "-c", f"{activate} && {graph} && tinygrad-edu --version"], cwd=clone)
+    tour = [readme_command(readme, starts) for starts in
+            ('tinygrad-edu graph "f = w*x + b" --set w=-2 x=5 b=3 --html',
+             "tinygrad-edu train xor")]
+    done = run(["bash", "-c", " && ".join([activate, graph, *tour, "tinygrad-edu --version"])],
+               cwd=clone)
     assert (clone / "fwb.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    assert (clone / "steps.html").exists() and (clone / "xor.html").exists()
     assert "tinygrad-edu 0." in done.stdout
-    # what the demo and the README command wrote is ignored by git
+    # what the demo and the README commands wrote is ignored by git
     status = run(["git", "status", "--porcelain"], cwd=clone).stdout
     assert status == "", status
 

@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parents[1]), str(HERE)]
+# the repository, these helpers, and tests/hostile (whose child programs two campaigns reuse)
+sys.path[:0] = [str(HERE.parents[1]), str(HERE), str(HERE.parent / "hostile")]
 
 from hostile_campaigns import (  # noqa: E402
     BAD,

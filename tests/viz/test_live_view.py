@@ -111,6 +111,26 @@ def test_widget_state_has_curve_boundary_and_graph():
 def test_bad_budget_is_one_clear_error():
     with pytest.raises(ValueError, match="budget"):
         LiveView(budget=0)
+    with pytest.raises(ValueError, match="^LiveView: lang must be one of en, ko, got 'fr'$"):
+        LiveView(lang="fr")
+
+
+def test_the_live_view_speaks_korean_in_the_terminal_and_the_widget():
+    stream = io.StringIO()
+    view = LiveView(widget=False, stream=stream, min_interval=0.0, lang="ko")
+    view.update(loss=0.123456, step=7)
+    view.flush()
+    assert stream.getvalue().split("\r")[-1] == "단계 7 · 손실 0.1235\n"
+    english = io.StringIO()
+    LiveView(widget=False, stream=english, min_interval=0.0).update(loss=0.5, step=2)
+    assert english.getvalue() == "\rstep 2 · loss 0.5"
+    pytest.importorskip("anywidget")
+    shown = live(None, widget=True, display=False, lang="ko", min_interval=0.0)
+    shown.update(loss=1.0, step=0)
+    assert shown.widget.words == {"loss": "손실", "boundary": "결정 경계", "graph": "그래프",
+                                  "status": "단계 {step} · 손실 {loss}",
+                                  "epoch": "에포크 {epoch}: {shown}",
+                                  "no_widget": shown.words["no_widget"]}
 
 
 # ---- once in a real front end: JupyterLab + chromium ----

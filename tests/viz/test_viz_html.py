@@ -48,7 +48,8 @@ def test_tensor_graph_page_with_a_constant_operand():
     loss.backward(keep_all_grads=True)
     page = viz.html_page(loss)
     assert "(2, 2) float32" in page
-    assert "does not require grad: the engine skips it" in page  # the constant 2
+    # the constant 2 is A's local derivative, not a step of its own (it needs no gradient)
+    assert "∂loss/∂A = ∂loss/∂t1 · ∂t1/∂A = upstream × 2 = " in page
 
 
 def test_json_for_script_cannot_end_its_script_element():

@@ -127,7 +127,7 @@ def test_released_tensor_gradients_give_the_hint_from_every_entry_point(tmp_path
     np.random.seed(0)
     model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
     loss = F.binary_cross_entropy(model(Tensor(X)), Y)
-    loss.backward()  # README's XOR setup: intermediate gradients are let go
+    loss.backward()  # the training guide's XOR: intermediate gradients are let go
     hint = "backward(keep_all_grads=True)"
     assert hint in viz.format_steps(viz.steps(loss))
     assert hint in viz.draw(loss).source

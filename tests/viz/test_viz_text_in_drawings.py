@@ -13,6 +13,7 @@ import viz
 from tinygrad_edu import Tensor
 from viz.demo import lecture_fwb, lecture_sigmoid
 from viz.graph import to_networkx
+from viz.words import check_reason, words_of
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -37,7 +38,7 @@ def graph_label_x(svg: str) -> list[float]:
 
 
 def plain_xor(backward: bool = True):
-    """README's XOR network after a plain backward(): the intermediates keep no gradient."""
+    """The training guide's XOR net after a plain backward(): intermediates keep no gradient."""
     np.random.seed(0)
     model = nn.Sequential(nn.Linear(2, 2), nn.Sigmoid(), nn.Linear(2, 1), nn.Sigmoid())
     x = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=np.float32)
@@ -48,8 +49,8 @@ def plain_xor(backward: bool = True):
 
 
 def blind_xor():
-    """README's XOR after a plain backward(), with a learner's op that declares no forward
-    on top: two notes (released gradients, and a gradient check that cannot replay it)."""
+    """The training guide's XOR after a plain backward(), with a learner's op that declares no
+    forward on top: two notes (released gradients, and a gradient check that cannot replay it)."""
     from tinygrad_edu import ops
 
     @ops.declare("double_blind", symbol="2x", math="d(2a)/da = 2", local=("2",))
@@ -82,13 +83,13 @@ def test_the_released_note_is_wrapped_in_the_drawing_and_left_to_the_page_banner
     said = " ".join(lines)
     assert "did not keep their gradients" in said and "keep_all_grads=True" in said
     assert len(lines) >= 2 and all(len(line) <= 64 for line in lines)
-    assert said == viz.wording.WORDS["en"]["released"]  # wrapped, not cut
+    assert said == words_of("notes", "en")["released"]  # wrapped, not cut
     # at the left edge, where a wide graph's scroll box opens, each line as far left
     starts = graph_label_x(viz.svg_text(viz.draw(loss)))
     assert len(set(starts)) == 1 and 0 <= starts[0] < 40
     korean = graph_label(viz.svg_text(viz.draw(loss, lang="ko")))
     assert len(korean) >= 2 and all(len(line) <= 40 for line in korean)
-    assert " ".join(korean) == viz.wording.WORDS["ko"]["released"]
+    assert " ".join(korean) == words_of("notes", "ko")["released"]
     assert graph_label(viz.svg_text(viz.draw(loss, notes=False))) == []
     titled = graph_label(viz.svg_text(viz.draw(loss, notes=False, title="XOR")))
     assert titled == ["XOR"]
@@ -131,7 +132,7 @@ def test_korean_notes_say_why_the_check_skipped_in_korean_and_the_summary_has_no
     assert len(skipped) == 1 and "순전파 함수를 선언하지 않아" in skipped[0]
     assert "double_blind" in skipped[0] and "declares no" not in skipped[0]
     loss = plain_xor()
-    assert viz.wording.check_reason("something new", "ko") == "something new"
+    assert check_reason("something new", "ko") == "something new"
     # the last step sums up the leaves' gradients: no op's rule is at work there
     steps = viz.explorer_document(loss)["views"]["main"]["steps"]
     assert steps[-1]["rule"] is False and all("rule" not in s for s in steps[:-1])

@@ -2,12 +2,14 @@
 
 * `datasets`      -- ``xor()``, ``spiral()``, ``moons()`` (seeded) and the real 8x8 ``digits()``
 * `idx`           -- ``mnist(root, download=False)`` and the IDX file format it is stored in
+* `fashion`       -- ``fashion_mnist(root=None, download=False)``: Zalando's clothes, as MNIST
 * `loader`        -- ``Dataset``, ``TensorDataset``, ``DataLoader``
 * `preprocessing` -- train/validation/test splits; scalers fitted on the training split only
 """
 
 from .datasets import digits, moons, spiral, xor
-from .idx import IDXError, download, mnist, read_idx, write_idx
+from .fashion import FASHION_MNIST_CLASSES, fashion_mnist
+from .idx import IDXError, LabelledImages, download, mnist, read_idx, write_idx
 from .loader import DataLoader, Dataset, TensorDataset
 from .preprocessing import (
     StandardScaler,
@@ -24,6 +26,7 @@ __all__ = [
     "moons",
     "digits",
     "mnist",
+    "fashion_mnist", "FASHION_MNIST_CLASSES", "LabelledImages",
     "read_idx",
     "write_idx",
     "download",

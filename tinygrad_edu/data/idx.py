@@ -29,7 +29,9 @@ import numpy as np
 
 from ..files import destination, write_bytes
 
-__all__ = ["IDXError", "read_idx", "write_idx", "mnist", "download", "MNIST_FILES", "MNIST_MIRRORS"]
+__all__ = ["IDXError", "read_idx", "write_idx", "mnist", "download", "MNIST_FILES", "MNIST_MIRRORS",
+           "MNIST_CLASSES", "LabelledImages", "read_image_set", "find_file",
+           "download_from_mirrors"]
 
 IDX_DTYPES = {
     0x08: np.dtype(">u1"),
@@ -221,12 +223,36 @@ def download(url: str, path: str | os.PathLike, sha256: str | None = None,
     return path
 
 
-def _find(root: Path, gz_name: str) -> Path | None:
+def find_file(root: Path, gz_name: str) -> Path | None:
     """The file under ``root``, gzipped or raw, or None."""
     for name in (gz_name, gz_name[: -len(".gz")]):
         if (root / name).is_file():
             return root / name
     return None
+
+
+class LabelledImages(tuple):
+    """``((x_train, y_train), (x_test, y_test))`` -- a plain pair of pairs, as `mnist`
+    always returned -- that also names its classes: ``.classes[label]``; ``.train``
+    and ``.test`` are the two halves."""
+
+    classes: tuple[str, ...]
+
+    def __new__(cls, train: tuple, test: tuple, classes) -> LabelledImages:
+        images = super().__new__(cls, (train, test))
+        images.classes = tuple(classes)
+        return images
+
+    @property
+    def train(self) -> tuple[np.ndarray, np.ndarray]:
+        return self[0]
+
+    @property
+    def test(self) -> tuple[np.ndarray, np.ndarray]:
+        return self[1]
+
+
+MNIST_CLASSES = tuple(str(digit) for digit in range(10))
 
 
 def mnist(
@@ -237,7 +263,7 @@ def mnist(
     normalize: bool = False,
     mirrors: tuple[str, ...] | list[str] = MNIST_MIRRORS,
     checksums: dict[str, str] | None = None,
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+) -> LabelledImages:
     """The MNIST handwritten digits: ``((x_train, y_train), (x_test, y_test))``.
 
     Reads the four standard files (``train-images-idx3-ubyte`` etc., each gzipped or
@@ -245,44 +271,57 @@ def mnist(
     from ``mirrors`` and checked against ``checksums`` (default: the published SHA-256
     of each ``.gz``). Images are uint8 of shape (N, 28, 28), or (N, 784) with
     ``flatten``; ``normalize`` turns them into float32 in [0, 1]. Labels are int64.
+    ``.classes`` names the labels ("0" to "9").
     """
     root = Path(root)
     checksums = MNIST_FILES if checksums is None else checksums
-    arrays = []
+    paths = []
     for gz_name in MNIST_FILES:
-        path = _find(root, gz_name)
+        path = find_file(root, gz_name)
         if path is None:
             if not download:
                 raise FileNotFoundError(
                     f"mnist: {gz_name} (or its unzipped form) is not in {root}; call "
                     "mnist(root, download=True) to fetch it, or copy the four files there"
                 )
-            path = _download_from_mirrors(root, gz_name, mirrors, checksums.get(gz_name))
-        arrays.append(read_idx(path))
-    x_train, y_train, x_test, y_test = arrays
+            path = download_from_mirrors("mnist", root, gz_name, mirrors, checksums.get(gz_name))
+        paths.append(path)
+    return read_image_set("mnist", paths, MNIST_CLASSES, flatten, normalize)
+
+
+def read_image_set(name: str, paths: list[Path], classes, flatten: bool = False,
+                   normalize: bool = False) -> LabelledImages:
+    """Read the four IDX files of an MNIST-like set (train images, train labels, test
+    images, test labels) and check that they belong together."""
+    x_train, y_train, x_test, y_test = (read_idx(path) for path in paths)
     for images, labels, split in ((x_train, y_train, "train"), (x_test, y_test, "test")):
         if len(images) != len(labels):
-            raise IDXError(f"mnist: {len(images)} {split} images but {len(labels)} labels")
-        _check_labels(labels, split)
+            raise IDXError(f"{name}: {len(images)} {split} images but {len(labels)} labels")
+        _check_labels(name, labels, split, classes)
     if flatten:
         x_train, x_test = x_train.reshape(len(x_train), -1), x_test.reshape(len(x_test), -1)
     if normalize:
         x_train, x_test = x_train.astype(np.float32) / 255, x_test.astype(np.float32) / 255
-    return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64))
+    return LabelledImages((x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64)),
+                          classes)
 
 
-def _check_labels(labels: np.ndarray, split: str, classes: int = 10) -> None:
-    """MNIST labels are the digits 0-9; anything else means a corrupt or foreign file."""
+def _check_labels(name: str, labels: np.ndarray, split: str, classes: tuple) -> None:
+    """Labels are the class numbers 0-9; anything else means a corrupt or foreign file."""
     if labels.ndim != 1:
-        raise IDXError(f"mnist: the {split} labels have shape {labels.shape}, expected (N,)")
-    wrong = np.flatnonzero((labels < 0) | (labels >= classes))
+        raise IDXError(f"{name}: the {split} labels have shape {labels.shape}, expected (N,)")
+    wrong = np.flatnonzero((labels < 0) | (labels >= len(classes)))
     if len(wrong):
-        raise IDXError(f"mnist: {split} label {int(labels[wrong[0]])} at index {wrong[0]} is "
-                       f"not a digit 0-{classes - 1} ({len(wrong)} such labels); the labels "
-                       "file is corrupt or not MNIST's")
+        kind = "digit" if tuple(classes) == MNIST_CLASSES else "class"
+        raise IDXError(f"{name}: {split} label {int(labels[wrong[0]])} at index {wrong[0]} is "
+                       f"not a {kind} 0-{len(classes) - 1} ({len(wrong)} such labels); the "
+                       f"labels file is corrupt or not {name}'s")
 
 
-def _download_from_mirrors(root: Path, gz_name: str, mirrors, sha256: str | None) -> Path:
+def download_from_mirrors(name: str, root: Path, gz_name: str, mirrors,
+                          sha256: str | None) -> Path:
+    """Fetch ``gz_name`` into ``root`` from the first mirror that has it (checked by
+    ``sha256``); one error listing every mirror's failure otherwise."""
     root.mkdir(parents=True, exist_ok=True)
     failures: list[Exception] = []
     for mirror in mirrors:
@@ -291,7 +330,7 @@ def _download_from_mirrors(root: Path, gz_name: str, mirrors, sha256: str | None
             return download(url + gz_name, root / gz_name, sha256)
         except (ConnectionError, IDXError) as error:
             failures.append(error)
-    message = f"mnist: every mirror failed for {gz_name}:\n  " + "\n  ".join(map(str, failures))
+    message = f"{name}: every mirror failed for {gz_name}:\n  " + "\n  ".join(map(str, failures))
     # Only bad checksums: the network works but the files are wrong -- not a connection issue.
     if failures and all(isinstance(error, IDXError) for error in failures):
         raise IDXError(message)

@@ -11,10 +11,11 @@
 # loaded on first use (see __getattr__ below).
 from . import functional, init, utils
 from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
+from .conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from .ensemble import Ensemble, average_probabilities
 from .layers import Identity, Linear, Maxout, ModuleList, Sequential
 from .module import LoadResult, Module, Parameter
-from .regularization import BatchNorm1d, Dropout
+from .regularization import BatchNorm1d, BatchNorm2d, Dropout, Dropout2d
 
 __all__ = [
     "functional", "init", "utils",
@@ -22,6 +23,8 @@ __all__ = [
     "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
     "Dropout", "BatchNorm1d", "Ensemble", "average_probabilities", "RBM", "pretrain_dbn",
+    # layers for images
+    "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "BatchNorm2d", "Dropout2d",
 ]
 
 

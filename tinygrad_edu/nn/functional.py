@@ -11,6 +11,8 @@ import numpy as np
 from .. import ops
 from ..autograd import Node, no_grad
 from ..tensor import Tensor
+from ..tensor_conv import conv2d, fold, unfold
+from ..tensor_pool import avg_pool2d, max_pool2d
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -23,6 +25,8 @@ __all__ = [
     "linear", "relu", "sigmoid", "tanh", "leaky_relu", "elu", "prelu", "softmax",
     "log_softmax", "dropout", "accuracy", "cross_entropy", "nll_loss", "mse_loss",
     "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    # convolutions and pooling (tinygrad_edu.tensor_conv, tensor_pool)
+    "conv2d", "max_pool2d", "avg_pool2d", "unfold", "fold", "dropout2d",
 ]
 
 
@@ -200,6 +204,31 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, generator=None
         mask = np.zeros(input.shape, dtype=input.data.dtype)
     else:
         keep = source.random(input.shape) >= p
+        mask = keep.astype(input.data.dtype) / input.data.dtype.type(1.0 - p)
+    return input * Tensor(mask, dtype=input.data.dtype)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, generator=None) -> Tensor:
+    """Channel dropout: while training, zero each whole channel of an (N, C, H, W) or
+    (C, H, W) input with probability ``p`` and scale the kept channels by 1/(1 - p).
+
+    Neighbouring pixels of a feature map are strongly correlated, so dropping single
+    pixels barely regularises a conv net; dropping whole feature maps does
+    (Tompson et al. 2015). Returns the input unchanged when not training.
+    """
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout2d: p must be a probability in [0, 1], got {p}")
+    if input.ndim not in (3, 4):
+        raise ValueError(f"dropout2d: input must be (N, C, H, W) or (C, H, W), got shape "
+                         f"{input.shape}")
+    if not training or p == 0.0:
+        return input
+    source = np.random if generator is None else generator
+    channels = input.shape[:-2] + (1, 1)  # one draw per (sample, channel)
+    if p == 1.0:
+        mask = np.zeros(channels, dtype=input.data.dtype)
+    else:
+        keep = source.random(channels) >= p
         mask = keep.astype(input.data.dtype) / input.data.dtype.type(1.0 - p)
     return input * Tensor(mask, dtype=input.data.dtype)
 

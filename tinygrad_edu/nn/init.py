@@ -13,9 +13,12 @@ variance of the activations about the same from layer to layer:
   std = √(2/fan_in) (for ReLU, which zeroes half of its inputs).
 
 Fans of a weight of shape ``(out_features, in_features)`` (the `Linear` layout, as in
-PyTorch): fan_in = ``shape[1]``, fan_out = ``shape[0]``. Random numbers come from
-numpy's global generator (so ``np.random.seed(0)`` makes a run repeatable) unless a
-``generator=np.random.default_rng(...)`` is given.
+PyTorch): fan_in = ``shape[1]``, fan_out = ``shape[0]``. A conv weight
+``(out_channels, in_channels, kH, kW)`` counts its receptive field too, as PyTorch does:
+fan_in = in_channels·kH·kW (the inputs each output sums), fan_out = out_channels·kH·kW.
+
+Random numbers come from numpy's global generator (so ``np.random.seed(0)`` makes a run
+repeatable) unless a ``generator=np.random.default_rng(...)`` is given.
 """
 
 from __future__ import annotations
@@ -50,7 +53,8 @@ def _uniform(shape, low: float, high: float, generator) -> np.ndarray:
 
 
 def calculate_fans(tensor: Tensor) -> tuple[int, int]:
-    """(fan_in, fan_out) of a weight of shape (out_features, in_features, ...)."""
+    """(fan_in, fan_out) of a weight of shape (out, in, ...): in and out times the
+    receptive field (kH·kW of a conv weight; 1 for a Linear weight)."""
     shape = tensor.shape
     if len(shape) < 2:
         raise ValueError(
@@ -157,7 +161,7 @@ SCHEMES = {
 
 def init_weight_and_bias(weight: Tensor, bias: Tensor | None, scheme="pytorch",
                          generator=None) -> None:
-    """Initialise a layer's weight (out, in) and bias by scheme name (see ``SCHEMES``) or
+    """Initialise a layer's weight (out, in, ...) and bias by scheme name (see ``SCHEMES``) or
     with a function ``scheme(weight)``. Every named scheme except "pytorch" sets the bias
     to zero."""
     if callable(scheme):

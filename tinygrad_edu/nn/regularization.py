@@ -1,4 +1,5 @@
-"""Layers that behave differently while training and at test time: Dropout, BatchNorm1d.
+"""Layers that behave differently while training and at test time: Dropout, Dropout2d,
+BatchNorm1d and BatchNorm2d.
 
 ``model.train()`` and ``model.eval()`` switch every such layer of a model at once.
 """
@@ -12,7 +13,7 @@ from . import functional as F
 from .arguments import real_number, whole_number
 from .module import Module, Parameter
 
-__all__ = ["Dropout", "BatchNorm1d"]
+__all__ = ["Dropout", "Dropout2d", "BatchNorm1d", "BatchNorm2d"]
 
 
 class Dropout(Module):
@@ -41,28 +42,30 @@ class Dropout(Module):
         return f"p={self.p}"
 
 
-class BatchNorm1d(Module):
-    """Batch normalisation (Ioffe & Szegedy 2015) over the features of a batch.
+class Dropout2d(Module):
+    """Switch off whole channels (feature maps) while training: each (sample, channel)
+    of an (N, C, H, W) input is zeroed with probability ``p`` and the kept ones are
+    scaled by 1/(1 - p) (inverted, as `Dropout`); in eval mode the input passes
+    unchanged. Neighbouring pixels of a feature map are nearly equal, so dropping
+    single pixels hides little; dropping a whole map does (Tompson et al. 2015)."""
 
-    In training mode, for each feature, over the m samples of the mini-batch::
+    def __init__(self, p: float = 0.5, generator=None) -> None:
+        super().__init__()
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(f"Dropout2d: p must be a probability in [0, 1], got {p}")
+        self.p = p
+        self.generator = generator
 
-        μ_B  = (1/m) Σ x_i                     batch mean
-        σ²_B = (1/m) Σ (x_i - μ_B)²            batch variance (biased)
-        x̂_i  = (x_i - μ_B) / √(σ²_B + ε)       normalised: mean 0, variance 1
-        y_i  = γ x̂_i + β                       learnable scale γ and shift β
+    def forward(self, x: Tensor) -> Tensor:
+        return F.dropout2d(x, self.p, self.training, self.generator)
 
-    built from Tensor ops, so the gradient flows through μ_B and σ²_B as well. It also
-    keeps running estimates for evaluation (PyTorch's rule, which stores the *unbiased*
-    batch variance, m/(m-1) σ²_B)::
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
 
-        running_mean ← (1 - momentum) running_mean + momentum μ_B
-        running_var  ← (1 - momentum) running_var  + momentum m/(m-1) σ²_B
 
-    In eval mode it normalises with running_mean and running_var instead, so a single
-    sample gets the same answer whatever else is in its batch. ``momentum=None`` uses a
-    plain average over all batches seen. Input: (N, C), or (N, C, L) with statistics
-    over N and L.
-    """
+class _BatchNorm(Module):
+    """What BatchNorm1d and BatchNorm2d share: γ and β, the running statistics and their
+    update, train/eval. A subclass says which axes hold the samples (`_axes_and_shape`)."""
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, dtype=None) -> None:
@@ -86,14 +89,7 @@ class BatchNorm1d(Module):
 
     def _axes_and_shape(self, x: Tensor) -> tuple[tuple[int, ...], tuple[int, ...]]:
         """Axes to average over, and the shape that lines a (C,) vector up with x."""
-        if x.ndim == 2 and x.shape[1] == self.num_features:
-            return (0,), (1, self.num_features)
-        if x.ndim == 3 and x.shape[1] == self.num_features:
-            return (0, 2), (1, self.num_features, 1)
-        raise ValueError(
-            f"BatchNorm1d: expected input of shape (N, {self.num_features}) or "
-            f"(N, {self.num_features}, L), got {x.shape}"
-        )
+        raise NotImplementedError
 
     def forward(self, x: Tensor) -> Tensor:
         axes, line_up = self._axes_and_shape(x)
@@ -102,8 +98,9 @@ class BatchNorm1d(Module):
             count = int(np.prod([x.shape[axis] for axis in axes]))
             if count < 2:
                 raise ValueError(
-                    f"BatchNorm1d: training needs more than one value per feature to compute "
-                    f"a variance, got input of shape {x.shape} (use eval() for single samples)"
+                    f"{type(self).__name__}: training needs more than one value per feature "
+                    f"to compute a variance, got input of shape {x.shape} (use eval() for single "
+                    "samples)"
                 )
             mean = x.mean(axis=axes, keepdims=True)  # μ_B
             centred = x - mean
@@ -135,3 +132,50 @@ class BatchNorm1d(Module):
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
                 f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class BatchNorm1d(_BatchNorm):
+    """Batch normalisation (Ioffe & Szegedy 2015) over the features of a batch.
+
+    In training mode, for each feature, over the m samples of the mini-batch::
+
+        μ_B  = (1/m) Σ x_i                     batch mean
+        σ²_B = (1/m) Σ (x_i - μ_B)²            batch variance (biased)
+        x̂_i  = (x_i - μ_B) / √(σ²_B + ε)       normalised: mean 0, variance 1
+        y_i  = γ x̂_i + β                       learnable scale γ and shift β
+
+    built from Tensor ops, so the gradient flows through μ_B and σ²_B as well. It also
+    keeps running estimates for evaluation (PyTorch's rule, which stores the *unbiased*
+    batch variance, m/(m-1) σ²_B)::
+
+        running_mean ← (1 - momentum) running_mean + momentum μ_B
+        running_var  ← (1 - momentum) running_var  + momentum m/(m-1) σ²_B
+
+    In eval mode it normalises with running_mean and running_var instead, so a single
+    sample gets the same answer whatever else is in its batch. ``momentum=None`` uses a
+    plain average over all batches seen. Input: (N, C), or (N, C, L) with statistics
+    over N and L.
+    """
+
+    def _axes_and_shape(self, x: Tensor) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if x.ndim == 2 and x.shape[1] == self.num_features:
+            return (0,), (1, self.num_features)
+        if x.ndim == 3 and x.shape[1] == self.num_features:
+            return (0, 2), (1, self.num_features, 1)
+        raise ValueError(
+            f"BatchNorm1d: expected input of shape (N, {self.num_features}) or "
+            f"(N, {self.num_features}, L), got {x.shape}"
+        )
+
+
+class BatchNorm2d(_BatchNorm):
+    """Batch normalisation of images (N, C, H, W): one mean and variance per channel,
+    over the batch and every position (N·H·W values), so a feature map is normalised
+    the same way wherever it is. Everything else -- γ and β, the running statistics and
+    their momentum, eval mode -- is `BatchNorm1d`'s (and PyTorch's)."""
+
+    def _axes_and_shape(self, x: Tensor) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        if x.ndim == 4 and x.shape[1] == self.num_features:
+            return (0, 2, 3), (1, self.num_features, 1, 1)
+        raise ValueError(f"BatchNorm2d: expected input of shape (N, {self.num_features}, H, W), "
+                         f"got {x.shape}")

@@ -1,6 +1,6 @@
 // The live training widget (anywidget ESM): redraws whenever Python sends new `data`.
 // Text goes in through textContent; the only markup inserted is the graph SVG that
-// viz's renderer produced in the kernel.
+// viz's renderer produced in the kernel. Its words come from Python (viz.words, "live").
 const SVGNS = 'http://www.w3.org/2000/svg';
 const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
 
@@ -72,19 +72,24 @@ function boundary(canvas, b) {
 }
 
 function render({ model, el }) {
+  const words = model.get('words') || {};
   el.classList.add('tgl-root');
   el.innerHTML = `<div class="tgl-status" role="status"></div>
-<div class="tgl-row"><svg class="tgl-loss" role="img" aria-label="Loss"></svg>
-<canvas class="tgl-boundary" width="200" height="200" role="img"
- aria-label="Decision boundary"></canvas><div class="tgl-grads"></div></div>
-<details class="tgl-graph-box"><summary>Graph</summary><div class="tgl-graph"></div></details>`;
+<div class="tgl-row"><svg class="tgl-loss" role="img"></svg>
+<canvas class="tgl-boundary" width="200" height="200" role="img"></canvas>
+<div class="tgl-grads"></div></div>
+<details class="tgl-graph-box"><summary></summary><div class="tgl-graph"></div></details>`;
+  el.querySelector('.tgl-loss').setAttribute('aria-label', words.loss || '');
+  el.querySelector('.tgl-boundary').setAttribute('aria-label', words.boundary || '');
+  el.querySelector('.tgl-graph-box summary').textContent = words.graph || '';
   const status = el.querySelector('.tgl-status');
   const draw = () => {
     const d = model.get('data') || {};
     if (!d.last) return;
     const extra = Object.keys(d.last).filter((k) => k !== 'step' && k !== 'loss')
       .map((k) => `${k} ${fmt(d.last[k])}`).join(' · ');
-    status.textContent = `step ${d.last.step} · loss ${fmt(d.last.loss)}${extra ? ' · ' + extra : ''}`;
+    const said = (words.status || '').replace('{step}', d.last.step).replace('{loss}', fmt(d.last.loss));
+    status.textContent = said + (extra ? ' · ' + extra : '');
     el.dataset.step = d.last.step;
     curve(el.querySelector('.tgl-loss'), d.steps, d.loss);
     bars(el.querySelector('.tgl-grads'), d.grad_norms || {});
