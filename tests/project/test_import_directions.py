@@ -7,7 +7,7 @@ import pathlib
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tinygrad_edu"
-CORE = ["autograd", "ops", "backprop"]
+CORE = ["autograd", "ops", "op_checks", "backprop"]
 
 
 def imported_modules(path: pathlib.Path) -> set[str]:
