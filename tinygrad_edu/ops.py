@@ -248,6 +248,7 @@ def sign(x):
 
 @declare("piecewise", symbol="step", math="constant on each piece: ∂/∂a = 0",
          local=("0 (a step does not change within its piece)",), variadic=True,
+         local_ko=("0 (계단은 자기 구간 안에서 변하지 않음)",),
          forward=lambda args, *inputs: args[0])
 def _piecewise_rule(node, upstream):
     return tuple(piecewise(_zero_like(data_of(parent.data)), parent.data)

@@ -19,6 +19,7 @@ import math
 from numbers import Real
 
 from .autograd import CONSTANT, Node, run_backward
+from .op_text import text_of
 from .ops import data_of, declare
 from .scalar_functions import (
     _result,
@@ -63,8 +64,7 @@ def _checked_pow(base: float, exponent: float) -> float:
 # ---- arithmetic ----
 
 
-@declare("+", symbol="+", math="∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1", local=("1", "1"),
-         forward=lambda args, a, b: a + b)
+@declare("+", **text_of("+"), forward=lambda args, a, b: a + b)
 def _add_rule(node, upstream):
     return upstream, upstream
 
@@ -78,8 +78,7 @@ def add(self: Value, other) -> Value:
     return _result(self.data + other.data, (self, other), "+", _add_rule)
 
 
-@declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"),
-         forward=lambda args, a, b: a - b)
+@declare("-", **text_of("-"), forward=lambda args, a, b: a - b)
 def _sub_rule(node, upstream):
     return upstream, -upstream
 
@@ -93,8 +92,7 @@ def sub(self: Value, other) -> Value:
     return _result(self.data - other.data, (self, other), "-", _sub_rule)
 
 
-@declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"),
-         forward=lambda args, a, b: a * b)
+@declare("*", **text_of("*"), forward=lambda args, a, b: a * b)
 def _mul_rule(node, upstream):
     a, b = node.parents
     return upstream * b.data, upstream * a.data
@@ -109,8 +107,7 @@ def mul(self: Value, other) -> Value:
     return _result(self.data * other.data, (self, other), "*", _mul_rule)
 
 
-@declare("/", symbol="÷", math="∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
-         local=("1/{1}", "−{0}/{1}²"), forward=lambda args, a, b: a / b)
+@declare("/", **text_of("/"), forward=lambda args, a, b: a / b)
 def _div_rule(node, upstream):
     # −a/b² written as −(a/b)/b: b·b underflows to 0 for |b| < 1.5e-154, a/b does not
     b = node.parents[1].data
@@ -128,8 +125,7 @@ def truediv(self: Value, other) -> Value:
     return _result(self.data / other.data, (self, other), "/", _div_rule)
 
 
-@declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",),
-         forward=lambda args, a: -a)
+@declare("neg", **text_of("neg"), forward=lambda args, a: -a)
 def _neg_rule(node, upstream):
     return (-upstream,)
 
@@ -150,16 +146,12 @@ def _power_slope(base, exponent):
     return exponent * _checked_pow(base, exponent - 1)
 
 
-@declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹",
-         local=("{args[0]:g}·{0}^({args[0]:g}−1)",),
-         forward=lambda args, a: _checked_pow(a, args[0]))
+@declare("**n", **text_of("**n"), forward=lambda args, a: _checked_pow(a, args[0]))
 def _pow_const_rule(node, upstream):
     return (upstream * _power_slope(node.parents[0].data, node.args[0]),)
 
 
-@declare("**", symbol="xʸ", math="∂(aᵇ)/∂a = b·aᵇ⁻¹, ∂(aᵇ)/∂b = aᵇ·ln a",
-         local=("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"),
-         forward=lambda args, a, b: _checked_pow(a, b))
+@declare("**", **text_of("**"), forward=lambda args, a, b: _checked_pow(a, b))
 def _pow_rule(node, upstream):
     a, b = node.parents[0].data, node.parents[1].data
     grad_a = upstream * _power_slope(a, b)
@@ -260,8 +252,10 @@ class Value(Node):
     elu = elu
     abs = absolute
     __abs__ = absolute
-    max = maximum
+    max = maximum  # max(a, b) of two numbers: the op "maximum", as torch.maximum
     min = minimum
+    maximum = maximum
+    minimum = minimum
 
     # ---- order comparisons: bools, no gradient (== stays identity) ----
     __lt__ = compare("__lt__", float.__lt__)

@@ -18,7 +18,8 @@ __all__ = ["cat", "stack", "where"]
 
 
 @declare("cat", symbol="cat", math="∂cat(a, b)/∂a = 1 on a's own slice",
-         local=("its own slice of upstream",), variadic=True,
+         local=("its own slice of upstream",), local_ko=("상위 기울기 중 자기 조각",),
+         variadic=True,
          forward=lambda args, *parts: np.concatenate(parts, axis=args[0]))
 def _cat_rule(node, upstream):  # each input gets back its own slice of the gradient
     (axis, sizes) = node.args
@@ -43,7 +44,8 @@ def cat(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 
 @declare("stack", symbol="stack", math="∂stack(a, b)/∂a = 1 on a's own layer",
-         local=("its own layer of upstream",), variadic=True,
+         local=("its own layer of upstream",), local_ko=("상위 기울기 중 자기 층",),
+         variadic=True,
          forward=lambda args, *parts: np.stack(parts, axis=args[0]))
 def _stack_rule(node, upstream):  # each input gets back its own layer of the gradient
     (axis,) = node.args
@@ -64,6 +66,7 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 @declare("where", symbol="where", math="∂where(c, x, y)/∂x = 1 where c, else 0",
          local=("1 where the condition holds", "1 where it does not"),
+         local_ko=("조건이 참인 곳은 1, 나머지는 0", "조건이 거짓인 곳은 1, 나머지는 0"),
          forward=lambda args, x, y: np.where(args[0], x, y))
 def _where_rule(node, upstream):  # the gradient goes to whichever side was chosen
     x, y = node.parents

@@ -32,6 +32,7 @@ def _scale(upstream, reduction: str, rows: int):
 @ops.declare("cross_entropy", symbol="CE",
              math="∂CE/∂x = softmax(x)·Σt - t,  ∂CE/∂t = -log softmax(x)",
              local=("softmax({0}) − target", "−log softmax({0})"),
+             local_ko=("softmax({0}) − 정답", "−log softmax({0})"),
              forward=lambda args, logits, *learned: _cross_entropy_data(logits, *args, *learned)[0])
 def _cross_entropy_rule(node, upstream):
     reduction, soft = node.args[:2]

@@ -178,9 +178,9 @@ VALUE_CASES = [
     ("leaky_relu", lambda a: a.leaky_relu(0.2), [off_kinks]),
     ("elu", lambda a: a.elu(1.3), [off_kinks]),
     ("abs", lambda a: abs(a), [off_kinks]),
-    ("max", lambda a, b: a.max(b), [off_kinks, off_kinks_too]),
+    ("maximum", lambda a, b: a.max(b), [off_kinks, off_kinks_too]),
     ("piecewise", lambda a: grad(a.relu() * a.abs(), a, create_graph=True)[0], [off_kinks]),
-    ("min", lambda a, b: a.min(b), [off_kinks, off_kinks_too]),
+    ("minimum", lambda a, b: a.min(b), [off_kinks, off_kinks_too]),
 ]
 
 SCALAR_MODULES = ("tinygrad_edu.scalar", "tinygrad_edu.scalar_functions")

@@ -36,6 +36,7 @@ __all__ = [
 @ops.declare("linear", symbol="x Wᵀ + b",
              math="y = x Wᵀ + b: ∂L/∂x = upstream · W, ∂L/∂W = upstreamᵀ · x, ∂L/∂b = Σ upstream",
              local=("upstream @ {1}", "upstreamᵀ @ {0}", "Σ_rows upstream"),
+             local_ko=("upstream @ {1}", "upstreamᵀ @ {0}", "upstream을 행 방향으로 합"),
              forward=lambda args, x, weight, *bias: _linear_data(x, weight, *bias))
 def _linear_rule(node, upstream):
     """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream."""
@@ -131,6 +132,7 @@ def _channel_shape(who: str, input_shape: tuple, slopes_shape: tuple) -> tuple:
 
 @ops.declare("prelu", symbol="PReLU", math="∂y/∂x = 1 if x > 0 else a,  ∂y/∂a = 0 if x > 0 else x",
              local=("1 if {0} > 0 else {1}", "0 if {0} > 0 else {0}"),
+             local_ko=("{0} > 0이면 1, 아니면 {1}", "{0} ≤ 0인 곳은 {0}, 나머지는 0"),
              forward=lambda args, x, weight: _prelu_data(x, weight))
 def _prelu_rule(node, upstream):
     """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over all

@@ -116,6 +116,7 @@ def _targets_of(node):
 @ops.declare("binary_cross_entropy", symbol="BCE",
              math="∂L/∂p = (p - t) / (p (1 - p)),  ∂L/∂t = log(1 - p) - log p",
              local=("({0} − target) / ({0}·(1 − {0}))", "log(1 − {0}) − log {0}"),
+             local_ko=("({0} − 정답) / ({0}·(1 − {0}))", "log(1 − {0}) − log {0}"),
              forward=lambda args, p, *learned: _bce_data(p, *args, *learned)[0])
 def _bce_rule(node, upstream):
     """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0 in the
@@ -172,7 +173,7 @@ def _bce_data(p: np.ndarray, reduction: str, target: np.ndarray,
 
 @ops.declare("binary_cross_entropy_with_logits", symbol="BCE(σ)",
              math="∂L/∂x = σ(x) - t,  ∂L/∂t = -x",
-             local=("σ({0}) − target", "−{0}"),
+             local=("σ({0}) − target", "−{0}"), local_ko=("σ({0}) − 정답", "−{0}"),
              forward=lambda args, x, *learned: _bce_logits_data(x, *args, *learned))
 def _bce_logits_rule(node, upstream):
     """∂L/∂x = σ(x) - t;  ∂L/∂t = -x (the same arithmetic on arrays and Tensors)."""
