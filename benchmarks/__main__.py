@@ -7,7 +7,15 @@ import datetime
 import json
 import pathlib
 
-from . import bench_conv, bench_memory, bench_scalar, bench_tensor, bench_training, bench_viz
+from . import (
+    bench_conv,
+    bench_memory,
+    bench_rnn,
+    bench_scalar,
+    bench_tensor,
+    bench_training,
+    bench_viz,
+)
 from .common import machine
 
 
@@ -15,9 +23,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks")
     parser.add_argument("--rounds", type=int, default=15, help="timed rounds per candidate")
     parser.add_argument("--only", action="append",
-                        choices=["scalar", "tensor", "memory", "viz", "training", "conv"])
+                        choices=["scalar", "tensor", "memory", "viz", "training", "conv", "rnn"])
     options = parser.parse_args()
-    chosen = options.only or ["scalar", "tensor", "memory", "viz", "training", "conv"]
+    chosen = options.only or ["scalar", "tensor", "memory", "viz", "training", "conv", "rnn"]
     results = []
     if "scalar" in chosen:
         results += bench_scalar.run(options.rounds)
@@ -31,6 +39,8 @@ def main() -> None:
         results += bench_training.run(options.rounds)
     if "conv" in chosen:
         results += bench_conv.run(options.rounds)
+    if "rnn" in chosen:
+        results += bench_rnn.run(options.rounds)
     print(f"\n{datetime.date.today()} on {machine()} "
           f"(medians of {options.rounds} interleaved rounds)")
     for row in results:

@@ -316,7 +316,7 @@ paths = {
     "SGD": path(lambda p: optim.SGD(p, lr=0.95)),
     "Momentum": path(lambda p: optim.SGD(p, lr=0.1, momentum=0.9)),
     "AdaGrad": path(lambda p: optim.Adagrad(p, lr=1.5)),
-    "RMSProp": path(lambda p: optim.RMSprop(p, lr=0.15)),
+    "RMSProp": path(lambda p: optim.RMSprop(p, lr=0.1)),
     "Adam": path(lambda p: optim.Adam(p, lr=0.3)),
 }
 for name, points in paths.items():

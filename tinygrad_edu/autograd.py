@@ -32,8 +32,8 @@ import gc
 import threading
 from collections.abc import Iterable
 
-__all__ = ["Node", "topo_order", "run_backward", "no_grad", "enable_grad", "is_grad_enabled",
-           "set_grad_enabled"]
+__all__ = ["Node", "SparseGrad", "topo_order", "run_backward", "no_grad", "enable_grad",
+           "is_grad_enabled", "set_grad_enabled", "dense"]
 
 
 # ---- grad mode: one switch per thread ----
@@ -139,6 +139,29 @@ class _Constant:
 CONSTANT = _Constant()
 
 
+class SparseGrad:
+    """A gradient that is zero outside a part of its tensor: what indexing hands back
+    to the tensor it read from. The driver adds the part where it lies, into a gradient
+    array the pass owns, instead of adding a whole array of zeros around it: reading
+    x[t] for each of T steps then costs T parts, not T arrays the size of x. An engine
+    subclasses it (`tensor_shape.IndexGrad`)."""
+
+    __slots__ = ()
+
+    def dense(self):
+        """The whole gradient as an ordinary array."""
+        raise NotImplementedError
+
+    def added_to(self, total, in_place: bool):
+        """``total`` plus this gradient; ``in_place``: may write into ``total``."""
+        raise NotImplementedError
+
+
+def dense(grad):
+    """``grad`` as an ordinary array (a `SparseGrad` filled in; anything else as it is)."""
+    return grad.dense() if isinstance(grad, SparseGrad) else grad
+
+
 class Node:
     """A vertex of the computational graph: a leaf (an input, a parameter) when it has
     no parents, otherwise the result of one op.
@@ -196,7 +219,7 @@ class Node:
             from .backprop import graph_local_grads  # the slower, differentiable path
 
             return graph_local_grads(self, upstream)
-        return tuple(self._rule(self, upstream))
+        return tuple(dense(grad) for grad in self._rule(self, upstream))
 
     def _freed_message(self, who: str) -> str:
         return (f"{who}: the graph through {self._describe()} was already used by an "
@@ -243,6 +266,7 @@ class Node:
             for parent, grad in zip(node.parents, local_grads, strict=True):
                 if grad is None or not parent.requires_grad:
                     continue
+                grad = dense(grad)
                 parent.grad = grad if parent.grad is None else parent.grad + grad
 
 

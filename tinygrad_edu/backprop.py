@@ -18,7 +18,14 @@ from __future__ import annotations
 import gc
 from collections.abc import Sequence
 
-from .autograd import Node, check_before_backward, free_saved, set_grad_enabled, topo_order_of
+from .autograd import (
+    Node,
+    SparseGrad,
+    check_before_backward,
+    free_saved,
+    set_grad_enabled,
+    topo_order_of,
+)
 
 __all__ = ["grad", "graph_backward", "graph_local_grads", "GraphView"]
 
@@ -99,6 +106,7 @@ def graph_backward(roots: Sequence[Node], seeds: Sequence, create_graph: bool,
         elif not create_graph and isinstance(seed, Node):
             seed = seed.data
         grads[root] = seed if root not in grads else grads[root] + seed
+    made_here: set = set()  # parents whose gradient array this loop made (may add in place)
     collecting = gc.isenabled()
     gc.disable()  # as in run_backward: our graphs have no cycles to collect
     try:
@@ -114,7 +122,12 @@ def graph_backward(roots: Sequence[Node], seeds: Sequence, create_graph: bool,
                 if local_grad is None or not parent.requires_grad:
                     continue
                 current = grads.get(parent)
-                grads[parent] = local_grad if current is None else current + local_grad
+                if isinstance(local_grad, SparseGrad):  # as in run_backward
+                    grads[parent] = local_grad.dense() if current is None else \
+                        local_grad.added_to(current, parent in made_here)
+                    made_here.add(parent)
+                else:
+                    grads[parent] = local_grad if current is None else current + local_grad
     finally:
         if collecting:
             gc.enable()

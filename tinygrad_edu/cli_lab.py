@@ -32,17 +32,55 @@ def run(options: argparse.Namespace) -> int:
     if unknown:
         raise CliError(f"no experiment named {unknown[0]!r}; `tinygrad-edu lab --list` shows "
                        f"them: {', '.join(EXPERIMENTS)}")
+    check_out_folder(options.out)  # before minutes of work, not after
     if getattr(options, "download", False):
         fetch_mnist(options)
     try:
         config: RunConfig = config_from(options)
     except ValueError as error:
         raise CliError(str(error)) from None
+    if config.dataset == "mnist":
+        check_mnist_files(config.data_root)
     results = run_lab(options.names, config)
     print()
     for result in results:
-        print(f"  {result.name:22s} {result.verdict:14s} ({result.seconds:.1f} s)")
+        print(f"  {result.name:22s} {verdict_text(result)} ({result.seconds:.1f} s)")
     return 0
+
+
+def verdict_text(result) -> str:
+    """The verdict as the summary prints it. A quick run's budgets are too small to judge
+    most claims: it says so instead of a bare "does not hold"."""
+    if result.quick and result.verdict != "holds":
+        return f"{result.verdict:14s} (not enough steps in --quick to judge; run it without)"
+    return f"{result.verdict:14s}"
+
+
+def check_out_folder(out: str) -> None:
+    """Refuse an --out folder that cannot be made or written, in one line."""
+    import tempfile
+    from pathlib import Path
+
+    try:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        raise CliError(f"--out {out}: cannot write there ({error.strerror or error}); "
+                       "choose a folder you can write to") from None
+
+
+def check_mnist_files(root: str) -> None:
+    """--dataset mnist without the files: name --download before anything runs."""
+    from pathlib import Path
+
+    from .data.idx import MNIST_FILES
+
+    missing = [name for name in MNIST_FILES if not (Path(root) / name).is_file()
+               and not (Path(root) / name.removesuffix(".gz")).is_file()]
+    if missing:
+        raise CliError(f"--dataset mnist: {missing[0]} is not in {root}; add --download to "
+                       "fetch the four MNIST files, or point --data-root at them")
 
 
 DEFAULT_DATA_ROOT = "data/mnist"

@@ -26,6 +26,7 @@ from . import tensor_math as _math
 from . import tensor_reduce as _reduce
 from . import tensor_shape as _shape
 from .autograd import CONSTANT, Node, grad_mode, is_grad_enabled, run_backward
+from .tensor_backward import propagate_arrays
 from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, real_setting, weak_dtype
 
 __all__ = ["Tensor"]
@@ -422,36 +423,8 @@ class Tensor(Node):
 
     # ---- backpropagation ----
 
-    @staticmethod
-    def _propagate(op_results: list, root: Tensor, keep_all_grads: bool) -> None:
-        """The chain rule for Tensors, output first (`autograd.run_backward` calls it). A
-        gradient is None until the first contribution arrives, a rule gives None for a
-        parent that needs none, and a tensor that does not require grad gets nothing;
-        unless ``keep_all_grads``, an op result's gradient is let go once its rule used
-        it (only the root and tensors that called ``retain_grad()`` keep theirs)."""
-        for node in reversed(op_results):
-            upstream = node.grad
-            if upstream is None:  # no gradient reached this Tensor from the root
-                continue
-            local_grads = node._rule(node, upstream)
-            i = 0
-            for parent in node.parents:
-                grad = local_grads[i]
-                i += 1
-                if grad is None or not parent.requires_grad:
-                    continue
-                current = parent.grad
-                if current is None:
-                    # A rule may hand the upstream array itself (or a view of it) to a
-                    # parent; a leaf keeps a copy of its own so that changing one gradient
-                    # in place can never change another.
-                    if parent._rule is None and (grad is upstream or grad.base is not None):
-                        grad = grad.copy()
-                    parent.grad = grad
-                else:
-                    parent.grad = current + grad
-            if not keep_all_grads and not node._retains_grad and node is not root:
-                node.grad = None  # used up: let the array go
+    # the chain rule over a Tensor graph, which `autograd.run_backward` runs
+    _propagate = staticmethod(propagate_arrays)
 
     def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False,
                  keep_all_grads: bool = False) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .autograd import Node
+from .autograd import Node, SparseGrad
 from .ops import declare
 from .tensor_dtypes import real_setting
 
@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
 
 __all__ = ["normalize_axes", "single_axis", "expand_to", "reshape", "permute", "transpose",
            "squeeze", "unsqueeze", "flatten", "expand", "flip", "pad", "getitem", "gather", "split",
-           "chunk"]
+           "chunk", "IndexGrad"]
 
 
 def normalize_axes(op: str, axis, shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -267,12 +267,41 @@ def _scatter(upstream, index, shape: tuple, basic: bool):
     return grad
 
 
+class IndexGrad(SparseGrad):
+    """The gradient of ``a[index]`` with respect to ``a``: ``values`` at ``index``, zero
+    elsewhere, kept as the part until the backward driver adds it into a's gradient
+    (see `autograd.SparseGrad`)."""
+
+    __slots__ = ("values", "index", "shape", "basic")
+
+    def __init__(self, values, index, shape: tuple, basic: bool) -> None:
+        self.values, self.index, self.shape, self.basic = values, index, shape, basic
+
+    def dense(self) -> np.ndarray:
+        return _scatter(self.values, self.index, self.shape, self.basic)
+
+    def added_to(self, total, in_place: bool):
+        values = self.values
+        if type(total) is not np.ndarray or total.shape != self.shape or \
+                total.dtype != values.dtype:
+            return total + self.dense()  # numpy's promotion decides, as for a dense sum
+        if not in_place:
+            total = total.copy()
+        if self.basic:
+            total[self.index] += values
+        else:  # integer arrays may name one place twice: each adds
+            np.add.at(total, self.index, values)
+        return total
+
+
 @declare("index", symbol="[ ]", math="∂a[i]/∂a = 1 at the picked elements, else 0",
          local=("1 at the picked elements, else 0",), local_ko=("고른 원소는 1, 나머지는 0",),
          forward=lambda args, x: x[args[0]])
 def _getitem_rule(node, upstream):
     (a,), (index, basic) = node.parents, node.args
-    return (_scatter(upstream, index, a.data.shape, basic),)
+    if isinstance(upstream, Node):  # create_graph: the scatter is an op of its own
+        return (_scatter(upstream, index, a.data.shape, basic),)
+    return (IndexGrad(upstream, index, a.data.shape, basic),)
 
 
 def getitem(a: Tensor, index) -> Tensor:

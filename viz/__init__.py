@@ -1,6 +1,10 @@
 """viz: see the graph -- every forward value and every gradient -- and walk backward.
 
-Reads the engine's graphs and never changes them (the engine never imports viz).
+It shows and never trains: it reads the engine's graphs and the records of a run that
+`tinygrad_edu.train` keeps (`fit`, its `Recorder`, `History`); training, recording and
+replaying a recorded step are the library's (the engine never imports viz). Every page
+is one offline file in one shell (`viz.shell`). The one call that moves weights is one
+you make yourself: `narrated_step(optimizer)`, which is ``optimizer.step()`` explained.
 
 * `draw(root)`        -> graphviz.Digraph: values in blue, gradients in red, op symbols
 * `render(d, path)`   -> SVG / PNG / PDF / DOT, through `dot` or graphviz-pure
@@ -9,7 +13,8 @@ Reads the engine's graphs and never changes them (the engine never imports viz).
 * `html(root, path)`  -> the explorer: one offline page to step through, check, practise
 * `show(root)`        -> the explorer inline in a notebook, in its own frame
 * `build_graph(text, values)` -> a toy expression ("g = w*x; f = g + b") as a Value graph
-* `record_training(model, X, y)` + `training_page(recording, path)` -> a run, replayed
+* `record_training(model, X, y)` + `training_page(recording, path)` -> a run trained by
+  the library (`train.record_run`: `fit` on the whole batch with a `Recorder`), replayed
 * `narrated_step(optimizer)` -> ``step()`` with each weight's update written out
 * `LiveView()` (a `fit` callback) / `live(model)` -> training watched live in a notebook
 * `viz.plots`         -> matplotlib figures for the experiments (imported on its own)

@@ -39,6 +39,9 @@ CONSTANT_FILL = "#f2f2f2"
 # stack finds Hangul wherever one of these is installed (fonts-noto-cjk on Linux).
 FONTS = ("Helvetica, Arial, 'Noto Sans CJK KR', 'Noto Sans KR', 'Apple SD Gothic Neo', "
          "'Malgun Gothic', sans-serif")
+# the rule a page's inline drawings carry instead of a font on every text (viz.shell
+# allows exactly this style in every page's policy)
+SVG_FONT_STYLE = f"text {{ font-family: {FONTS}; }}"
 NODE_FONT_SIZE = "14"  # at the page's natural size one SVG unit is one CSS pixel
 NOTE_WIDTH = {"en": 64, "ko": 40}  # characters per line of a note above the graph (Hangul is wide)
 

@@ -65,7 +65,7 @@ import numpy as np
 from tinygrad_edu.autograd import Node
 
 from .collapse import MAX_NODES, fold
-from .dot import FONTS, draw
+from .dot import SVG_FONT_STYLE, draw
 from .explorer_groups import plan_group_views
 from .graph import to_networkx
 from .names import caller_names, find_modules, name_nodes
@@ -92,7 +92,7 @@ def _svg(model, modules, lang: str) -> str:
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r' font-family="[^"]*"', "", svg)
     start = svg.index(">") + 1
-    return f"{svg[:start]}\n<style>text {{ font-family: {FONTS}; }}</style>{svg[start:]}"
+    return f"{svg[:start]}\n<style>{SVG_FONT_STYLE}</style>{svg[start:]}"
 
 
 def _grad_abs(grad) -> float | None:

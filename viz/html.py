@@ -1,7 +1,8 @@
 """The backprop explorer: one self-contained page to step through, check and practise.
 
-One HTML file, opened from disk, with no network at all (its Content-Security-Policy
-forbids every fetch and allows only its own script, by hash). The graph is the main view
+One HTML file, opened from disk, with no network at all (the page shell of `viz.shell`:
+its Content-Security-Policy forbids every fetch and allows only its own script and
+style, by hash). The graph is the main view
 at its natural size; drag pans, the wheel and +/- zoom, and the view follows the step.
 The step panel narrates forward and backward passes; a practice mode asks the learner for
 each gradient before showing it. The page's script and styles live in ``viz/page/``.
@@ -13,51 +14,36 @@ every piece of text for the place it lands.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import os
 import re
 from html import escape
-from importlib import resources
 from pathlib import Path
 
 from tinygrad_edu.autograd import Node
-from tinygrad_edu.files import write_text
 
 from .dot import GRAD_COLOUR, VALUE_COLOUR
+from .shell import asset, inline_svg, json_for_script, page, write_page
 from .words import check_language, words_of
 
-__all__ = ["html", "html_page", "page_from_document"]
+__all__ = ["html", "html_page", "page_from_document", "json_for_script", "explorer_script",
+           "explorer_style"]
 
 SCRIPTS = ("answer.js", "pan_zoom.js", "inspect.js", "overlays.js", "explorer.js")  # main last
 
 
 def _asset(name: str) -> str:
     """A file of viz/page/ (package data: see pyproject's [tool.setuptools.package-data])."""
-    return resources.files("viz").joinpath("page", name).read_text(encoding="utf-8")
+    return asset("page", name)
 
 
-def json_for_script(data) -> str:
-    """JSON that is inert inside an HTML ``<script>`` element.
-
-    ``<``, ``>`` and ``&`` become ``\\u003c`` ... so that no ``</script>`` or ``<!--`` can
-    appear in it, and U+2028/U+2029 are escaped for any JavaScript reader."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
-    for raw, safe in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                      ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(raw, safe)
-    return text
+def explorer_script() -> str:
+    """The explorer's script: its files in one function scope."""
+    return "(function () {\n'use strict';\n" + "\n".join(
+        _asset(name) for name in SCRIPTS) + "\n})();\n"
 
 
-def _inline_svg(svg: str) -> str:
-    """The <svg> element alone: no XML declaration, doctype or comments."""
-    svg = svg[svg.index("<svg"):]
-    return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
-
-
-def _sha256(text: str) -> str:
-    return base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+def explorer_style() -> str:
+    return _asset("explorer.css")
 
 
 def page_from_document(document: dict, practice: bool | None = None) -> str:
@@ -68,25 +54,23 @@ def page_from_document(document: dict, practice: bool | None = None) -> str:
     # The drawings go into the page as markup, not as JSON strings: escaping every < and >
     # for a <script> would make them three times as long. The main one is drawn at once
     # (the page shows it even without script); the others wait, inert, in <template>s.
-    main_svg = _inline_svg(document["views"]["main"]["svg"])
+    main_svg = inline_svg(document["views"]["main"]["svg"])
     templates = "".join(
-        f'<template id="tg-svg-{escape(name)}">{_inline_svg(spec["svg"])}</template>\n'
+        f'<template id="tg-svg-{escape(name)}">{inline_svg(spec["svg"])}</template>\n'
         for name, spec in document["views"].items() if name != "main" and spec.get("svg"))
     data = dict(document, views=views)
     if practice is None:
         practice = bool(document.get("practice", False))
     config = {"words": words_of("explorer_script", lang), "practice": practice,
               "value_colour": VALUE_COLOUR.lower(), "grad_colour": GRAD_COLOUR.lower()}
-    script = "(function () {\n'use strict';\n" + "\n".join(
-        _asset(name) for name in SCRIPTS) + "\n})();\n"
+    script = explorer_script()
     title = document.get("title") or words["untitled"]
     fields = {key: escape(value) for key, value in words.items()}
-    fields.update(lang=escape(lang), title=escape(title), style=_asset("explorer.css"),
-                  script=script, script_hash=_sha256(script), main_svg=main_svg,
-                  templates=templates,
-                  document=json_for_script(data), config=json_for_script(config))
+    fields.update(title=escape(title), main_svg=main_svg, templates=templates)
     # one pass over the template, so a value that contains "{name}" is never filled again
-    return re.sub(r"\{(\w+)\}", lambda match: fields[match.group(1)], _asset("explorer.html"))
+    body = re.sub(r"\{(\w+)\}", lambda match: fields[match.group(1)], _asset("explorer.html"))
+    return page(lang, title, body, explorer_style(), script,
+                data={"tg-doc": data, "tg-config": config}, attributes={"data-step": "0"})
 
 
 def _document(root: Node, lang: str, practice: bool, passes: int, modules, title, options):
@@ -118,5 +102,5 @@ def html(root: Node, path: str | os.PathLike, lang: str = "en", title: str | Non
                      passes=passes, **options)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text(path, page, "html")  # whole or not at all; a FIFO or device refused
+    write_page(path, page)
     return path

@@ -28,9 +28,18 @@ from pathlib import Path
 
 import numpy as np
 
-from tinygrad_edu import Tensor, no_grad
-from tinygrad_edu.train import Callback, FitState
+from tinygrad_edu import Tensor
+from tinygrad_edu.train import (
+    Callback,
+    FitState,
+    boundary_grid,
+    gradient_norms,
+    parameter_layers,
+    predict,
+    probabilities,
+)
 
+from .palette import SERIES_COLOURS
 from .words import words_of
 
 __all__ = ["LiveView", "live", "in_notebook"]
@@ -55,23 +64,14 @@ def _make_widget():
     import traitlets
 
     class TrainingWidget(anywidget.AnyWidget):
-        _esm = (ASSETS / "live_widget.js").read_text(encoding="utf-8")
+        # one chart script for the page and the widget: charts.js, then the widget's own
+        _esm = "\n".join((ASSETS / name).read_text(encoding="utf-8")
+                          for name in ("charts.js", "live_widget.js"))
         _css = (ASSETS / "live_widget.css").read_text(encoding="utf-8")
         data = traitlets.Dict({}).tag(sync=True)
         words = traitlets.Dict({}).tag(sync=True)  # the widget's labels, sent once
 
     return TrainingWidget()
-
-
-def _probabilities(output: np.ndarray) -> np.ndarray:
-    """One number in [0, 1] per point: a probability, or the class index scaled."""
-    output = np.asarray(output, dtype=np.float64).reshape(len(output), -1)
-    if output.shape[1] == 1:
-        column = output[:, 0]
-        if column.min() < 0 or column.max() > 1:  # raw scores: squash them
-            column = 1 / (1 + np.exp(-column))
-        return column
-    return output.argmax(axis=1) / (output.shape[1] - 1)
 
 
 class LiveView(Callback):
@@ -106,6 +106,8 @@ class LiveView(Callback):
         self.last_graph: str | None = None
         self.graph_cost = GRAPH_GUESS  # seconds one graph drawing took (a guess at first)
         self.X = self.y = None
+        self.dead_layer: dict | None = None
+        self.dead_said = False
         if data is not None:
             self.X, self.y = (np.asarray(a) for a in data)
 
@@ -117,6 +119,7 @@ class LiveView(Callback):
         self._start()
 
     def on_step_end(self, state: FitState) -> None:
+        self.dead_layer = state.history.dead_layer  # the Recorder's finding, shown as is
         self.update(step=state.step, **state.logs)
 
     def on_epoch_end(self, state: FitState) -> None:
@@ -182,6 +185,9 @@ class LiveView(Callback):
             shown = self.words["status"].format(step=self.steps[-1] if self.steps else 0,
                                                 loss=f"{loss:.4g}")
             print("\r" + shown, end="", file=self.stream, flush=True)
+            if self.state.get("dead") and not self.dead_said:  # once, on a line of its own
+                self.dead_said = True
+                print("\n" + self.state["dead"], file=self.stream, flush=True)
         self.pushes += 1
         self.drawing_time += self.clock() - begin
         self.last_push = now
@@ -194,7 +200,10 @@ class LiveView(Callback):
         state = {"steps": self.steps[::stride], "loss": self.losses[::stride],
                  "last": {"step": self.steps[-1] if self.steps else 0,
                           "loss": self.losses[-1] if self.losses else None, **self.metrics},
-                 "epochs": self.epochs[-50:], "grad_norms": self._grad_norms()}
+                 "epochs": self.epochs[-50:], "grad_norms": self._grad_norms(),
+                 "dead": self.words["dead"].format(**self.dead_layer) if self.dead_layer
+                 else None,
+                 "colours": SERIES_COLOURS}
         if self.use_widget:  # the pictures are for the widget only: the terminal gets text
             state["boundary"] = self._boundary()
             if self.graph:
@@ -202,30 +211,19 @@ class LiveView(Callback):
         return state
 
     def _grad_norms(self) -> dict[str, float]:
-        norms: dict[str, float] = {}
+        """Each layer's gradient norm now (`tinygrad_edu.train.gradient_norms`)."""
         if self.model is None or not hasattr(self.model, "named_parameters"):
-            return norms
-        for name, parameter in self.model.named_parameters():
-            if parameter.grad is not None:
-                layer = name.rsplit(".", 1)[0]
-                norms[layer] = norms.get(layer, 0.0) + float(np.sum(np.square(parameter.grad)))
-        return {layer: math.sqrt(total) for layer, total in norms.items()}
+            return {}
+        return gradient_norms(self.model.named_parameters(), parameter_layers(self.model))
 
     def _boundary(self) -> dict | None:
         if self.model is None or self.X is None or self.X.ndim != 2 or self.X.shape[1] != 2:
             return None
-        low, high = self.X.min(axis=0), self.X.max(axis=0)
-        pad = 0.15 * np.maximum(high - low, 1e-6)
-        low, high = low - pad, high + pad
-        n = self.grid_size
-        xs, ys = np.linspace(low[0], high[0], n), np.linspace(low[1], high[1], n)
-        points = np.array([(x, y) for y in ys for x in xs], dtype=np.float32)
-        with no_grad():
-            output = self.model(Tensor(points)).data
+        grid, points = boundary_grid(self.X, self.grid_size)
+        output = self.model.predict(points) if hasattr(self.model, "predict") \
+            else predict(self.model, points.astype(np.float32))
         keep = slice(None, 300)
-        return {"size": n, "x": [float(low[0]), float(high[0])],
-                "y": [float(low[1]), float(high[1])],
-                "values": [int(round(100 * p)) for p in _probabilities(output)],
+        return {**grid, "values": [int(round(100 * p)) for p in probabilities(output)],
                 "points": np.round(self.X[keep], 3).tolist(),
                 "labels": [int(v) for v in self.y[keep]] if self.y is not None else []}
 

@@ -97,9 +97,10 @@ def find_modules(order: list[Node], skip: tuple[str, ...] = ("viz",)):
     best, best_count = None, 0
     for scope in _caller_scopes(skip):
         for value in list(scope.values()):
-            # an nn.Module, or a network of scalar Values (viz.recording.ValueMLP)
-            named = getattr(value, "named_parameters", None) or getattr(value, "named_values",
-                                                                        None)
+            # a network of scalar Values (nn.ValueMLP: its Values are the graph's leaves),
+            # or an nn.Module
+            named = getattr(value, "named_values", None) or getattr(value, "named_parameters",
+                                                                    None)
             if named is None or isinstance(value, type) or not callable(named):
                 continue
             try:
@@ -115,7 +116,7 @@ def _parameter_paths(modules) -> dict[int, tuple[str, str | None]]:
     """``id(parameter) -> (full path, module path)``: ``"0.weight"`` lives in ``"0"``."""
     if modules is None:
         return {}
-    if not hasattr(modules, "named_parameters"):  # scalar Values: named, in no layer box
+    if hasattr(modules, "named_values"):  # scalar Values: named, in no layer box
         return {id(v): (name, None) for name, v in modules.named_values()}
     return {id(p): (full, full.rpartition(".")[0]) for full, p in modules.named_parameters()}
 

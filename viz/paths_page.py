@@ -17,15 +17,17 @@ from pathlib import Path
 import numpy as np
 
 from tinygrad_edu import Tensor
+from tinygrad_edu.train.walks import optimizer_walk
 
-from .training_page import _controls, _json_for_script, _page_head
+from .palette import SERIES_COLOURS
+from .shell import asset, page, write_page
+from .training_page import controls
 from .updates import narrated_step
 from .words import words_of
 
 __all__ = ["optimizer_paths", "paths_page"]
 
-ASSETS = Path(__file__).parent / "page_training"
-COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+COLOURS = SERIES_COLOURS  # the lab figure of the same paths uses them in the same order
 
 # The paths page's own layout, added to the training pages' styles.
 PATHS_STYLE = """
@@ -41,28 +43,30 @@ def optimizer_paths(function: Callable[[Tensor], Tensor], start: tuple[float, fl
                     settings: dict, steps: int = 30, lang: str = "en") -> list[dict]:
     """One ``{"name", "points", "values", "steps"}`` per optimizer in ``settings``
     (name -> (optimizer class, options)); ``steps[k]`` narrates the move from
-    ``points[k]`` to ``points[k + 1]``."""
+    ``points[k]`` to ``points[k + 1]``. The walks are the library's
+    (`tinygrad_edu.train.walks.optimizer_walk`); each recorded step is narrated by
+    replaying it on a copy of the point and of the optimizer."""
     paths = []
     for name, (cls, options) in settings.items():
-        point = Tensor(np.array(start, dtype=np.float64), requires_grad=True, dtype=np.float64)
-        optimizer = cls([point], **options)
-        points, values, narrations = [point.data.tolist()], [], []
-        for _ in range(steps):
-            optimizer.zero_grad()
-            value = function(point)
-            value.backward()
-            values.append(float(value.item()))
-            (step,) = narrated_step(optimizer, names={id(point): "p"}, lang=lang, entries=2)
-            # the two entries of the point are the plot's x and y
-            step["lines"] = [line.replace("p[0]:", "x:").replace("p[1]:", "y:")
-                             for line in step["lines"][:-1]]
-            narrations.append(step)
-            points.append(point.data.tolist())
-        values.append(float(function(point).item()))
+        walk = optimizer_walk(function, start, cls, options, steps)
+        narrations = [_narrated(snapshot, cls, options, lang) for snapshot in walk["snapshots"]]
         options_text = ", ".join(f"{k}={v:g}" for k, v in options.items())
-        paths.append({"name": name, "options": options_text, "points": points,
-                      "values": values, "steps": narrations})
+        paths.append({"name": name, "options": options_text,
+                      "points": walk["points"].tolist(), "values": walk["values"],
+                      "steps": narrations})
     return paths
+
+
+def _narrated(snapshot, cls, options: dict, lang: str) -> dict:
+    """One recorded step told with the optimizer's own rule, its entries named x and y."""
+    point = Tensor(snapshot.weights[0].copy(), requires_grad=True, dtype=np.float64)
+    point.grad = snapshot.gradients[0]
+    optimizer = cls([point], **options)
+    optimizer.load_state_dict(snapshot.optimizer_state)
+    (step,) = narrated_step(optimizer, names={id(point): "p"}, lang=lang, entries=2)
+    step["lines"] = [line.replace("p[0]", "x").replace("p[1]", "y")
+                     for line in step["lines"][:-1]]
+    return step
 
 
 def _level_sets(function, box, size=(560, 360)) -> str:
@@ -118,12 +122,9 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
     start = tuple(float(v) for v in paths[0]["points"][0])
     title = words["title"].format(f=formula, start=f"({start[0]:g}, {start[1]:g})")
     n = len(paths[0]["steps"])
-    script = (ASSETS / "paths.js").read_text(encoding="utf-8")
-    style = (ASSETS / "training.css").read_text(encoding="utf-8")
-    controls = _controls(words)
-    html = _page_head(lang, title, style + PATHS_STYLE) + f"""<body data-iteration="0">
-<header><h1>{escape(title)}</h1><p class="tg-hint">{escape(words["hint"])}</p></header>
-<div class="tg-controls">{controls}
+    body = f"""<header><h1>{escape(title)}</h1>
+<p class="tg-hint">{escape(words["hint"])}</p></header>
+<div class="tg-controls">{controls(words)}
 <input id="tg-slider" type="range" min="0" max="{n - 1}" value="0"
        aria-label="{escape(words["step"])}">
 <div id="tg-status" role="status" aria-live="polite"></div></div>
@@ -131,13 +132,11 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
 <svg viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}">{_level_sets(function, box)}
 {"".join(lines)}</svg>
 <div class="tg-narrations" id="tg-narrations"></div>
-</div>
-<script id="tg-data" type="application/json">{_json_for_script(document)}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
+</div>"""
+    html = page(lang, title, body, asset("page_training", "training.css") + PATHS_STYLE,
+                asset("page_training", "paths.js"), data={"tg-data": document},
+                attributes={"data-iteration": "0"})
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        Path(path).write_text(html, encoding="utf-8")
+        write_page(path, html)
     return html

@@ -26,6 +26,8 @@ from matplotlib.figure import Figure
 
 from tinygrad_edu.files import write_atomically
 
+from .palette import SERIES_COLOURS
+
 __all__ = ["activation_histograms", "optimizer_paths", "training_curves", "gradient_norms",
            "save", "NotebookFigure"]
 
@@ -128,8 +130,9 @@ def optimizer_paths(paths: Mapping[str, Sequence], loss: Callable | None = None,
         grid_x, grid_y = np.meshgrid(np.linspace(*xlim, 200), np.linspace(*ylim, 200))
         ax.contour(grid_x, grid_y, loss(grid_x, grid_y), levels=levels, cmap="Greys",
                    linewidths=0.7)
-    for name, array in points.items():
-        ax.plot(array[:, 0], array[:, 1], marker="o", markersize=2.5, linewidth=1.2, label=name)
+    for number, (name, array) in enumerate(points.items()):
+        ax.plot(array[:, 0], array[:, 1], marker="o", markersize=2.5, linewidth=1.2, label=name,
+                color=SERIES_COLOURS[number % len(SERIES_COLOURS)])
     if minimum is not None:
         ax.plot(*minimum, marker="*", markersize=12, color="black", linestyle="none",
                 label="minimum")

@@ -14,7 +14,6 @@ forbids any network access.
 from __future__ import annotations
 
 import base64
-import json
 import os
 import re
 import zlib
@@ -23,14 +22,15 @@ from pathlib import Path
 
 import numpy as np
 
-from .html import page_from_document
+from .html import explorer_script, explorer_style, page_from_document
+from .palette import SERIES_COLOURS
 from .recording import Recording
 from .render import svg_text
+from .shell import asset, inline_svg, page, write_page
 from .words import words_of
 
 __all__ = ["training_page", "page_document"]
 
-ASSETS = Path(__file__).parent / "page_training"
 MAX_POINTS = 400  # data points drawn on the boundary; more add size, not insight
 SNAPSHOT_BYTES = 1_500_000  # the recorded iterations' graphs and explorer pages, in all
 
@@ -44,35 +44,25 @@ def _round(values, digits: int = 5) -> list:
     return out
 
 
-def _json_for_script(data) -> str:
-    """JSON that cannot close the <script> element it sits in."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+def front_loaded(loss: list[float]) -> bool:
+    """Did 90 % of the loss's change happen in the first 2 % of the run? Then the charts
+    use a log iteration axis: the first steps get room and the long flat rest (a
+    saturated deep sigmoid net) is not squeezed against the axis."""
+    values = np.asarray(loss, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if len(values) < 50:
+        return False
+    change = abs(values[0] - values[-1])
+    early = abs(values[0] - values[max(1, len(values) // 50)])
+    return bool(change > 0 and early >= 0.9 * change)
 
 
-def _page_head(lang: str, title: str, style: str) -> str:
-    """The start of a training page: one offline file (the policy forbids any request)."""
-    return f"""<!DOCTYPE html>
-<html lang="{lang}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy"
-      content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
-<title>{escape(title)}</title>
-<style>{style}</style>
-</head>
-"""
-
-
-def _controls(words: dict) -> str:
-    """First / Previous / Play / Next / Last, named in the page's language."""
+def controls(words: dict) -> str:
+    """First / Previous / Play / Next / Last, named in the page's language (the training
+    and the paths pages share them)."""
     button = '<button id="tg-{id}" type="button" aria-label="{label}">{text}</button>'
     return "".join(button.format(id=w, label=escape(words[f"{w}_name"]), text=escape(words[w]))
                    for w in ("first", "prev", "play", "next", "last"))
-
-
-def _inline_svg(svg: str) -> str:
-    svg = svg[svg.index("<svg"):]
-    return re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
 
 
 def _natural_size(svg: str) -> str:
@@ -116,14 +106,16 @@ def page_document(recording: Recording, lang: str = "en") -> dict:
     snapshots = []
     for snap in recording.snapshots:
         snapshots.append({"iteration": snap["iteration"],
-                          "svg": _inline_svg(svg_text(snap["drawing"])),
+                          "svg": inline_svg(svg_text(snap["drawing"])),
                           "grad_magnitude": {k: float(f"{v:.3g}")
                                              for k, v in snap["grad_magnitude"].items()},
                           "explorer": _packed(_explorer_page(snap["explorer"],
                                                              snap["iteration"], words))})
     snapshots = _within_budget(snapshots)
     two_d = X.ndim == 2 and X.shape[1] == 2
-    return {"words": words, "loss": _round(recording.loss),
+    return {"words": words, "colours": SERIES_COLOURS,
+            "x_log": front_loaded(recording.loss),
+            "loss": _round(recording.loss),
             "accuracy": _round(recording.accuracy, 4),
             "grad_norms": {k: _round(v, 3) for k, v in recording.grad_norms.items()},
             "traces": {k: _round(v, 4) for k, v in recording.traces.items()},
@@ -142,7 +134,7 @@ def _sections_html(sections) -> str:
         # each drawing folds under its caption (the first one open): readable at full size
         captions = section.get("captions") or [""] * len(section.get("svgs", ()))
         svgs = "".join(f'<details{" open" if i == 0 else ""}><summary>{escape(caption)}</summary>'
-                       f'<div class="tg-section-svg">{_natural_size(_inline_svg(s))}</div>'
+                       f'<div class="tg-section-svg">{_natural_size(inline_svg(s))}</div>'
                        '</details>'
                        for i, (caption, s) in enumerate(zip(captions, section.get("svgs", ()),
                                                             strict=True)))
@@ -172,17 +164,18 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
     stopped = (f'<p class="tg-stopped" role="alert">'
                f'{escape(words["stopped"].format(why=recording.stopped))}</p>'
                if recording.stopped else "")
+    if recording.dead_layer:  # the Recorder found a layer that passes no gradient
+        stopped += (f'<p class="tg-stopped" role="alert" id="tg-dead">'
+                    f'{escape(words["dead"].format(**recording.dead_layer))}</p>')
     recorded = ", ".join(str(s["iteration"]) for s in document["snapshots"])
     boundary = ('<canvas id="tg-boundary" width="300" height="300" role="img" '
                 f'aria-label="{escape(words["boundary"])}"></canvas>' if recording.frames
                 else "<p class=\"tg-hint\">—</p>")
-    script = (ASSETS / "training.js").read_text(encoding="utf-8")
-    style = (ASSETS / "training.css").read_text(encoding="utf-8")
-    controls = _controls(words)
-    html = _page_head(lang, title, style) + f"""<body data-iteration="0">
-<header><h1>{escape(title)}</h1><p class="tg-summary">{escape(summary)}</p>{stopped}</header>
-{_sections_html(sections)}
-<div class="tg-controls">{controls}
+    # one chart script for this page and the live widget: charts.js, then the page's own
+    script = asset("page_training", "charts.js") + "\n" + asset("page_training", "training.js")
+    body = f"""<header><h1>{escape(title)}</h1><p class="tg-summary">{escape(summary)}</p>{stopped}
+</header>
+<div class="tg-controls">{controls(words)}
 <input id="tg-slider" type="range" min="0" max="{max(n - 1, 0)}" value="0"
        aria-label="{escape(words["iteration"])}">
 <div id="tg-status" role="status" aria-live="polite"></div>
@@ -196,6 +189,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
 <section class="tg-panel"><h2>{escape(words["params"])}</h2><svg id="tg-params" role="img"
   aria-label="{escape(words["params"])}"></svg><div id="tg-params-key"></div></section>
 </div>
+{_sections_html(sections)}
 <div class="tg-lower">
 <section id="tg-graph-box"><h2 id="tg-graph-title"></h2>
 <p class="tg-hint">{escape(words["no_graph"].format(list=recorded))} {escape(words["keys"])}</p>
@@ -206,14 +200,12 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
 <h2 id="tg-explorer-title"></h2>
 <button id="tg-close" type="button">{escape(words["close"])}</button>
 <iframe id="tg-explorer" sandbox="allow-scripts" title="{escape(words["frame"])}"></iframe>
-</section>
-<script id="tg-data" type="application/json">{_json_for_script(document)}</script>
-<script>{script}</script>
-</body>
-</html>
-"""
+</section>"""
+    html = page(lang, title, body, asset("page_training", "training.css"), script,
+                data={"tg-data": document}, attributes={"data-iteration": "0"},
+                framed=(explorer_style(), explorer_script()))
     if path is not None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(html, encoding="utf-8")
+        write_page(path, html)
     return html

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 
 import numpy as np
 
@@ -207,6 +208,15 @@ def _rule_of(optimizer):
                     "SGD, Momentum, Adagrad, RMSprop, Adadelta, Adam, AdamW")
 
 
+WEIGHT = re.compile(r"(?<![\w.\[\]∂/])w(?![\w\[])")  # the rules' "w", not "w" in a word
+
+
+def _named(line: str, name: str) -> str:
+    """A rule's line about "w" said about the parameter itself: ``2.bias ← 2.bias − η·
+    ∂L/∂2.bias`` (the lecture's w is whatever weight is being updated)."""
+    return WEIGHT.sub(name, line.replace("∂L/∂w", f"∂L/∂{name}"))
+
+
 def _entry_name(name: str, shape: tuple, flat: int) -> str:
     if not shape or int(np.prod(shape)) == 1:
         return name
@@ -258,8 +268,8 @@ def narrated_step(optimizer, names: dict[int, str] | None = None, lang: str = "e
                 lines.append(words["mismatch"].format(actual=_f(actual)))
                 step["agrees"] = False
             entry_name = _entry_name(name, data.shape, flat)
-            step["lines"].append(f"{entry_name}: ∂L/∂w = {_f(g)}")
-            step["lines"] += ["  " + line for line in lines]
+            step["lines"].append(f"{entry_name}: ∂L/∂{entry_name} = {_f(g)}")
+            step["lines"] += ["  " + _named(line, entry_name) for line in lines]
             step["entries"].append({"name": entry_name, "index": flat, "before": w, "grad": g,
                                     "after": actual, "computed": computed, "agrees": agrees,
                                     "state": quantities})

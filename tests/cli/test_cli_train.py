@@ -138,7 +138,7 @@ def test_optimizer_paths_page_narrates_each_move(tmp_path, capsys):
     for walk in data["paths"]:
         assert len(walk["steps"]) == 12 and len(walk["px"]) == 13
         assert walk["values"][-1] < walk["values"][0]  # every optimizer goes downhill
-        assert walk["steps"][0]["lines"][0].startswith("x: ∂L/∂w = ")
+        assert walk["steps"][0]["lines"][0].startswith("x: ∂L/∂x = ")
 
 
 def test_paths_narration_lands_on_the_next_point():

@@ -118,7 +118,7 @@ def check_xor(book, lang: str) -> None:
     (live,) = [state["data"] for state in widget_states(book, "AnyModel")]
     assert live["last"]["step"] == 999 and live["last"]["accuracy"] == 1.0
     assert len(live["loss"]) == 500 and live["loss"][0] > 10 * live["loss"][-1]
-    assert set(live["grad_norms"]) == {"0", "2"}  # the two Linear layers
+    assert set(live["grad_norms"]) == {"layer 1", "layer 2"}  # the two Linear layers, counted
     # the boundary is drawn over the four points: XOR's corners on the right sides
     boundary, n = live["boundary"], live["boundary"]["size"]
     corners = [boundary["values"][i] for i in (0, n - 1, (n - 1) * n, n * n - 1)]
@@ -142,7 +142,7 @@ def check_optimizers(book, lang: str) -> None:
         assert f"{name} " in text
     assert len(mime(outputs, "image/png")) == 1
     # viz.narrated_step writes out the first step of each, in numbers
-    assert "w ← w − η·b = (-7) − 0.1 × (-0.7) = -6.93" in text
+    assert "point[0] ← point[0] − η·b = (-7) − 0.1 × (-0.7) = -6.93" in text
     assert "m̂ = m / (1 − β₁ᵗ) = (-0.07) / (1 − 0.9^1) = -0.7" in text
     assert "Momentum: point after one step [-6.93  1.6 ]" in text
     assert "Adam: point after one step [-6.7  1.7]" in text  # about η per coordinate

@@ -45,9 +45,11 @@ def test_linear_float64_keeps_its_precision():
 
 # the required arguments of the nn classes that need some; every other class is built bare
 REQUIRED_ARGUMENTS = {"Linear": (3, 2), "Maxout": (3, 2), "BatchNorm1d": (3,), "RBM": (3, 2),
-                      "Ensemble": ([nn.Identity()],),
+                      "Ensemble": ([nn.Identity()],), "ValueMLP": ([2, 2, 1],),
                       "Conv2d": (2, 3, 3), "MaxPool2d": (2,), "AvgPool2d": (2,),
                       "BatchNorm2d": (3,)}
+REQUIRED_ARGUMENTS.update({name: (3, 2) for name in ("Embedding", "RNNCell", "LSTMCell",
+                                                      "GRUCell", "RNN", "LSTM", "GRU")})
 
 
 def test_every_nn_class_that_owns_parameters_takes_dtype():

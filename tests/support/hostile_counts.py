@@ -288,6 +288,86 @@ def campaign_training() -> Counter:
     return counts
 
 
+def campaign_recordings(folder: Path) -> Counter:
+    """record_training's inputs, the pages of odd runs, `train`'s numbers, and `train
+    --html` interrupted: refused in one line, or a page that parses with no NaN in it."""
+    import json
+    import re
+    import signal as signals
+
+    import hostile_support as support
+
+    import viz
+    from tinygrad_edu.data import toy_dataset
+
+    counts = Counter()
+    X, y = toy_dataset("xor")
+    nan_X = X.astype(np.float64).copy()
+    nan_X[1, 0] = np.nan
+    bad = [dict(X=nan_X), dict(X=X * np.inf), dict(y=y[:3]), dict(y=y + 2), dict(lang="fr"),
+           dict(steps=1e23), dict(steps=-1), dict(steps=10**12), dict(lr=-1.0),
+           dict(lr=float("inf")), dict(optimizer="<script>"), dict(X=X[:, 0])]
+    for case in bad:
+        arguments = {"X": X, "y": y, "steps": 3, **case}
+        try:
+            watched(lambda arguments=arguments: viz.record_training(
+                nn.Sequential(nn.Linear(2, 1), nn.Sigmoid()), **arguments))
+            counts["wrong result"] += 1
+        except ValueError as error:
+            counts["clear error" if one_line(error) else "traceback"] += 1
+        except Exception as error:
+            NOTES.append(f"record_training {case}: {type(error).__name__}: {error}")
+            counts["traceback"] += 1
+    for lr, name in [(1e300, "0.weight"), (0.5, "<!--<script>"), (0.5, "</script>")]:
+        model = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1), nn.Sigmoid())
+        recording = viz.record_training(model, X, y, lr=lr, steps=20, snapshots=2,
+                                        description=name)
+        html = viz.training_page(recording, title=name)
+        block = re.search(r'id="tg-data" type="application/json">(.*?)</script>', html, re.S)
+        def refuse(constant):  # bare NaN / Infinity: JavaScript's JSON.parse would fail
+            raise ValueError(f"bare {constant} in the page's JSON")
+
+        try:
+            data = json.loads(block.group(1), parse_constant=refuse)
+        except ValueError as error:
+            NOTES.append(f"training page {name!r}: {error}")
+            counts["wrong result"] += 1
+            continue
+        clean = ("unsafe-inline" not in html
+                 and html.count("<script") == 2 and len(data["loss"]) == recording.iterations)
+        counts["accepted" if clean else "wrong result"] += 1
+    for argument in (["--steps", "1e23"], ["--layers", "100000"],
+                     ["--layers", "3", "--width", "99999"],
+                     ["--steps", "0"], ["--lr", "nan"], ["--model", "2-999999-1"]):
+        stderr = io.StringIO()
+        old, sys.stderr = sys.stderr, stderr
+        try:
+            code = watched(lambda argument=argument: main(["train", "xor", *argument]))
+        finally:
+            sys.stderr = old
+        lines = stderr.getvalue().strip().splitlines()
+        counts["clear error" if code == 2 and len(lines) == 1 else "traceback"] += 1
+    script = ("import signal, sys\nsignal.signal(signal.SIGINT, signal.default_int_handler)\n"
+              "from tinygrad_edu.cli import main\nprint('running', flush=True)\n"
+              "sys.exit(main(['train', 'xor', '--steps', '3000', '--html', {path!r}]))\n")
+    for number, (signum, delay) in enumerate([(signals.SIGINT, 0.5), (signals.SIGTERM, 1.0),
+                                              (signals.SIGKILL, 1.5), (signals.SIGKILL, 3.0)]):
+        target = folder / f"train{number}.html"
+        target.write_text("old", encoding="utf-8")
+        process = support.start(script.format(path=str(target)))
+        try:
+            support.wait_for(process, "running")
+            time.sleep(delay)
+            support.interrupt(process, signum, timeout=60)
+        except AssertionError:
+            counts["hang"] += 1
+            continue
+        text = target.read_text(encoding="utf-8")
+        whole = text == "old" or (text.startswith("<!DOCTYPE html>") and text.endswith("</html>\n"))
+        counts["intact" if whole else "partial file left"] += 1
+    return counts
+
+
 def main_counts(argv: list[str] | None = None) -> dict[str, Counter]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer generated cases")
@@ -307,6 +387,7 @@ def main_counts(argv: list[str] | None = None) -> dict[str, Counter]:
             ("interrupted fit/search/lab", lambda: campaign_interrupts(root)),
             ("optimizer + model state fuzz", lambda: campaign_state(int(600 * scale))),
             ("training guards", campaign_training),
+            ("recordings, training pages, train --html", lambda: campaign_recordings(root)),
             ("ops.declare: declarations", lambda: campaign_declarations(int(400 * scale))),
             ("ops.declare: rule results", lambda: campaign_rule_results(int(400 * scale))),
             ("ops.apply: arguments", lambda: campaign_apply(int(300 * scale))),

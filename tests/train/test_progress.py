@@ -17,8 +17,8 @@ import tinygrad_edu.nn as nn
 import tinygrad_edu.nn.functional as F
 import tinygrad_edu.optim as optim
 from tinygrad_edu.data import DataLoader, TensorDataset, spiral
-from tinygrad_edu.progress import epoch_line, resolve_verbose
 from tinygrad_edu.train import fit
+from tinygrad_edu.train.progress import epoch_line, resolve_verbose
 
 LINE = re.compile(r"^epoch +(\d+)/(\d+)  loss (\S+)  accuracy (\S+)  val_loss (\S+)  "
                   r"val_accuracy (\S+)  \((\d+\.\d\d) s\)$")

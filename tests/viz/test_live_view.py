@@ -77,7 +77,7 @@ def test_terminal_fallback_progress_and_one_line_per_epoch():
                    if line.startswith("epoch ")]
     assert len(epoch_lines) == 3 and "loss" in epoch_lines[0]
     assert len(view.losses) == 12 and view.losses == pytest.approx(history.per_step("loss"))
-    assert set(view.state["grad_norms"]) == {"0", "2"}
+    assert set(view.state["grad_norms"]) == {"layer 1", "layer 2"}
     assert view.state["last"]["step"] == 11
     assert "boundary" not in view.state  # pictures are for a widget only
 
@@ -130,7 +130,8 @@ def test_the_live_view_speaks_korean_in_the_terminal_and_the_widget():
     assert shown.widget.words == {"loss": "손실", "boundary": "결정 경계", "graph": "그래프",
                                   "status": "단계 {step} · 손실 {loss}",
                                   "epoch": "에포크 {epoch}: {shown}",
-                                  "no_widget": shown.words["no_widget"]}
+                                  "no_widget": shown.words["no_widget"],
+                                  "dead": shown.words["dead"]}
 
 
 # ---- once in a real front end: JupyterLab + chromium ----

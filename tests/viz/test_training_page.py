@@ -34,7 +34,7 @@ def test_recorded_losses_are_those_of_a_plain_training_loop():
         assert recording.loss[k] == pytest.approx(loss.item(), rel=1e-6), k
         norm = np.sqrt(sum(np.sum(p.grad.astype(np.float64) ** 2)
                            for name, p in model.named_parameters() if name.startswith("0.")))
-        assert recording.grad_norms["layer 0"][k] == pytest.approx(norm, rel=1e-5)
+        assert recording.grad_norms["layer 1"][k] == pytest.approx(norm, rel=1e-5)
         optimizer.step()
     # a trace holds each iteration's weight before its update
     assert recording.traces["0.weight[0]"][0] == _xor_model()[0].weight.data.reshape(-1)[0]
@@ -207,8 +207,8 @@ def test_in_chromium_plays_scrubs_and_opens_steps(page_file):
         assert frame.locator("#tg-title").inner_text().startswith("Update 2.bias")
         assert frame.get_by_role("status").inner_text().startswith(f"Step {len(phases)} /")
         text = frame.locator("#tg-text").inner_text()
-        assert "w ← w − η·m̂ / (√v̂ + ε)" in text
-        formula = [line for line in text.splitlines() if line.strip().startswith("w ←")][-1]
+        assert "2.bias ← 2.bias − η·m̂ / (√v̂ + ε)" in text  # named, not "w"
+        formula = [line for line in text.splitlines() if line.strip().startswith("2.bias ←")][-1]
         numbers = [float(x) for x in re.findall(r"-?\d+(?:\.\d+)?(?:e[-+]\d+)?",
                                                 formula.split("=", 1)[1])]
         assert numbers[0] == pytest.approx(before, rel=1e-3, abs=1e-6)
@@ -228,7 +228,7 @@ def test_in_chromium_plays_scrubs_and_opens_steps(page_file):
         # practice mode asks nothing of an update: its text stays whole
         frame.get_by_label("Practice").check()
         listed.filter(has_text="2.bias").filter(has_text="Adam").click()
-        assert "w ← w − η·m̂ / (√v̂ + ε)" in frame.locator("#tg-text").inner_text()
+        assert "2.bias ← 2.bias − η·m̂ / (√v̂ + ε)" in frame.locator("#tg-text").inner_text()
         page.get_by_role("button", name="Close").click()
         assert page.locator("#tg-explorer-box").is_hidden()
         browser.close()

@@ -47,6 +47,16 @@ def test_plain_sgd_reads_like_the_lecture():
     assert steps[0]["entries"][0]["after"] == w.data[0] and steps[0]["agrees"]
 
 
+def test_each_parameter_is_called_by_its_own_name():
+    bias = Tensor([0.5, -1.0], requires_grad=True, dtype=np.float64)
+    bias.grad = np.array([0.2, 0.4])
+    (step,) = narrated_step(optim.SGD([bias], lr=0.1, momentum=0.9), names={id(bias): "2.bias"})
+    text = "\n".join(step["lines"])
+    assert "2.bias[0]: ∂L/∂2.bias[0] = 0.2" in text
+    assert "2.bias[1] ← 2.bias[1] − η·b = (-1) − 0.1 × 0.4 = -1.04" in text
+    assert not re.search(r"(?<![\w.])w(?![\w])", text)  # no bare "w" is left
+
+
 def test_korean_words_and_unknown_language():
     w = Tensor([0.5], requires_grad=True, dtype=np.float64)
     w.grad = np.array([0.2])
@@ -73,8 +83,9 @@ def test_text_numbers_are_the_recorded_before_and_after(name, options):
             assert entry["after"] == w.data.reshape(-1)[flat]
             assert entry["computed"] == pytest.approx(entry["after"], rel=1e-9, abs=1e-12)
         # the update line ends with the new weight; the old one is written out
-        update_lines = [line for line in step["lines"] if line.strip().startswith("w ← w −")]
         text = "\n".join(step["lines"])
+        update_lines = [line for entry in step["entries"] for line in step["lines"]
+                        if line.strip().startswith(f"{entry['name']} ← {entry['name']} −")]
         for entry, line in zip(step["entries"], update_lines, strict=True):
             assert line.endswith(format_number(entry["after"]))
             assert format_number(entry["before"]) in text

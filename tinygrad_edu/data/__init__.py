@@ -10,7 +10,7 @@
 from .datasets import digits, moons, spiral, xor
 from .fashion import FASHION_MNIST_CLASSES, fashion_mnist
 from .idx import IDXError, LabelledImages, download, mnist, read_idx, write_idx
-from .loader import DataLoader, Dataset, TensorDataset
+from .loader import DataLoader, Dataset, FullBatch, TensorDataset
 from .preprocessing import (
     StandardScaler,
     split_indices,
@@ -34,6 +34,7 @@ __all__ = [
     "Dataset",
     "TensorDataset",
     "DataLoader",
+    "FullBatch",
     "split_indices",
     "train_val_test_split",
     "StandardScaler",

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..tensor import Tensor
 
-__all__ = ["Dataset", "TensorDataset", "DataLoader"]
+__all__ = ["Dataset", "TensorDataset", "DataLoader", "FullBatch"]
 
 
 class Dataset:
@@ -122,3 +122,30 @@ class DataLoader:
             else:
                 fields = _collate([self.dataset[int(i)] for i in indices])
             yield tuple(Tensor(field, dtype=field.dtype) for field in fields)
+
+
+class FullBatch:
+    """The whole data set as one batch, every epoch: gradient descent as the lecture runs
+    it (one epoch = one step). ``for x, y in FullBatch(X, y)`` gives ``(Tensor(X),
+    Tensor(y))`` once; the Tensors are made once and reused. ``FullBatch(X, y, steps=n)``
+    gives that batch n times: n gradient-descent steps in one epoch (what a recording of
+    2,000 iterations uses, so it pays for one epoch's bookkeeping, not 2,000)."""
+
+    def __init__(self, X, y, steps: int = 1) -> None:
+        X = np.asarray(X.data if isinstance(X, Tensor) else X)
+        y = np.asarray(y.data if isinstance(y, Tensor) else y)
+        if len(X) == 0:
+            raise ValueError("FullBatch: the data set is empty")
+        if len(X) != len(y):
+            raise ValueError(f"FullBatch: {len(X)} samples in X but {len(y)} targets in y")
+        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
+            raise ValueError(f"FullBatch: steps must be a whole number >= 1, got {steps!r}")
+        self.X, self.y, self.steps = X, y, steps
+        self.batch = (Tensor(X, dtype=X.dtype), Tensor(y, dtype=y.dtype))
+
+    def __len__(self) -> int:
+        return self.steps
+
+    def __iter__(self) -> Iterator[tuple[Tensor, Tensor]]:
+        for _ in range(self.steps):
+            yield self.batch

@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optim
+from ..nn import functional as F
+from ..train import predict
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
-from .models import accuracy, mlp, train_classifier
+from .models import mlp, train_classifier
 
 NAME = "activations"
 TITLE = "Activation functions: one task, one budget"
@@ -44,7 +46,7 @@ def run(config: RunConfig) -> Result:
             optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE)
             history = train_classifier(model, optimizer, split.x_train, split.y_train, steps,
                                        batch_size=BATCH, seed=seed)
-            table[activation].append(accuracy(model, split.x_test, split.y_test))
+            table[activation].append(F.accuracy(predict(model, split.x_test), split.y_test))
             if seed == seeds[0]:
                 curves[activation] = history["loss"]
         print(f"  {label:18s} test accuracy {np.mean(table[activation]):.4f} "

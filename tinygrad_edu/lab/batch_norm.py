@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optim
+from ..nn import functional as F
+from ..train import predict
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
-from .models import accuracy, linear_layers, mlp, train_classifier
+from .models import linear_layers, mlp, train_classifier
 
 NAME = "batch_norm"
 TITLE = "Batch normalisation across initial weight scales"
@@ -37,7 +39,7 @@ def run(config: RunConfig) -> Result:
           f"batch {BATCH}, {epochs} epochs, seeds {seeds}")
 
     def train_accuracy(model):
-        return {"train_accuracy": accuracy(model, x, y)}
+        return {"train_accuracy": F.accuracy(predict(model, x), y)}
 
     curves = {"with BN": [], "without BN": []}  # per scale: the seeds' mean accuracy curve
     first_variance, diverged = [], []

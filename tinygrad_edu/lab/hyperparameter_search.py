@@ -13,10 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optim
+from ..nn import functional as F
 from ..search import LogUniform, random_search
+from ..train import predict
 from .common import Result, RunConfig, plt, save_figure, verdict_of
 from .datasets import load
-from .models import accuracy, mlp, train_classifier
+from .models import mlp, train_classifier
 
 NAME = "hyperparameter_search"
 TITLE = "Random search over learning rate and weight decay"
@@ -47,8 +49,8 @@ def run(config: RunConfig) -> Result:
         optimizer = optim.SGD(model.parameters(), lr=params["lr"],
                               weight_decay=params["weight_decay"])
         train_classifier(model, optimizer, x_train, y_train, steps, batch_size=BATCH, seed=seed)
-        return {"val_acc": accuracy(model, x_val, y_val),
-                "train_acc": accuracy(model, x_train, y_train)}
+        return {"val_acc": F.accuracy(predict(model, x_val), y_val),
+                "train_acc": F.accuracy(predict(model, x_train), y_train)}
 
     search = random_search(SPACE, train_one, trials=trials, seed=config.seed, top=5)
     ranked = search.ranked

@@ -1,8 +1,8 @@
-"""The networks the experiments train, and the small loops that train them.
+"""The networks the experiments train, and the minibatch loop most of them share.
 
-The loops are written out here (rather than hidden in ``train.fit``) because most
-experiments measure something inside the loop: the loss at every step, the step at which
-XOR is first solved, the gradient norm of each layer.
+`train_classifier` counts *steps*, not epochs (the lecture's budgets are in steps), and
+draws its batches in a seeded order; each step is the library's `train_step`. Accuracy
+and predictions are the library's too: ``F.accuracy(predict(model, x), y)``.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import nn
-from ..autograd import no_grad
 from ..nn import functional as F
 from ..tensor import Tensor
+from ..train import train_step
 
-__all__ = ["ACTIVATIONS", "mlp", "linear_layers", "initialise", "accuracy", "predict",
-           "train_classifier", "binary_accuracy"]
+__all__ = ["ACTIVATIONS", "mlp", "linear_layers", "initialise", "train_classifier"]
 
 # name -> factory of the activation module that follows each hidden Linear layer
 ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
@@ -95,25 +94,6 @@ def mlp(sizes: list[int], activation: str = "relu", init: str = "he", seed: int 
     return model
 
 
-def predict(model: nn.Module, x: np.ndarray, batch: int = 2048) -> np.ndarray:
-    """The model's outputs for ``x`` in evaluation mode, as an array."""
-    model.eval()
-    with no_grad():
-        outputs = [model(Tensor(x[i:i + batch])).data for i in range(0, len(x), batch)]
-    model.train()
-    return np.concatenate(outputs)
-
-
-def accuracy(model: nn.Module, x: np.ndarray, y: np.ndarray) -> float:
-    """Fraction of samples whose largest logit is the true class."""
-    return float((predict(model, x).argmax(axis=1) == y).mean())
-
-
-def binary_accuracy(probabilities: np.ndarray, targets: np.ndarray) -> float:
-    """Fraction of 0/1 targets matched by thresholding probabilities at 0.5."""
-    return float(((probabilities > 0.5) == (targets > 0.5)).mean())
-
-
 def train_classifier(model: nn.Module, optimizer, x: np.ndarray, y: np.ndarray, steps: int,
                      batch_size: int = 100, seed: int = 0, eval_every: int = 0,
                      evaluate: Callable[[nn.Module], dict] | None = None) -> dict:
@@ -137,10 +117,7 @@ def train_classifier(model: nn.Module, optimizer, x: np.ndarray, y: np.ndarray, 
             order, cursor = rng.permutation(len(x)), 0
         batch = order[cursor:cursor + batch_size]
         cursor += batch_size
-        loss = F.cross_entropy(model(Tensor(x[batch])), y[batch])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
+        _, loss = train_step(model, F.cross_entropy, optimizer, Tensor(x[batch]), y[batch])
         value = loss.item()
         losses.append(value if np.isfinite(value) else float("nan"))
     if evaluate is not None and eval_every:

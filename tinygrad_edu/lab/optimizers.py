@@ -17,6 +17,7 @@ from viz import plots
 
 from .. import optim
 from ..tensor import Tensor
+from ..train.walks import optimizer_walk
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
 from .models import mlp, train_classifier
@@ -51,16 +52,9 @@ def anisotropic(point: Tensor) -> Tensor:
 
 
 def walk(optimizer_class, settings: dict, steps: int = STEPS) -> np.ndarray:
-    """The optimizer's path on f from START: an array of shape (steps + 1, 2)."""
-    point = Tensor(np.array(START), requires_grad=True, dtype=np.float64)
-    optimizer = optimizer_class([point], **settings)
-    path = [point.data.copy()]
-    for _ in range(steps):
-        optimizer.zero_grad()
-        anisotropic(point).backward()
-        optimizer.step()
-        path.append(point.data.copy())
-    return np.array(path)
+    """The optimizer's path on f from START: an array of shape (steps + 1, 2) (the
+    library's `optimizer_walk`: one `train_step` per move)."""
+    return optimizer_walk(anisotropic, START, optimizer_class, settings, steps)["points"]
 
 
 def _describe(settings: dict) -> str:

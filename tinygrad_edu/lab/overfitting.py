@@ -15,9 +15,11 @@ import numpy as np
 from viz import plots
 
 from .. import nn, optim
+from ..nn import functional as F
+from ..train import predict
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
-from .models import accuracy, mlp, train_classifier
+from .models import mlp, train_classifier
 
 NAME = "overfitting"
 TITLE = "Overfitting: weight decay, dropout, ensembles"
@@ -46,8 +48,8 @@ def run(config: RunConfig) -> Result:
           f"He init, SGD lr {LEARNING_RATE}, batch {BATCH}, {epochs} epochs")
 
     def both_accuracies(model):
-        return {"train": accuracy(model, x, y),
-                "test": accuracy(model, split.x_test, split.y_test)}
+        return {"train": F.accuracy(predict(model, x), y),
+                "test": F.accuracy(predict(model, split.x_test), split.y_test)}
 
     seeds = seeds_for(config, full=3, quick=1)
     curves, final, per_seed, plain_models = {}, {}, {}, []
@@ -78,7 +80,7 @@ def run(config: RunConfig) -> Result:
         train_classifier(member, optim.SGD(member.parameters(), lr=LEARNING_RATE), x, y, steps,
                          batch_size=BATCH, seed=seed)
         members.append(member)
-    singles = [accuracy(member, split.x_test, split.y_test) for member in members]
+    singles = [F.accuracy(predict(member, split.x_test), split.y_test) for member in members]
     probabilities = nn.average_probabilities(members, split.x_test)
     ensemble = float((probabilities.argmax(axis=1) == split.y_test).mean())
     print(f"  ensemble of {len(members)}: test {ensemble:.3f}; its members alone: "

@@ -15,10 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optim
+from ..nn import functional as F
 from ..nn.rbm import pretrain_dbn
+from ..train import predict
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
-from .models import accuracy, mlp, train_classifier
+from .models import mlp, train_classifier
 
 NAME = "pretraining"
 TITLE = "RBM/DBN pre-training vs random initialisation"
@@ -60,7 +62,7 @@ def run(config: RunConfig) -> Result:
             history = train_classifier(model, optim.SGD(model.parameters(), lr=LEARNING_RATE),
                                        split.x_train, split.y_train, steps, batch_size=BATCH,
                                        seed=seed)
-            test[label].append(accuracy(model, split.x_test, split.y_test))
+            test[label].append(F.accuracy(predict(model, split.x_test), split.y_test))
             if seed == seeds[0]:
                 curves[label] = history["loss"]
         print(f"  {label:20s} test accuracy {np.mean(test[label]):.3f} per seed "

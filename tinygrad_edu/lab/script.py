@@ -16,7 +16,8 @@ __all__ = ["config_from", "main"]
 def config_from(options: argparse.Namespace) -> RunConfig:
     dataset = getattr(options, "dataset", "digits")
     if dataset == "mnist" and not getattr(options, "data_root", None):
-        raise ValueError("--dataset mnist needs --data-root DIR holding the MNIST files")
+        raise ValueError("--dataset mnist needs the MNIST files: add --download to fetch them "
+                         "(into data/mnist), or --data-root DIR if they are already there")
     return RunConfig(quick=options.quick, seed=options.seed, out=Path(options.out),
                      dataset=dataset, data_root=getattr(options, "data_root", None))
 

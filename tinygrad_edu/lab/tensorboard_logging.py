@@ -12,12 +12,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import optim
-from ..loggers import SummaryWriter
 from ..nn import functional as F
 from ..tensor import Tensor
+from ..train import predict, train_step
+from ..train.loggers import SummaryWriter
 from .common import Result, RunConfig, plt, save_figure, verdict_of
 from .datasets import xor
-from .models import binary_accuracy, linear_layers, mlp
+from .models import linear_layers, mlp
 
 NAME = "tensorboard_logging"
 TITLE = "TensorBoard logging of XOR training"
@@ -32,7 +33,7 @@ def read_events(log_dir) -> dict:
     try:
         from tensorboard.backend.event_processing.event_accumulator import EventAccumulator
     except ImportError:  # a plain install writes events (tensorboardX) but has no TensorBoard
-        from ..loggers import read_events as read_event_files
+        from ..train.loggers import read_events as read_event_files
 
         print("  (TensorBoard is not installed: reading the event files with "
               "tinygrad_edu.loggers.read_events)")
@@ -63,17 +64,14 @@ def run(config: RunConfig) -> Result:
     logged_costs = []
     with SummaryWriter(log_dir) as writer:               # 3. create a writer ...
         writer.add_graph(model, Tensor(inputs))          # ... and add the graph
-        for step in range(steps):
-            probabilities = model(Tensor(inputs))
-            cost = F.binary_cross_entropy(probabilities, targets)
-            optimizer.zero_grad()
-            cost.backward()
-            optimizer.step()
+        for step in range(steps):                        # the four lines, train_step
+            _, cost = train_step(model, F.binary_cross_entropy, optimizer, Tensor(inputs),
+                                 targets)
             writer.add_scalar("cost", cost.item(), step)   # 1./4. the cost scalar
             logged_costs.append(cost.item())
             if step % HISTOGRAM_EVERY == 0:                # 1./4. the weights2 histogram
                 writer.add_histogram("weights2", second.weight, step)
-    final_accuracy = binary_accuracy(model(Tensor(inputs)).data, targets)
+    final_accuracy = F.accuracy(predict(model, inputs), targets)
 
     events = read_events(log_dir)
     read_costs = [value for _, value in events["scalars"].get("cost", [])]

@@ -14,12 +14,13 @@ import numpy as np
 from viz import plots
 
 from .. import optim
-from ..autograd import no_grad
 from ..nn import functional as F
 from ..tensor import Tensor
+from ..train import gradient_norms, predict, train_step
+from ..train.measures import capture_layer_outputs
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import xor
-from .models import binary_accuracy, linear_layers, mlp
+from .models import mlp
 
 NAME = "vanishing_gradient"
 TITLE = "Vanishing gradient: 9 hidden layers, sigmoid vs ReLU"
@@ -37,25 +38,46 @@ def train_deep_xor(activation: str, steps: int, seed: int) -> dict:
     inputs, targets = xor()
     sizes = [2] + [WIDTH] * HIDDEN_LAYERS + [1]
     model = mlp(sizes, activation=activation, init="uniform:1.0", seed=seed, output="sigmoid")
-    layers = linear_layers(model)
     optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE)
     x = Tensor(inputs)
     losses, solved_at, norms_per_step = [], None, []
+    weights = [(name, p) for name, p in model.named_parameters() if name.endswith("weight")]
+    final = None
     for step in range(steps):
-        probabilities = model(x)
-        loss = F.binary_cross_entropy(probabilities, targets)
-        optimizer.zero_grad()
-        loss.backward()
-        norms_per_step.append([float(np.linalg.norm(layer.weight.grad)) for layer in layers])
-        if binary_accuracy(probabilities.data, targets) == 1.0:
-            solved_at = step
+        probabilities, loss = train_step(model, F.binary_cross_entropy, optimizer, x, targets)
+        norms_per_step.append(list(gradient_norms(weights).values()))  # this step's ∂L/∂W
+        if F.accuracy(probabilities, targets) == 1.0:  # the weights this step started from
+            solved_at, final = step, 1.0
             break  # solved: no need to spend the rest of the budget
-        optimizer.step()
         losses.append(loss.item())
-    with no_grad():
-        final = binary_accuracy(model(x).data, targets)
+    if final is None:  # the budget ran out: the accuracy of the last weights
+        final = F.accuracy(predict(model, inputs), targets)
     return {"accuracy": final, "solved_at": solved_at, "loss": losses,
             "grad_norms": norms_per_step[0], "grad_norms_per_step": norms_per_step}
+
+
+FOLLOW_UP_WIDTHS = (2, 3, 5, 8, 16, 32)
+
+
+def starts_dead(width: int, seed: int) -> bool:
+    """Does the 9-hidden-layer ReLU net (U(-1, 1) weights and biases, as the lecture's)
+    start with a hidden layer whose every unit is 0 for all four XOR inputs? Then no
+    gradient reaches the layers below it, whatever the learning rate."""
+    inputs, _ = xor()
+    model = mlp([2] + [width] * HIDDEN_LAYERS + [1], activation="relu", init="uniform:1.0",
+                seed=seed, output="sigmoid")
+    outputs: dict = {}
+    handles = capture_layer_outputs(model, outputs)
+    predict(model, inputs)
+    for handle in handles:
+        handle.remove()
+    return any(name.endswith("ReLU") and not np.any(values) for name, values in outputs.items())
+
+
+def dead_start_rates(seeds: list[int]) -> dict[str, float]:
+    """The share of seeds whose net starts with a dead layer, by width."""
+    return {str(width): float(np.mean([starts_dead(width, seed) for seed in seeds]))
+            for width in FOLLOW_UP_WIDTHS}
 
 
 def run(config: RunConfig) -> Result:
@@ -125,13 +147,30 @@ def run(config: RunConfig) -> Result:
                     "net outputs a constant and nothing learns: the 'dead ReLU' of the CS231n "
                     "notes. The lecture's single run did not meet it; wider layers make an "
                     "all-dead layer much less likely.")
+    follow_seeds = list(range(config.seed, config.seed + (20 if config.quick else 200)))
+    rates = dead_start_rates(follow_seeds)
+    rate_text = ", ".join(f"width {width} {rate:.0%}" for width, rate in rates.items())
+    print(f"  follow-up: 9-layer ReLU nets that start with a dead layer ({len(follow_seeds)} "
+          f"seeds): {rate_text}")
+    finding += (f" Follow-up, how often the lecture's ReLU net starts dead: over "
+                f"{len(follow_seeds)} seeds (U(-1, 1) weights and biases), the share of "
+                f"9-hidden-layer nets with a layer that is 0 for all four inputs before any "
+                f"training is {rate_text}; the lecture's width of {WIDTH} units is "
+                f"{rates[str(WIDTH)]:.0%}, so about "
+                f"{rates[str(WIDTH)] * len(seeds):.1f} of our {len(seeds)} seeds were "
+                f"expected to start dead, and "
+                f"{dead['ReLU hidden, sigmoid output']} did.")
+    safe = next((width for width, rate in rates.items() if rate <= 0.01), None)
+    if safe is not None:
+        finding += f" From width {safe} on, at most 1 % of the nets start dead."
     return Result(
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"hidden_layers": HIDDEN_LAYERS, "width": WIDTH, "learning_rate": LEARNING_RATE,
-                  "max_steps": steps, "seeds": seeds, "init": "weights and biases U(-1, 1)"},
+                  "max_steps": steps, "seeds": seeds, "init": "weights and biases U(-1, 1)",
+                  "follow_up": {"widths": list(FOLLOW_UP_WIDTHS), "seeds": len(follow_seeds)}},
         measured={"accuracy": {name: [r["accuracy"] for r in runs[name]] for name in CONFIGS},
                   "steps_to_100": {name: [r["solved_at"] for r in runs[name]] for name in CONFIGS},
                   "grad_norm_per_layer_step0": norms, "first_over_last_layer": ratios,
-                  "seeds_without_gradient": dead},
+                  "seeds_without_gradient": dead, "follow_up_dead_at_start": rates},
         checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

@@ -18,10 +18,12 @@ from viz import plots
 
 from .. import nn, optim
 from ..autograd import no_grad
+from ..nn import functional as F
 from ..tensor import Tensor
+from ..train import predict
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import load
-from .models import accuracy, linear_layers, mlp, train_classifier
+from .models import linear_layers, mlp, train_classifier
 
 NAME = "weight_init"
 TITLE = "Weight initialisation: histograms, zero init, training curves"
@@ -138,7 +140,7 @@ def run(config: RunConfig) -> Result:
                              split.y_train, zero_steps, batch_size=64, seed=config.seed)
             symmetry[f"{activation}, {scheme}"] = {
                 "unit_spread": unit_spread(model),
-                "test_accuracy": accuracy(model, split.x_test, split.y_test)}
+                "test_accuracy": F.accuracy(predict(model, split.x_test), split.y_test)}
     for key, value in symmetry.items():
         print(f"  after {zero_steps} steps, {key:16s}: largest difference between hidden units "
               f"{value['unit_spread']:.3g}, test accuracy {value['test_accuracy']:.3f}")

@@ -15,9 +15,10 @@ from .. import optim
 from ..autograd import no_grad
 from ..nn import functional as F
 from ..tensor import Tensor
+from ..train import predict, train_step
 from .common import Result, RunConfig, plt, save_figure, seeds_for, verdict_of
 from .datasets import xor
-from .models import binary_accuracy, mlp
+from .models import mlp
 
 NAME = "xor"
 TITLE = "XOR: one layer fails, two layers learn it"
@@ -44,37 +45,52 @@ def hand_set_network() -> np.ndarray:
         return (hidden @ w2 + b2).sigmoid().data
 
 
-def train_xor(sizes: list[int], steps: int, seed: int, stop_when_solved: bool = True) -> dict:
+def train_xor(sizes: list[int], steps: int, seed: int, stop_when_solved: bool = True,
+              init: str = "normal:1.0") -> dict:
     """Gradient descent on XOR; returns the loss curve, the first step at which all four
     points are right (None if never) and the final accuracy."""
     inputs, targets = xor()
-    model = mlp(sizes, activation="sigmoid", init="normal:1.0", seed=seed, output="sigmoid")
+    model = mlp(sizes, activation="sigmoid", init=init, seed=seed, output="sigmoid")
     optimizer = optim.SGD(model.parameters(), lr=LEARNING_RATE)
     x = Tensor(inputs)
     losses, solved_at, best = [], None, 0.0
     for step in range(steps):
-        probabilities = model(x)
-        correct = binary_accuracy(probabilities.data, targets)
+        probabilities, loss = train_step(model, F.binary_cross_entropy, optimizer, x, targets)
+        correct = F.accuracy(probabilities, targets)  # the weights this step started from
         best = max(best, correct)
         if correct == 1.0 and solved_at is None:
             solved_at = step
             if stop_when_solved:
                 break
-        loss = F.binary_cross_entropy(probabilities, targets)
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
         losses.append(loss.item())
-    with no_grad():
-        final = binary_accuracy(model(x).data, targets)
+    # stopped when solved: the weights that solved it; else those after the last step
+    final = 1.0 if stop_when_solved and solved_at is not None else \
+        F.accuracy(predict(model, inputs), targets)
     return {"loss": losses, "solved_at": solved_at, "final_accuracy": final, "best_accuracy": best}
+
+
+FOLLOW_UP_WIDTHS = (2, 3, 4)
+FOLLOW_UP_INITS = {"N(0, 1)": "normal:1.0", "Xavier": "xavier"}
+
+
+def failure_rates(steps: int, seeds: list[int]) -> dict[str, dict[str, float]]:
+    """Why 2→2→1 sometimes fails, measured: the share of seeds that never get all four
+    points right within ``steps``, by hidden width and by initialisation."""
+    rates: dict[str, dict[str, float]] = {}
+    for label, init in FOLLOW_UP_INITS.items():
+        rates[label] = {}
+        for width in FOLLOW_UP_WIDTHS:
+            unsolved = sum(train_xor([2, width, 1], steps, seed, init=init)["solved_at"] is None
+                           for seed in seeds)
+            rates[label][str(width)] = unsolved / len(seeds)
+    return rates
 
 
 def run(config: RunConfig) -> Result:
     steps = 2000 if config.quick else 10001
     seeds = seeds_for(config, full=5, quick=2)
     outputs = hand_set_network()
-    hand_accuracy = binary_accuracy(outputs, xor()[1])
+    hand_accuracy = F.accuracy(outputs, xor()[1])
     shown = ", ".join(f"{value:.3f}" for value in outputs.ravel())
     print(f"hand-set weights: outputs for (0,0) (0,1) (1,0) (1,1) = {shown}  "
           f"accuracy {hand_accuracy:.2f}")
@@ -135,14 +151,34 @@ def run(config: RunConfig) -> Result:
                     f"gradient descent crawls along a flat region or settles in a local minimum "
                     f"where a point stays wrong, and {steps} steps were not enough: the wider "
                     f"and deeper nets are more reliable.")
+    follow_seeds = list(range(config.seed, config.seed + (3 if config.quick else 20)))
+    follow_steps = 500 if config.quick else 5000
+    rates = failure_rates(follow_steps, follow_seeds)
+    rate_text = "; ".join(f"{label}: " + ", ".join(f"width {width} {rate:.0%}"
+                                                   for width, rate in by_width.items())
+                          for label, by_width in rates.items())
+    print(f"  follow-up: 2→w→1 runs that never solve XOR in {follow_steps} steps "
+          f"({len(follow_seeds)} seeds): {rate_text}")
+    finding += (f" Follow-up, why 2→2→1 fails: over {len(follow_seeds)} seeds and "
+                f"{follow_steps} steps, the share of 2→w→1 runs that never get all four points "
+                f"right is {rate_text}.")
+    narrow, wide = (rates[label][str(FOLLOW_UP_WIDTHS[0])] for label in rates), \
+        (rates[label][str(FOLLOW_UP_WIDTHS[-1])] for label in rates)
+    if all(a > b for a, b in zip(narrow, wide, strict=True)):
+        finding += (" Every extra hidden unit gives gradient descent another way to draw the "
+                    "two lines XOR needs, so failures fall with width under both "
+                    "initialisations: the failing 2→2→1 runs are a matter of too few units "
+                    "for the random start, not of the learning rule.")
     return Result(
         name=NAME, title=TITLE, claim=CLAIM, seed=config.seed, quick=config.quick,
         settings={"learning_rate": LEARNING_RATE, "max_steps": steps, "seeds": seeds,
+                  "follow_up": {"widths": list(FOLLOW_UP_WIDTHS), "seeds": follow_seeds,
+                                "max_steps": follow_steps, "inits": FOLLOW_UP_INITS},
                   "init": "weights N(0,1), biases 0", "loss": "binary cross-entropy"},
         measured={"hand_set_outputs": outputs.ravel(), "hand_set_accuracy": hand_accuracy,
                   "one_layer_best_accuracy": one_layer_best,
                   "two_layer_seeds_solved": two_layer_solved,
                   "steps_to_100": {name: [r["solved_at"] for r in runs[name]] for name in medians},
-                  "median_steps_to_100": medians},
+                  "median_steps_to_100": medians, "follow_up_failure_rate": rates},
         checks=checks, verdict=verdict_of(checks), finding=finding, figures=figures,
     )

@@ -12,10 +12,14 @@
 from . import functional, init, utils
 from .activations import ELU, LeakyReLU, LogSoftmax, PReLU, ReLU, Sigmoid, Softmax, Tanh
 from .conv import AvgPool2d, Conv2d, Flatten, MaxPool2d
+from .embedding import Embedding
 from .ensemble import Ensemble, average_probabilities
 from .layers import Identity, Linear, Maxout, ModuleList, Sequential
 from .module import LoadResult, Module, Parameter
+from .recurrent import GRU, LSTM, RNN
+from .recurrent_cells import GRUCell, LSTMCell, RNNCell
 from .regularization import BatchNorm1d, BatchNorm2d, Dropout, Dropout2d
+from .value_mlp import VALUE_ACTIVATIONS, ValueMLP, ValueParameter, logistic_cost
 
 __all__ = [
     "functional", "init", "utils",
@@ -23,8 +27,11 @@ __all__ = [
     "Linear", "Maxout", "Sequential", "ModuleList", "Identity",
     "Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax",
     "Dropout", "BatchNorm1d", "Ensemble", "average_probabilities", "RBM", "pretrain_dbn",
+    "ValueMLP", "ValueParameter", "logistic_cost", "VALUE_ACTIVATIONS",
     # layers for images
     "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "BatchNorm2d", "Dropout2d",
+    # recurrent networks
+    "Embedding", "RNNCell", "LSTMCell", "GRUCell", "RNN", "LSTM", "GRU",
 ]
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import ops
-from ..autograd import Node, no_grad
+from ..autograd import Node
 from ..tensor import Tensor
 from ..tensor_conv import conv2d, fold, unfold
+from ..tensor_math import unbroadcast
 from ..tensor_pool import avg_pool2d, max_pool2d
 from .losses import (
     binary_cross_entropy,
@@ -35,11 +36,14 @@ __all__ = [
 
 @ops.declare("linear", symbol="x Wᵀ + b",
              math="y = x Wᵀ + b: ∂L/∂x = upstream · W, ∂L/∂W = upstreamᵀ · x, ∂L/∂b = Σ upstream",
-             local=("upstream @ {1}", "upstreamᵀ @ {0}", "Σ_rows upstream"),
-             local_ko=("upstream @ {1}", "upstreamᵀ @ {0}", "upstream을 행 방향으로 합"),
+             local=("upstream @ {1}", "upstreamᵀ @ {0}", "upstream, summed over the rows b is "
+                    "shared by"),
+             local_ko=("upstream @ {1}", "upstreamᵀ @ {0}",
+                       "b를 함께 쓰는 행들에 대해 합한 upstream"),
              forward=lambda args, x, weight, *bias: _linear_data(x, weight, *bias))
 def _linear_rule(node, upstream):
-    """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream."""
+    """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream
+    (a bias with a row of its own for every row of x gets its own row of upstream)."""
     x, weight = node.parents[0], node.parents[1]
     out_features, in_features = weight.shape
     rows = upstream.reshape(-1, out_features)  # a batch of any rank, as rows (a free view)
@@ -54,7 +58,7 @@ def _linear_rule(node, upstream):
     if len(node.parents) == 2:
         return grad_x, grad_weight
     bias = node.parents[2]
-    grad_bias = rows.sum(axis=0) if bias.requires_grad else None
+    grad_bias = unbroadcast(upstream, bias.data.shape) if bias.requires_grad else None
     return grad_x, grad_weight, grad_bias
 
 
@@ -62,7 +66,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias`` with ``weight`` of shape (out_features, in_features).
 
     One node instead of three (transpose, matmul, add), so a training step does no more
-    array work than the same step written by hand in numpy.
+    array work than the same step written by hand in numpy. ``bias`` is usually of shape
+    (out_features,); any shape that broadcasts to the result works (as the ``input`` of
+    ``torch.addmm``): an RNN step adds its input's part x_t W_ihᵀ that way.
     """
     if not isinstance(input, Tensor):
         input = Tensor(input, dtype=weight.data.dtype)
@@ -238,28 +244,38 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, generator=No
 # ---- metrics ----
 
 
-def accuracy(output, target, threshold: float = 0.5) -> float:
+def accuracy(output, target, threshold: float = 0.5, reduction: str = "mean"):
     """Fraction of correct predictions, as a Python float.
 
     * ``output`` of shape (N, C) with C > 1: the predicted class is the arg-max of each
       row (logits or probabilities); ``target`` holds class indices or one-hot rows.
     * ``output`` of shape (N,) or (N, 1): binary; predicted 1 where output > threshold
-      (0.5 for probabilities, pass 0 for logits); ``target`` holds 0/1.
+      (0.5 for probabilities, pass 0 for logits); ``target`` holds 0/1. A list of
+      Values (a scalar network's outputs, one per sample) counts as shape (N,).
+
+    ``reduction="none"`` gives the per-sample array of 1.0 (right) and 0.0 (wrong).
     """
-    with no_grad():
-        scores = np.asarray(output.data if isinstance(output, Tensor) else output)
-        target = np.asarray(target.data if isinstance(target, Tensor) else target)
-        if scores.ndim == 2 and scores.shape[1] > 1:
-            predicted = scores.argmax(axis=1)
-            if target.shape == scores.shape:
-                target = target.argmax(axis=1)
-        else:
-            predicted = (scores > threshold).astype(np.int64)
-            target = np.round(target).astype(np.int64)
-        predicted, target = predicted.reshape(-1), target.reshape(-1)
-        if predicted.shape != target.shape:
-            raise ValueError(
-                f"accuracy: {predicted.size} predictions (output shape {scores.shape}) but "
-                f"{target.size} targets"
-            )
-        return float((predicted == target).mean())
+    # numpy only: no graph is built, so no grad mode to switch (it is not free per step)
+    if isinstance(output, list | tuple):  # a scalar network's batch: one Value per row
+        output = [float(getattr(value, "data", value)) for value in output]
+    scores = np.asarray(output.data if isinstance(output, Tensor) else output)
+    target = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if scores.ndim == 2 and scores.shape[1] > 1:
+        predicted = scores.argmax(axis=1)
+        if target.shape == scores.shape:
+            target = target.argmax(axis=1)
+    else:
+        predicted = (scores > threshold).astype(np.int64)
+        target = np.round(target).astype(np.int64)
+    predicted, target = predicted.reshape(-1), target.reshape(-1)
+    if predicted.shape != target.shape:
+        raise ValueError(
+            f"accuracy: {predicted.size} predictions (output shape {scores.shape}) but "
+            f"{target.size} targets"
+        )
+    correct = predicted == target
+    if reduction == "none":
+        return correct.astype(np.float64)
+    if reduction != "mean":
+        raise ValueError(f"accuracy: reduction must be 'mean' or 'none', got {reduction!r}")
+    return float(correct.mean())

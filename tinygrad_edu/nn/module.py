@@ -15,6 +15,7 @@ parameters -- and therefore of the optimizer's state -- is the same on every run
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any, NamedTuple
 
@@ -23,7 +24,7 @@ import numpy as np
 from ..tensor import Tensor
 from . import serialization
 
-__all__ = ["Module", "Parameter", "LoadResult"]
+__all__ = ["Module", "Parameter", "LoadResult", "HookHandle"]
 
 
 class Parameter(Tensor):
@@ -39,6 +40,19 @@ class Parameter(Tensor):
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
+
+
+HOOK_KEYS = itertools.count(1)  # each hook's key in its module's dict, never reused
+
+
+class HookHandle:
+    """What `Module.register_forward_hook` returns: ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: dict) -> None:
+        self.hooks, self.key = hooks, next(HOOK_KEYS)
+
+    def remove(self) -> None:
+        self.hooks.pop(self.key, None)
 
 
 class LoadResult(NamedTuple):
@@ -119,7 +133,22 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_forward_hooks")  # None for almost every call: cheap
+        if hooks:
+            for hook in list(hooks.values()):
+                changed = hook(self, args, output)
+                output = output if changed is None else changed
+        return output
+
+    def register_forward_hook(self, hook) -> HookHandle:
+        """Call ``hook(module, inputs, output)`` after every forward pass of this module
+        (as in PyTorch; a hook that returns something replaces the output). Returns a
+        handle whose ``remove()`` takes the hook away again."""
+        hooks = self.__dict__.setdefault("_forward_hooks", {})
+        handle = HookHandle(hooks)
+        hooks[handle.key] = hook
+        return handle
 
     # ---- walking the tree of modules ----
 

@@ -1,38 +1,13 @@
 // The live training widget (anywidget ESM): redraws whenever Python sends new `data`.
 // Text goes in through textContent; the only markup inserted is the graph SVG that
 // viz's renderer produced in the kernel. Its words come from Python (viz.words, "live").
-const SVGNS = 'http://www.w3.org/2000/svg';
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b'];
+// charts.js (the training page's charts) is put before this file: `tgCharts` draws the
+// loss curve and the decision boundary exactly as the page does.
+const fmt = tgCharts.fmt;
 
-function fmt(x) {
-  if (x === null || x === undefined || !isFinite(x)) return String(x);
-  return Number(Number(x).toPrecision(4)).toString();
-}
-
-function curve(svg, xs, ys) {
-  svg.replaceChildren();
-  const W = 360, H = 150, L = 50, B = 18;
-  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  const finite = ys.filter((v) => isFinite(v));
-  if (!finite.length) return;
-  let lo = Math.min(...finite), hi = Math.max(...finite);
-  if (hi - lo < 1e-12) hi = lo + 1;
-  const x0 = xs[0], x1 = Math.max(xs[xs.length - 1], x0 + 1);
-  const px = (x) => L + (W - L - 6) * (x - x0) / (x1 - x0);
-  const py = (y) => 6 + (H - B - 6) * (1 - (y - lo) / (hi - lo));
-  const line = document.createElementNS(SVGNS, 'polyline');
-  line.setAttribute('points', xs.map((x, i) => `${px(x).toFixed(1)},${py(ys[i]).toFixed(1)}`)
-    .join(' '));
-  line.setAttribute('fill', 'none');
-  line.setAttribute('stroke', COLOURS[0]);
-  line.setAttribute('stroke-width', '1.5');
-  svg.appendChild(line);
-  [[hi, 14], [lo, H - B]].forEach(([v, y]) => {
-    const t = document.createElementNS(SVGNS, 'text');
-    t.setAttribute('x', L - 4); t.setAttribute('y', y); t.setAttribute('text-anchor', 'end');
-    t.setAttribute('font-size', '11'); t.textContent = fmt(v);
-    svg.appendChild(t);
-  });
+function curve(svg, xs, ys, colours) {
+  tgCharts.lineChart(svg, [{name: 'loss', values: ys}],
+                     {xs, log: 'auto', colours, width: 360, height: 150});
 }
 
 function bars(box, norms) {
@@ -55,20 +30,7 @@ function bars(box, norms) {
 
 function boundary(canvas, b) {
   canvas.hidden = !b;
-  if (!b) return;
-  const ctx = canvas.getContext('2d'), S = canvas.width, n = b.size, cell = S / n;
-  b.values.forEach((v, j) => {
-    const p = v / 100, r = Math.floor(j / n), c = j % n;
-    ctx.fillStyle = `rgb(${Math.round(120 + 135 * p)},${Math.round(160 + 40 * (1 - Math.abs(2 * p - 1)))},${Math.round(255 - 135 * p)})`;
-    ctx.fillRect(c * cell, S - (r + 1) * cell, cell + 1, cell + 1);
-  });
-  b.points.forEach((pt, j) => {
-    ctx.beginPath();
-    ctx.arc((pt[0] - b.x[0]) / (b.x[1] - b.x[0]) * S, S - (pt[1] - b.y[0]) / (b.y[1] - b.y[0]) * S,
-      3, 0, 2 * Math.PI);
-    ctx.fillStyle = b.labels[j] ? '#b2182b' : '#2166ac';
-    ctx.fill();
-  });
+  if (b) tgCharts.heatmap(canvas, b, b.values, b.points, b.labels);
 }
 
 function render({ model, el }) {
@@ -78,6 +40,7 @@ function render({ model, el }) {
 <div class="tgl-row"><svg class="tgl-loss" role="img"></svg>
 <canvas class="tgl-boundary" width="200" height="200" role="img"></canvas>
 <div class="tgl-grads"></div></div>
+<p class="tgl-dead" role="alert" hidden></p>
 <details class="tgl-graph-box"><summary></summary><div class="tgl-graph"></div></details>`;
   el.querySelector('.tgl-loss').setAttribute('aria-label', words.loss || '');
   el.querySelector('.tgl-boundary').setAttribute('aria-label', words.boundary || '');
@@ -91,7 +54,10 @@ function render({ model, el }) {
     const said = (words.status || '').replace('{step}', d.last.step).replace('{loss}', fmt(d.last.loss));
     status.textContent = said + (extra ? ' · ' + extra : '');
     el.dataset.step = d.last.step;
-    curve(el.querySelector('.tgl-loss'), d.steps, d.loss);
+    curve(el.querySelector('.tgl-loss'), d.steps, d.loss, d.colours);
+    const dead = el.querySelector('.tgl-dead');
+    dead.hidden = !d.dead;
+    dead.textContent = d.dead || '';
     bars(el.querySelector('.tgl-grads'), d.grad_norms || {});
     boundary(el.querySelector('.tgl-boundary'), d.boundary);
     if (d.graph) el.querySelector('.tgl-graph').innerHTML = d.graph;

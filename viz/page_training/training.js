@@ -6,120 +6,13 @@
   var data = JSON.parse(document.getElementById('tg-data').textContent);
   var words = data.words;
   var N = data.loss.length;
-  var COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b',
-                 '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
-  var SVGNS = 'http://www.w3.org/2000/svg';
+  var COLOURS = data.colours;  // viz/palette.py: the same order as the lab's figures
   var k = 0, timer = null;
 
   function $(id) { return document.getElementById(id); }
-  function fmt(x) {
-    if (x === null || x === undefined) return '—';
-    if (!isFinite(x)) return String(x);
-    if (x === 0) return '0';
-    return Number(x.toPrecision(4)).toString();
-  }
-  function el(name, attrs) {
-    var e = document.createElementNS(SVGNS, name);
-    Object.keys(attrs).forEach(function (a) { e.setAttribute(a, attrs[a]); });
-    return e;
-  }
+  var fmt = tgCharts.fmt;
 
-  // ---- line charts: series drawn once, a marker moves with the iteration ----
-  // Each chart is drawn at the width it is shown at (one SVG unit = one CSS pixel), so
-  // its 12 px labels stay 12 px; a resize draws it again.
-  var SUPERSCRIPT = {'-': '\u207b', '0': '\u2070', '1': '\u00b9', '2': '\u00b2', '3': '\u00b3',
-                     '4': '\u2074', '5': '\u2075', '6': '\u2076', '7': '\u2077', '8': '\u2078',
-                     '9': '\u2079'};
-  function power(p) {  // 10^p as a reader writes it: 0.001, 1, 100, or 10⁻⁶
-    if (p >= -4 && p < 0) return '0.' + new Array(-p).join('0') + '1';
-    if (p >= 0 && p <= 4) return '1' + new Array(p + 1).join('0');
-    return '10' + String(p).split('').map(function (c) { return SUPERSCRIPT[c]; }).join('');
-  }
-  function niceStep(span, count) {  // 1, 2 or 5 times a power of ten
-    var raw = span / count, base = Math.pow(10, Math.floor(Math.log10(raw)));
-    var steps = [1, 2, 5, 10].map(function (m) { return m * base; });
-    return steps.filter(function (s) { return s >= raw; })[0];
-  }
-  function tickLabel(v, step) {  // as many decimals as the step needs
-    var digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
-    return Math.abs(v) < step / 2 ? '0' : v.toFixed(Math.min(digits, 6));
-  }
-  function yTicks(lo, hi, logScale) {  // [position in the scale, label]
-    if (!logScale) {
-      var step = niceStep(hi - lo, 4), ticks = [];
-      for (var v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
-        ticks.push([v, tickLabel(v, step)]);
-      }
-      return ticks;
-    }
-    var first = Math.ceil(lo - 1e-9), last = Math.floor(hi + 1e-9);
-    var every = Math.max(1, Math.ceil((last - first) / 5)), decades = [];
-    for (var p = first; p <= last; p += every) decades.push([p, power(p)]);
-    if (decades.length < 2) {  // less than a decade: its ends, in plain numbers
-      decades = [[lo, fmt(Number(Math.pow(10, lo).toPrecision(2)))],
-                 [hi, fmt(Number(Math.pow(10, hi).toPrecision(2)))]];
-    }
-    return decades;
-  }
-  function chart(id, series, logScale) {
-    var svg = $(id);
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
-    var W = Math.max(200, Math.round(svg.parentNode.clientWidth - 16) || 420), H = 190;
-    var R = 10, T = 10, B = 22, FONT = 12;
-    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
-    var lo = Infinity, hi = -Infinity;
-    var tf = function (v) { return logScale ? Math.log10(Math.max(v, 1e-12)) : v; };
-    series.forEach(function (s) {
-      s.values.forEach(function (v) {
-        if (isFinite(v) && v !== null) { lo = Math.min(lo, tf(v)); hi = Math.max(hi, tf(v)); }
-      });
-    });
-    if (!isFinite(lo)) { lo = 0; hi = 1; }
-    if (hi - lo < 1e-9) { hi = lo + 1; }
-    var ticks = yTicks(lo, hi, logScale);
-    var L = 10 + FONT * 0.62 * Math.max.apply(null, ticks.map(function (t) { return t[1].length; }));
-    var x = function (i) { return L + (W - L - R) * (N > 1 ? i / (N - 1) : 0); };
-    var yOf = function (t) { return T + (H - T - B) * (1 - (t - lo) / (hi - lo)); };
-    var y = function (v) { return yOf(tf(v)); };
-    ticks.forEach(function (tick) {
-      var at = yOf(tick[0]);
-      svg.appendChild(el('line', {x1: L, y1: at, x2: W - R, y2: at, stroke: '#eee'}));
-      var t = el('text', {x: L - 4, y: at + FONT * 0.35, 'text-anchor': 'end', 'font-size': FONT,
-                          'class': 'tg-tick-y'});
-      t.textContent = tick[1];
-      svg.appendChild(t);
-    });
-    var xStep = niceStep(Math.max(N - 1, 1), Math.max(2, Math.floor((W - L) / 90)));
-    for (var i = 0; i <= N - 1; i += xStep) {
-      if (i > 0 && x(N - 1) - x(i) < 40) break;  // the last iteration is labelled below
-      var tx = el('text', {x: x(i), y: H - 6, 'text-anchor': i ? 'middle' : 'start',
-                           'font-size': FONT, 'class': 'tg-tick-x'});
-      tx.textContent = String(Math.round(i));
-      svg.appendChild(tx);
-    }
-    var end = el('text', {x: W - R, y: H - 6, 'text-anchor': 'end', 'font-size': FONT,
-                          'class': 'tg-tick-x'});
-    end.textContent = String(N - 1);
-    svg.appendChild(end);
-    svg.appendChild(el('line', {x1: L, y1: H - B, x2: W - R, y2: H - B, stroke: '#999'}));
-    svg.appendChild(el('line', {x1: L, y1: T, x2: L, y2: H - B, stroke: '#999'}));
-    var stride = Math.max(1, Math.floor(N / 800));  // at most ~800 points per line
-    series.forEach(function (s, j) {
-      var pts = [];
-      for (var i = 0; i < N; i += stride) {
-        if (isFinite(s.values[i]) && s.values[i] !== null) {
-          pts.push(x(i).toFixed(1) + ',' + y(s.values[i]).toFixed(1));
-        }
-      }
-      svg.appendChild(el('polyline', {points: pts.join(' '), fill: 'none',
-                                      stroke: COLOURS[j % COLOURS.length],
-                                      'stroke-width': 1.5}));
-    });
-    var marker = el('line', {y1: T, y2: H - B, stroke: '#ff8c00', 'stroke-width': 2});
-    svg.appendChild(marker);
-    return function (i) { marker.setAttribute('x1', x(i)); marker.setAttribute('x2', x(i)); };
-  }
-
+  // ---- line charts (viz/page_training/charts.js): a marker moves with the iteration ----
   function legend(id, names) {
     var box = $(id);
     names.forEach(function (name, j) {
@@ -135,8 +28,12 @@
     return Object.keys(table).map(function (name) { return {name: name, values: table[name]}; });
   }
   var gradSeries = seriesOf(data.grad_norms), traceSeries = seriesOf(data.traces).slice(0, 10);
-  function charts() {
-    return [chart('tg-loss', [{name: 'loss', values: data.loss}], false),
+  function chart(id, series, log) {
+    return tgCharts.lineChart($(id), series, {log: log, colours: COLOURS, marker: true,
+                                               xLog: data.x_log}).move;
+  }
+  function charts() {  // norms on a log scale; a loss spanning decades too ('auto')
+    return [chart('tg-loss', [{name: 'loss', values: data.loss}], 'auto'),
             chart('tg-grads', gradSeries, true), chart('tg-params', traceSeries, false)];
   }
   var markers = charts(), drawnWidth = window.innerWidth;
@@ -158,25 +55,9 @@
   }
   function drawBoundary(i) {
     if (!canvas || !data.frames.length) return;
-    var ctx = canvas.getContext('2d'), n = data.grid.size, S = canvas.width;
-    var frame = data.frames[lastAtOrBefore(data.frame_iterations, i)], cell = S / n;
-    for (var r = 0; r < n; r++) {
-      for (var c = 0; c < n; c++) {
-        var p = frame[r * n + c] / 100;  // row r is the r-th lowest y: draw it from the bottom
-        ctx.fillStyle = 'rgb(' + Math.round(120 + 135 * p) + ',' +
-          Math.round(160 + 40 * (1 - Math.abs(2 * p - 1))) + ',' + Math.round(255 - 135 * p) + ')';
-        ctx.fillRect(c * cell, S - (r + 1) * cell, cell + 1, cell + 1);
-      }
-    }
-    var gx = data.grid.x, gy = data.grid.y;
-    data.points.forEach(function (pt, j) {
-      ctx.beginPath();
-      ctx.arc((pt[0] - gx[0]) / (gx[1] - gx[0]) * S, S - (pt[1] - gy[0]) / (gy[1] - gy[0]) * S,
-              data.points.length > 50 ? 3.5 : 7, 0, 2 * Math.PI);
-      ctx.fillStyle = data.labels[j] ? '#b2182b' : '#2166ac';
-      ctx.fill(); ctx.strokeStyle = '#fff'; ctx.stroke();
-    });
-    canvas.setAttribute('data-frame', data.frame_iterations[lastAtOrBefore(data.frame_iterations, i)]);
+    var at = lastAtOrBefore(data.frame_iterations, i);
+    tgCharts.heatmap(canvas, data.grid, data.frames[at], data.points, data.labels);
+    canvas.setAttribute('data-frame', data.frame_iterations[at]);
   }
 
   // ---- the graph of the nearest recorded iteration, and its steps ----

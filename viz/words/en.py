@@ -151,6 +151,8 @@ WORDS = {
     },
     # the training page (viz.training_page, viz/page_training/training.js)
     "training_page": {
+        "dead": "{layer}: every unit is dead since iteration {since} — no gradient reaches the "
+                "layers below; try a smaller learning rate",
         "title": "Training {model} on {dataset} with {optimizer}",
         "play": "▶ Play",
         "pause": "❙❙ Pause",
@@ -209,6 +211,8 @@ WORDS = {
     },
     # the live view: its widget and its terminal lines (viz.live, live_widget.js)
     "live": {
+        "dead": "{layer}: every unit is dead since iteration {since} — no gradient reaches the "
+                "layers below; try a smaller learning rate",
         "loss": "Loss",
         "boundary": "Decision boundary",
         "graph": "Graph",
@@ -220,6 +224,8 @@ WORDS = {
     },
     # `tinygrad-edu train`'s extra sections (tinygrad_edu.cli_train)
     "cli": {
+        "dead": "{layer}: every {unit} is dead since iteration {since} — no gradient reaches "
+                "the layers below; try a smaller --lr",
         "one_layer_title": "One layer (2-1): accuracy {best:.2f} at best",
         "one_layer_line": "loss {first:.4f} → {last:.4f}; a straight line cannot split XOR, so "
                           "at most 3 of 4 points are right",

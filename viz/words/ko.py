@@ -149,6 +149,8 @@ WORDS = {
     },
     # the training page (viz.training_page, viz/page_training/training.js)
     "training_page": {
+        "dead": "{layer}: 반복 {since}부터 모든 유닛이 죽어 있다 — 아래 층에는 기울기가 닿지 "
+                "않는다; 더 작은 학습률을 써 보라",
         "title": "{dataset} 학습: {model}, {optimizer}",
         "play": "▶ 재생",
         "pause": "❙❙ 일시정지",
@@ -206,6 +208,8 @@ WORDS = {
     },
     # the live view: its widget and its terminal lines (viz.live, live_widget.js)
     "live": {
+        "dead": "{layer}: 반복 {since}부터 모든 유닛이 죽어 있다 — 아래 층에는 기울기가 닿지 "
+                "않는다; 더 작은 학습률을 써 보라",
         "loss": "손실",
         "boundary": "결정 경계",
         "graph": "그래프",
@@ -217,6 +221,8 @@ WORDS = {
     },
     # `tinygrad-edu train`'s extra sections (tinygrad_edu.cli_train)
     "cli": {
+        "dead": "{layer}: 반복 {since}부터 모든 {unit}가 죽어 있다 — 아래 층에는 기울기가 닿지 "
+                "않는다; 더 작은 --lr 을 써 보라",
         "one_layer_title": "한 층 (2-1): 정확도 최대 {best:.2f}",
         "one_layer_line": "손실 {first:.4f} → {last:.4f}; 직선 하나로는 XOR 을 나눌 수 없어서 "
                           "4개 중 많아야 3개만 맞는다",

@@ -11,10 +11,12 @@ import math
 
 import numpy as np
 
-from .data import Dataset
-from .tensor import Tensor
+from ..data import Dataset
+from ..tensor import Tensor
+from .callbacks import Callback
 
-__all__ = ["FitInterrupted", "NonFiniteLossError"]
+__all__ = ["FitInterrupted", "NonFiniteLossError", "FiniteLossGuard", "check_loader",
+           "check_finite_loss", "loader_size_text"]
 
 
 class FitInterrupted(KeyboardInterrupt):
@@ -74,3 +76,13 @@ def check_finite_loss(value: float, model, step: int, epoch: int, history) -> No
         f"fit: the loss became {value} at step {step} (epoch {epoch + 1}); {where}. The "
         "weights were not updated with it; try a smaller learning rate, scaled inputs or "
         "gradient clipping", history)
+
+
+class FiniteLossGuard(Callback):
+    """The callback form of `check_finite_loss`: `fit` puts it right after the
+    `Recorder`, so the step's numbers are recorded and the update is not made."""
+
+    def on_backward_end(self, state) -> None:
+        loss = state.logs["loss"]
+        if not math.isfinite(loss):
+            check_finite_loss(loss, state.model, state.step, state.epoch, state.history)
