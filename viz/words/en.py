@@ -252,7 +252,8 @@ WORDS = {
         "too_big": "the graph is too big for a numeric check ({cost} op evaluations)",
         "big_leaves": "{count} leaves have more than {size} numbers",
     },
-    # local derivatives said in words (viz.narration, viz.opinfo)
+    # an op that declares no derivative text for a parent (each op declares its own text,
+    # in English and Korean: tinygrad_edu.ops.declare(local=, local_ko=))
     "local_phrases": {
         "_rule": "the {op} rule",
     },

@@ -1,8 +1,8 @@
 """Every sentence a learner reads, in Korean (한국어): the same areas and keys as `en.py`.
 
 ``{name}`` marks a value filled in where the words are used; keep the names as they are.
-``local_phrases`` is the exception: English says those derivatives with each op's own
-declared text (`tinygrad_edu.ops`), so only the ops said in words here are listed."""
+An op's own local derivative is not here: it is declared with the op, in English and in
+Korean (``local=``/``local_ko=`` of `tinygrad_edu.ops.declare`)."""
 
 from __future__ import annotations
 
@@ -250,26 +250,9 @@ WORDS = {
         "big_leaves": "잎 노드 {count}개는 원소가 {size}개보다 많습니다",
     },
     # local derivatives said in words (viz.narration, viz.opinfo)
+    # an op that declares no derivative text for a parent (each op's own text, in English
+    # and Korean, is declared with the op: tinygrad_edu.ops.declare(local=, local_ko=))
     "local_phrases": {
-        "sum": ("1, 합한 모든 원소로 복사",),
-        "mean": ("1/N, 평균낸 모든 원소로 복사",),
-        "max": ("최댓값 위치는 1, 나머지는 0",),
-        "min": ("최솟값 위치는 1, 나머지는 0",),
-        "reshape": ("1, 원래 모양으로",),
-        "transpose": ("1, 다시 전치",),
-        "index": ("고른 원소는 1, 나머지는 0",),
-        "where": ("조건이 참인 곳은 1, 나머지는 0", "조건이 거짓인 곳은 1, 나머지는 0"),
-        "cat": ("상위 기울기 중 자기 조각",) * 64,
-        "stack": ("상위 기울기 중 자기 조각",) * 64,
-        "linear": ("upstream @ {1}", "upstreamᵀ @ {0}", "upstream을 행 방향으로 합"),
         "_rule": "{op} 규칙",
-        "relu": ("{0} > 0이면 1, 아니면 0",),
-        "leaky_relu": ("{0} > 0이면 1, 아니면 {args[0]:g}",),
-        "elu": ("{0} > 0이면 1, 아니면 {out} + {args[0]:g}",),
-        "prelu": ("{0} > 0이면 1, 아니면 {1}", "{0} ≤ 0인 곳은 {0}, 나머지는 0"),
-        "softmax": ("{out}·(upstream − Σ upstream·{out})",),
-        "cross_entropy": ("softmax({0}) − 정답",),
-        "binary_cross_entropy": ("({0} − 정답) / ({0}·(1 − {0}))",),
-        "binary_cross_entropy_with_logits": ("σ({0}) − 정답",),
     },
 }
