@@ -13,10 +13,17 @@ import statistics
 import time
 from collections.abc import Callable
 
+# The CPU time of this process, for work that runs on one thread (the scalar engines):
+# on a shared machine the wall clock also counts the moments another tenant had the core,
+# which stretched single timings of the same code by up to 3x; the CPU time does not
+# (it still counts the garbage collector and every free, which are this process's work).
+CPU_CLOCK = time.process_time
+
 
 def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 15,
                      warmup: int = 2, collect: bool = True,
-                     count_release: bool = False) -> dict[str, float]:
+                     count_release: bool = False,
+                     clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
     """Median seconds of one call of each candidate, measured round-robin.
 
     With ``collect`` the heap is collected (untimed) before every call, so that no
@@ -36,19 +43,20 @@ def time_interleaved(candidates: dict[str, Callable[[], object]], rounds: int = 
         for name, run in candidates.items():
             if collect:
                 gc.collect()
-            start = time.perf_counter()
+            start = clock()
             result = run()
             if count_release:
                 result = None
                 gc.collect()
-            elapsed = time.perf_counter() - start
+            elapsed = clock() - start
             del result  # without count_release, the graph is freed here, untimed
             samples[name].append(elapsed)
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
 def time_in_loops(candidates: dict[str, Callable[[], object]], blocks: int = 5,
-                  calls: int = 5) -> dict[str, float]:
+                  calls: int = 5,
+                  clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
     """Median seconds per call when each candidate runs as a loop would run it.
 
     Each candidate makes ``calls`` calls in a row with no forced collection and its
@@ -63,15 +71,16 @@ def time_in_loops(candidates: dict[str, Callable[[], object]], blocks: int = 5,
         for name, run in candidates.items():
             gc.collect()
             for call in range(calls + 1):
-                start = time.perf_counter()
+                start = clock()
                 run()
-                elapsed = time.perf_counter() - start
+                elapsed = clock() - start
                 if call:
                     samples[name].append(elapsed)
     return {name: statistics.median(times) for name, times in samples.items()}
 
 
-def collector_seconds(run: Callable[[], object], rounds: int = 5) -> float:
+def collector_seconds(run: Callable[[], object], rounds: int = 5,
+                      clock: Callable[[], float] = time.perf_counter) -> float:
     """Median seconds Python's cyclic garbage collector spends inside one call of
     ``run`` (with the heap collected before the call, and the result freed after it,
     both untimed): the part of building a graph that no engine's code can speed up."""
@@ -80,9 +89,9 @@ def collector_seconds(run: Callable[[], object], rounds: int = 5) -> float:
 
     def on_collection(phase: str, info: dict) -> None:
         if phase == "start":
-            started.append(time.perf_counter())
+            started.append(clock())
         else:
-            spent.append(time.perf_counter() - started.pop())
+            spent.append(clock() - started.pop())
 
     samples = []
     gc.callbacks.append(on_collection)

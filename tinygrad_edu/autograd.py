@@ -18,7 +18,11 @@ inputs, in reverse topological order::
     downstream gradient = upstream gradient x local derivative
 
 and where a node feeds several ops, the gradients arriving from each of them add up.
-This module knows nothing about floats or arrays: `Value` and `Tensor` both sit on it.
+This module knows nothing about floats or arrays: `Value` and `Tensor` both sit on it,
+and each hands the driver what only its payload knows -- the gradient an op result
+starts a pass with (``_blank_grad``) and the loop that adds the rules' gradients into
+its parents (``_propagate``, a plain float loop for Values, an array loop that copies
+shared buffers for Tensors). Nothing here imports either engine.
 The driver for gradients of gradients (``create_graph=True``, `grad`) is in `backprop`.
 """
 
@@ -123,6 +127,18 @@ class _Used:
 USED = _Used()
 
 
+class _Constant:
+    """Marks a leaf the engine made from a plain number or array (`Node.is_constant`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<constant>"
+
+
+CONSTANT = _Constant()
+
+
 class SparseGrad:
     """A gradient that is zero outside a part of its tensor: what indexing hands back
     to the tensor it read from. The driver adds the part where it lies, into a gradient
@@ -154,11 +170,14 @@ class Node:
     backpropagation, a Tensor only when asked to.
     """
 
-    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved", "_constant",
-                 "__weakref__")
+    # Few slots on purpose: the garbage collector visits every slot of every node each
+    # time it scans the heap, and while a graph is built that scan is most of the time.
+    # Each slot more made building the 60k-node sum of squares (benchmarks/bench_scalar.py)
+    # about 4% slower; so a constant is marked in ``_saved``, unused by any leaf.
+    __slots__ = ("parents", "op", "label", "grad", "args", "_rule", "_saved", "__weakref__")
 
-    # What an op result's gradient is reset to at the start of every backward pass.
-    # Value uses 0.0 (a float is always there), Tensor uses None (no array yet).
+    # What an op result's gradient is reset to at the start of every backward pass
+    # (None: no gradient yet; an engine whose gradients always exist gives its zero).
     _blank_grad: object = None
     # Whether op results keep their gradients after backward by default (see
     # run_backward); an engine that says no gives its nodes a `_retains_grad` flag.
@@ -173,8 +192,7 @@ class Node:
     def is_constant(self) -> bool:
         """True for a leaf the engine made from a plain number or array on one side of an
         op (the 1.0 in ``x + 1``), so a drawing can show it as a constant."""
-        # Only constants set this slot; leaving it unset elsewhere keeps op results cheap.
-        return getattr(self, "_constant", False)
+        return self._rule is None and self._saved is CONSTANT
 
     @property
     def rule(self):
@@ -184,9 +202,10 @@ class Node:
     @property
     def saved(self):
         """What the op saved for its rule beyond the parents' data (None if nothing)."""
-        if self._saved is FREED:
+        saved = self._saved
+        if saved is FREED:
             raise RuntimeError(self._freed_message("saved"))
-        return None if self._saved is USED else self._saved
+        return None if saved is USED or saved is CONSTANT else saved
 
     def local_grads(self, upstream) -> tuple:
         """One gradient per parent for the given ``upstream`` (d(result)/d(this node)),
@@ -219,6 +238,36 @@ class Node:
     def _check_unchanged(self) -> None:
         """Raise if data this node's rule will read was changed since the op ran (an
         engine with version counters overrides this and sets ``_keeps_versions``)."""
+
+    # What `ops.apply` asks of the engine (`op_checks`); an engine says what its data
+    # and its gradients look like by overriding these two.
+
+    def _checked_op_data(self, data, who: str):
+        """``data`` as the data of an op result of this engine; raises if it cannot be."""
+        return data
+
+    def _checked_grad(self, grad, graph: bool):
+        """A gradient a rule returned for this node, as the driver will add it; raises a
+        TypeError/ValueError saying what is wrong (the caller names the op and the
+        parent). ``graph``: the rule ran to build a graph (``create_graph``)."""
+        return grad
+
+    @staticmethod
+    def _propagate(op_results: list[Node], root: Node, keep_all_grads: bool) -> None:
+        """The chain rule, output first, for any payload that adds with ``+``: a gradient
+        is None until the first contribution arrives, a rule gives None for a parent that
+        needs none, and a node that does not require grad gets nothing. Each engine gives
+        its nodes a faster loop of its own (`Value`, `Tensor`); `run_backward` calls it."""
+        for node in reversed(op_results):
+            upstream = node.grad
+            if upstream is None:  # no gradient reached this node from the root
+                continue
+            local_grads = node._rule(node, upstream)
+            for parent, grad in zip(node.parents, local_grads, strict=True):
+                if grad is None or not parent.requires_grad:
+                    continue
+                grad = dense(grad)
+                parent.grad = grad if parent.grad is None else parent.grad + grad
 
 
 def topo_order(root: Node) -> list[Node]:
@@ -312,10 +361,7 @@ def _backward_pass(root: Node, seed: object, retain_graph: bool,
             root.grad = root.grad + seed  # a leaf as the root accumulates like any leaf
         else:
             root.grad = seed
-        if blank is None:  # Tensors: gradients start as None, and some parents need none
-            _propagate_arrays(op_results, root, keep_all_grads)
-        else:  # Values: a float gradient for every node, the tightest loop
-            _propagate_floats(op_results)
+        root._propagate(op_results, root, keep_all_grads)  # the engine's own loop
     except BaseException:
         for node, grad in zip(order, before, strict=True):
             node.grad = grad
@@ -329,55 +375,3 @@ def free_saved(op_results: list[Node]) -> None:
     """After a backward pass: release what the rules saved (a second pass then raises)."""
     for node in op_results:
         node._saved = USED if node._saved is None else FREED
-
-
-def _propagate_floats(op_results: list[Node]) -> None:
-    """The chain rule for Values, output first. Every gradient is a float and every
-    Value takes part, so each parent simply adds upstream x local derivative."""
-    for node in reversed(op_results):
-        local_grads = node._rule(node, node.grad)
-        i = 0
-        for parent in node.parents:  # (indexing is much faster than zip() here)
-            parent.grad += local_grads[i]
-            i += 1
-
-
-def _propagate_arrays(op_results: list[Node], root: Node, keep_all_grads: bool) -> None:
-    """The chain rule for Tensors, output first. A gradient is None until the first
-    contribution arrives, a rule gives None for a parent that needs none, and a tensor
-    that does not require grad gets nothing."""
-    summed: set = set()  # parents whose .grad is a sum this pass made: no one else holds it
-    for node in reversed(op_results):
-        upstream = node.grad
-        if upstream is None:  # no gradient reached this Tensor from the root
-            continue
-        local_grads = node._rule(node, upstream)
-        i = 0
-        for parent in node.parents:
-            grad = local_grads[i]
-            i += 1
-            if grad is None or not parent.requires_grad:
-                continue
-            current = parent.grad
-            if isinstance(grad, SparseGrad):  # a part (x[t]): added where it lies
-                parent.grad = grad.dense() if current is None else \
-                    grad.added_to(current, parent in summed)
-                summed.add(parent)
-            elif current is None:
-                # A rule may hand the upstream array itself (or a view of it) to a
-                # parent; a leaf keeps a copy of its own so that changing one gradient
-                # in place can never change another.
-                if parent._rule is None and (grad is upstream or grad.base is not None):
-                    grad = grad.copy()
-                parent.grad = grad
-            elif parent in summed and current.dtype == grad.dtype and current.shape == grad.shape:
-                # A weight used at every step of an RNN collects one gradient per step:
-                # adding in place saves allocating a fresh (often large) array each time,
-                # a sixth of an LSTM's backward (benchmarks/bench_rnn.py).
-                current += grad
-                parent.grad = current  # (a 0-d sum is a numpy scalar: += made a new one)
-            else:
-                parent.grad = current + grad
-                summed.add(parent)
-        if not keep_all_grads and not node._retains_grad and node is not root:
-            node.grad = None  # used up: let the array go

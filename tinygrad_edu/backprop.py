@@ -98,8 +98,13 @@ def graph_backward(roots: Sequence[Node], seeds: Sequence, create_graph: bool,
     check_before_backward(op_results)
     grads: dict = {}
     for root, seed in zip(roots, seeds, strict=True):
+        # The upstream arrives as a rule expects it in this pass, whichever way it was
+        # given: a Value/Tensor when the pass builds a graph, its float/array otherwise
+        # (so no rule has to look at which kind it got).
         if create_graph and not isinstance(seed, Node):
             seed = root._constant_of(seed)
+        elif not create_graph and isinstance(seed, Node):
+            seed = seed.data
         grads[root] = seed if root not in grads else grads[root] + seed
     made_here: set = set()  # parents whose gradient array this loop made (may add in place)
     collecting = gc.isenabled()
@@ -149,8 +154,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
     (12.0, 12.0)
     """
     single_output = isinstance(outputs, Node)
-    outputs = [outputs] if single_output else list(outputs)
-    inputs = [inputs] if isinstance(inputs, Node) else list(inputs)
+    outputs = [outputs] if single_output else _listed(outputs, "outputs")
+    inputs = [inputs] if isinstance(inputs, Node) else _listed(inputs, "inputs")
     if not outputs or not inputs:
         raise ValueError("grad: needs at least one output and one input")
     if grad_outputs is None:
@@ -186,6 +191,14 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None,
             continue
         result.append(found if isinstance(found, Node) else item._constant_of(found))
     return tuple(result)
+
+
+def _listed(items, who: str) -> list:
+    """``grad``'s outputs or inputs: one Value/Tensor, or a list/tuple of them."""
+    if isinstance(items, (list, tuple)):
+        return list(items)
+    raise TypeError(f"grad: {who} must be a Value or Tensor (or a list of them), got "
+                    f"{type(items).__name__} {items!r}"[:160])
 
 
 def commit_graph_grads(order: list[Node], grads: dict, root: Node) -> None:

@@ -132,7 +132,7 @@ def _model(sizes, activation, engine, seed):
 
 def _paths(options) -> int:
     """The notes' optimizer comparison on x²/20 + y² from (-7, 2), as a page."""
-    from viz.paths_page import optimizer_paths, paths_page
+    from viz.training.paths import optimizer_paths, paths_page
     from viz.words import LANGUAGES
 
     from .lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
@@ -150,8 +150,8 @@ def _paths(options) -> int:
 
 
 def run(options) -> int:
-    from viz.recording import OPTIMIZERS, VALUE_ACTIVATIONS, record_training
-    from viz.training_page import training_page
+    from viz.training.page import training_page
+    from viz.training.recording import OPTIMIZERS, VALUE_ACTIVATIONS, record_training
     from viz.words import LANGUAGES, words_of
 
     from .data import TOY_DATASETS, toy_dataset

@@ -18,12 +18,43 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-import numpy as np
-
-from .autograd import Node, enable_grad, topo_order
+from .autograd import Node, enable_grad, topo_order_of
 from .tensor import Tensor
 
-__all__ = ["graph_def", "graph_nodes"]
+__all__ = ["graph_def", "graph_nodes", "outputs_of", "traced"]
+
+
+def outputs_of(result, who: str = "add_graph") -> list[Node]:
+    """The Tensors/Values a model returned: one, or a tuple/list of them (several outputs
+    are traced together, as TensorBoard's own tracer does). Anything else -- a number, a
+    dict, None -- is one clear error: there is no graph to draw from it."""
+    if isinstance(result, Node):
+        return [result]
+    if isinstance(result, (tuple, list)) and result:
+        for position, item in enumerate(result):
+            if not isinstance(item, Node):
+                raise TypeError(f"{who}: the model returned a {type(result).__name__} whose "
+                                f"item {position} is {_kind(item)}, not a Tensor; return "
+                                "the Tensors it computed")
+        return list(result)
+    hint = " (return its values as a tuple)" if isinstance(result, dict) else ""
+    raise TypeError(f"{who}: the model returned {_kind(result)}, not a Tensor or a tuple "
+                    f"of Tensors{hint}; there is no graph to draw from it")
+
+
+def _kind(thing) -> str:
+    if isinstance(thing, (list, tuple)):
+        return f"an empty {type(thing).__name__}"
+    if isinstance(thing, dict):
+        return f"a dict (keys {', '.join(map(repr, list(thing)[:5]))})"
+    return " ".join(f"{type(thing).__name__} {thing!r}".split())[:60]
+
+
+def traced(model, who: str = "add_graph") -> None:
+    """Refuse what cannot be run as a model (it must be callable)."""
+    if not callable(model):
+        raise TypeError(f"{who}: expected a Module (with an example input) or the output of "
+                        f"a computation (a Tensor or Value), got {_kind(model)}")
 
 
 # TensorBoard's node names allow [A-Za-z0-9_.-/] only; the scalar ops are symbols.
@@ -45,9 +76,10 @@ def _shape(node: Node) -> tuple[int, ...]:
     return tuple(getattr(node, "shape", ()) or ())  # a Value is a scalar: shape ()
 
 
-def _forward_with_scopes(model, example_input: Tensor) -> tuple[Node, dict[int, str]]:
+def _forward_with_scopes(model, example_input: Tensor) -> tuple[list[Node], dict[int, str]]:
     """Run ``model`` once; for a `Sequential`, remember which layer made each node."""
     scopes: dict[int, str] = {}
+    traced(model)
     was_training = getattr(model, "training", False)
     if hasattr(model, "eval"):
         model.eval()  # no dropout, and batch norm's running statistics stay as they are
@@ -58,7 +90,7 @@ def _forward_with_scopes(model, example_input: Tensor) -> tuple[Node, dict[int, 
                 for index, layer in enumerate(model):
                     output = layer(output)
                     scope = f"{index}.{type(layer).__name__}"
-                    for node in topo_order(output):
+                    for node in topo_order_of(outputs_of(output)):
                         scopes.setdefault(id(node), scope)
             else:
                 output = model(example_input)
@@ -66,7 +98,7 @@ def _forward_with_scopes(model, example_input: Tensor) -> tuple[Node, dict[int, 
         if hasattr(model, "train"):
             model.train(was_training)
     scopes.pop(id(example_input), None)  # the input belongs to no layer
-    return output, scopes
+    return outputs_of(output), scopes
 
 
 def graph_nodes(model_or_loss, example_input=None) -> list[dict]:
@@ -77,20 +109,20 @@ def graph_nodes(model_or_loss, example_input=None) -> list[dict]:
     of a computation (a loss Tensor or Value) whose recorded graph is taken as it is.
     """
     if isinstance(model_or_loss, Node):
-        output, scopes, model = model_or_loss, {}, None
+        outputs, scopes, model = [model_or_loss], {}, None
     else:
         model = model_or_loss
         if example_input is None:
             raise ValueError("add_graph: a model needs an example input to trace, e.g. "
                              "writer.add_graph(model, x_batch); or pass a loss Tensor")
         if not isinstance(example_input, Tensor):
-            example_input = Tensor(np.asarray(example_input, dtype=np.float32))
-        output, scopes = _forward_with_scopes(model, example_input)
-    parameters = dict(model.named_parameters()) if model is not None else {}
+            example_input = Tensor(example_input)  # float32; text or objects refused
+        outputs, scopes = _forward_with_scopes(model, example_input)
+    parameters = dict(model.named_parameters()) if hasattr(model, "named_parameters") else {}
     parameter_names = {id(p): name for name, p in parameters.items()}
     module_of = {id(p): name.rpartition(".")[0] for name, p in parameters.items()}
 
-    nodes = topo_order(output)
+    nodes = topo_order_of(outputs)
     names: dict[int, str] = {}
     records: list[dict] = []
     used: set[str] = set()

@@ -46,9 +46,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from .autograd import Node
+from .op_checks import CheckedRule, check_declaration, check_parents, check_rule
 
 __all__ = ["OpSpec", "declare", "apply", "spec_of", "specs", "exp", "log", "tanh",
-           "sigmoid", "sign", "where", "data_of", "sqrt", "cos", "sin"]
+           "sigmoid", "sign", "where", "data_of", "sqrt", "cos", "sin", "piecewise"]
 
 
 @dataclass(frozen=True)
@@ -56,12 +57,15 @@ class OpSpec:
     """What is known about one op besides its forward computation.
 
     ``local`` has one template per parent, in the graph's own names:
-    ``template.format(*parent_names, out=out_name, args=node.args)``.
+    ``template.format(*parent_names, out=out_name, args=node.args)``; ``local_ko`` the
+    same in Korean (None: the drawing says ``local`` in Korean pages too).
     ``differentiable`` says the rule also runs on Values/Tensors (``create_graph``);
     ``variadic`` that the op takes any number of parents (cat, stack), all described
     by the one template in ``local``. ``forward(args, *parent_data)`` recomputes the
     op's data from its parents' data (floats for Values, arrays for Tensors) and
     ``node.args``, touching no node (None: a learner's op that declared none).
+    ``checked_rule`` is the rule as nodes made by `apply` run it: the rule, then a
+    check of the gradients it returned (`op_checks.CheckedRule`).
     """
 
     name: str
@@ -72,33 +76,58 @@ class OpSpec:
     differentiable: bool = True
     variadic: bool = False
     forward: Callable | None = None
+    local_ko: tuple[str, ...] | None = None
+    checked_rule: Callable | None = None
 
-    def local_text(self, slot: int, parent_names: list[str], out: str, args: tuple = ()) -> str:
-        """The local derivative with respect to parent ``slot``, in the graph's names."""
-        template = self.local[-1] if self.variadic else self.local[slot]
-        return template.format(*parent_names, out=out, args=args)
+    def local_text(self, slot: int, parent_names: list[str], out: str, args: tuple = (),
+                   lang: str = "en") -> str:
+        """The local derivative with respect to parent ``slot``, in the graph's names
+        (``lang="ko"``: the Korean template when the op declares one). A template that
+        does not fit this node's settings (``{args[1]}`` of an op given one) is shown as
+        it was written."""
+        templates = self.local_ko if lang == "ko" and self.local_ko else self.local
+        template = templates[-1] if self.variadic else templates[slot]
+        try:
+            return template.format(*parent_names, out=out, args=args)
+        except (IndexError, KeyError, ValueError, TypeError, AttributeError):
+            return template
 
 
 _BY_RULE: dict[Callable, OpSpec] = {}
 _BY_NAME: dict[str, OpSpec] = {}
 
 
-def declare(name: str, *, symbol: str, math: str, local: tuple[str, ...],
+def declare(name: str, *, symbol: str, math: str, local: tuple[str, ...] | str,
             differentiable: bool = True, variadic: bool = False,
-            forward: Callable | None = None) -> Callable[[Callable], Callable]:
+            forward: Callable | None = None,
+            local_ko: tuple[str, ...] | str | None = None) -> Callable[[Callable], Callable]:
     """Register a rule ``rule(node, upstream) -> one gradient per parent`` as the rule
     of op ``name``, with its pure ``forward(args, *parent_data) -> data``; returns the
-    rule unchanged (a decorator)."""
+    rule unchanged (a decorator). ``local``: the local derivative for each parent, as a
+    template (``"{1}"`` for ∂(a·b)/∂a = b: ``{0}``, ``{1}``... are the parents' names,
+    ``{out}`` the result's, ``{args[0]}`` a setting); ``local_ko``: the same in Korean.
+    A mistake in any of these is refused here, in one line."""
     if isinstance(local, str):
         local = (local,)
-    if forward is not None and not callable(forward):
-        raise TypeError(f"declare: {name}: forward= must be a function "
-                        f"forward(args, *parent_data) -> data, got {type(forward).__name__}")
+    if isinstance(local_ko, str):
+        local_ko = (local_ko,)
+    local = tuple(local) if isinstance(local, (tuple, list)) else local
+    if not isinstance(local, tuple):
+        raise TypeError(f"declare: {name}: local= must be a str or a tuple of str (one per "
+                        f"parent), got {type(local).__name__}")
+    if local_ko is not None:
+        if not isinstance(local_ko, (tuple, list)):
+            raise TypeError(f"declare: {name}: local_ko= must be a str or a tuple of str, "
+                            f"got {type(local_ko).__name__}")
+        local_ko = tuple(local_ko)
+    check_declaration(name, symbol, math, local, variadic, forward, local_ko)
 
     def register(rule: Callable) -> Callable:
-        spec = OpSpec(name, symbol, math, tuple(local), rule, differentiable, variadic,
-                      forward)
+        check_rule(name, rule)
+        spec = OpSpec(name, symbol, math, local, rule, differentiable, variadic, forward,
+                      local_ko, CheckedRule(rule, name))
         _BY_RULE[rule] = spec
+        _BY_RULE[spec.checked_rule] = spec
         _BY_NAME.setdefault(name, spec)
         return rule
 
@@ -120,30 +149,40 @@ def spec_of(node: Node) -> OpSpec | None:
 
 def specs() -> list[OpSpec]:
     """Every declared op, in the order they were declared."""
-    return list(_BY_RULE.values())
+    return list({id(spec): spec for spec in _BY_RULE.values()}.values())
 
 
 def apply(rule: Callable, data, parents: tuple, args: tuple = (), saved=None) -> Node:
     """The result node of a declared op: ``data`` computed by the forward, ``parents``
     the Values/Tensors it was computed from (numbers become constants), ``args`` the
     op's settings and ``saved`` anything else its rule needs (read as ``node.saved``).
-    Under ``no_grad()`` (or when no parent requires grad) the result is a plain leaf."""
+    Under ``no_grad()`` (or when no parent requires grad) the result is a plain leaf.
+    The node runs the rule with a check of the gradients it returns (see `op_checks`)."""
     spec = _BY_RULE.get(rule)
     if spec is None:
         raise ValueError(f"apply: {getattr(rule, '__name__', rule)!r} is not a declared rule; "
                          "decorate it with @ops.declare(name, symbol=, math=, local=)")
     if type(parents) is not tuple:
+        if isinstance(parents, Node) or not isinstance(parents, (list, tuple)):
+            raise TypeError(f"apply: {spec.name}: parents must be a tuple of Values/Tensors, "
+                            f"e.g. (x,), got {type(parents).__name__}")
         parents = tuple(parents)
-    for parent in parents:  # the common case: every parent is a Value/Tensor already
-        if not isinstance(parent, Node):
+    if type(args) is not tuple:
+        raise TypeError(f"apply: {spec.name}: args must be a tuple of the op's settings, got "
+                        f"{type(args).__name__}")
+    first = parents[0] if parents else None
+    kind = type(first)
+    for parent in parents:  # the common case: every parent is a node of one class
+        if type(parent) is not kind:
+            first = check_parents(spec.name, parents)
+            parents = tuple(p if isinstance(p, Node) else first._constant_of(p)
+                            for p in parents)
             break
     else:
-        return parents[0].from_op(data, parents, spec.name, rule, args, saved)
-    first = next((p for p in parents if isinstance(p, Node)), None)
-    if first is None:
-        raise TypeError(f"apply: {spec.name}: at least one parent must be a Value or Tensor")
-    parents = tuple(p if isinstance(p, Node) else first._constant_of(p) for p in parents)
-    return first.from_op(data, parents, spec.name, rule, args, saved)
+        if not isinstance(first, Node):
+            first = check_parents(spec.name, parents)  # raises: no node among them
+    data = first._checked_op_data(data, f"apply: {spec.name}")
+    return first.from_op(data, parents, spec.name, spec.checked_rule, args, saved)
 
 
 # ---- helpers a rule can call on floats, arrays, Values and Tensors alike ----
@@ -197,20 +236,53 @@ def data_of(x):
 
 
 def sign(x):
-    """-1, 0 or 1 (a constant: the derivative of sign is 0 wherever it exists)."""
+    """-1, 0 or 1: constant on each side of 0, so its derivative is 0 (see `piecewise`)."""
     if isinstance(x, Node):
-        x = x.data
+        data = x.data
+        return piecewise(float((data > 0) - (data < 0)) if type(data) is float
+                         else np.sign(data), x)
     if type(x) is float:
         return float((x > 0) - (x < 0))
     return np.sign(x)
 
 
+@declare("piecewise", symbol="step", math="constant on each piece: ∂/∂a = 0",
+         local=("0 (a step does not change within its piece)",), variadic=True,
+         local_ko=("0 (계단은 자기 구간 안에서 변하지 않음)",),
+         forward=lambda args, *inputs: args[0])
+def _piecewise_rule(node, upstream):
+    return tuple(piecewise(_zero_like(data_of(parent.data)), parent.data)
+                 for parent in node.parents)
+
+
+def _zero_like(x):
+    return 0.0 if type(x) is float else np.zeros_like(x)
+
+
+def piecewise(value, *inputs):
+    """``value`` -- a mask or a slope computed from ``inputs`` that stays constant on
+    each piece (1 where x > 0, sign(x), ½ on a tie) -- for a rule to multiply by.
+
+    In the ordinary backward pass it is ``value`` itself. When the pass builds a graph
+    (``create_graph``, `grad`) and an input is a Value/Tensor, it becomes a node of those
+    inputs whose derivative is 0: the gradient stays connected to the inputs it was
+    chosen by, so d²relu(x)/dx² is 0 (as in PyTorch) rather than "input not used"."""
+    for x in inputs:
+        if isinstance(x, Node):
+            like = x.data
+            data = float(value) if type(like) is float else np.asarray(value, like.dtype)
+            nodes = tuple(i for i in inputs if isinstance(i, Node))
+            return x.from_op(data, nodes, "piecewise", _piecewise_rule, (data,))
+    return value
+
+
 def where(condition, x, y):
-    """``x`` where ``condition`` holds, else ``y``; for arrays or Tensors."""
+    """``x`` where ``condition`` holds, else ``y``; for arrays or Tensors (a Tensor does
+    it with its own ``where`` method, PyTorch's ``x.where(condition, y)``)."""
     if isinstance(condition, Node):
         condition = condition.data
-    if isinstance(x, Node) or isinstance(y, Node):
-        from .tensor_functions import where as tensor_where
-
-        return tensor_where(condition, x, y)
+    if isinstance(x, Node):
+        return x.where(condition, y)
+    if isinstance(y, Node):
+        return y._constant_of(x).where(condition, y)
     return np.where(condition, x, y)

@@ -18,7 +18,8 @@ from __future__ import annotations
 import math
 from numbers import Real
 
-from .autograd import Node, run_backward
+from .autograd import CONSTANT, Node, run_backward
+from .op_text import text_of
 from .ops import data_of, declare
 from .scalar_functions import (
     _result,
@@ -63,8 +64,7 @@ def _checked_pow(base: float, exponent: float) -> float:
 # ---- arithmetic ----
 
 
-@declare("+", symbol="+", math="∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1", local=("1", "1"),
-         forward=lambda args, a, b: a + b)
+@declare("+", **text_of("+"), forward=lambda args, a, b: a + b)
 def _add_rule(node, upstream):
     return upstream, upstream
 
@@ -78,8 +78,7 @@ def add(self: Value, other) -> Value:
     return _result(self.data + other.data, (self, other), "+", _add_rule)
 
 
-@declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"),
-         forward=lambda args, a, b: a - b)
+@declare("-", **text_of("-"), forward=lambda args, a, b: a - b)
 def _sub_rule(node, upstream):
     return upstream, -upstream
 
@@ -93,8 +92,7 @@ def sub(self: Value, other) -> Value:
     return _result(self.data - other.data, (self, other), "-", _sub_rule)
 
 
-@declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"),
-         forward=lambda args, a, b: a * b)
+@declare("*", **text_of("*"), forward=lambda args, a, b: a * b)
 def _mul_rule(node, upstream):
     a, b = node.parents
     return upstream * b.data, upstream * a.data
@@ -109,8 +107,7 @@ def mul(self: Value, other) -> Value:
     return _result(self.data * other.data, (self, other), "*", _mul_rule)
 
 
-@declare("/", symbol="÷", math="∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
-         local=("1/{1}", "−{0}/{1}²"), forward=lambda args, a, b: a / b)
+@declare("/", **text_of("/"), forward=lambda args, a, b: a / b)
 def _div_rule(node, upstream):
     # −a/b² written as −(a/b)/b: b·b underflows to 0 for |b| < 1.5e-154, a/b does not
     b = node.parents[1].data
@@ -128,8 +125,7 @@ def truediv(self: Value, other) -> Value:
     return _result(self.data / other.data, (self, other), "/", _div_rule)
 
 
-@declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",),
-         forward=lambda args, a: -a)
+@declare("neg", **text_of("neg"), forward=lambda args, a: -a)
 def _neg_rule(node, upstream):
     return (-upstream,)
 
@@ -150,16 +146,12 @@ def _power_slope(base, exponent):
     return exponent * _checked_pow(base, exponent - 1)
 
 
-@declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹",
-         local=("{args[0]:g}·{0}^({args[0]:g}−1)",),
-         forward=lambda args, a: _checked_pow(a, args[0]))
+@declare("**n", **text_of("**n"), forward=lambda args, a: _checked_pow(a, args[0]))
 def _pow_const_rule(node, upstream):
     return (upstream * _power_slope(node.parents[0].data, node.args[0]),)
 
 
-@declare("**", symbol="xʸ", math="∂(aᵇ)/∂a = b·aᵇ⁻¹, ∂(aᵇ)/∂b = aᵇ·ln a",
-         local=("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"),
-         forward=lambda args, a, b: _checked_pow(a, b))
+@declare("**", **text_of("**"), forward=lambda args, a, b: _checked_pow(a, b))
 def _pow_rule(node, upstream):
     a, b = node.parents[0].data, node.parents[1].data
     grad_a = upstream * _power_slope(a, b)
@@ -260,8 +252,10 @@ class Value(Node):
     elu = elu
     abs = absolute
     __abs__ = absolute
-    max = maximum
+    max = maximum  # max(a, b) of two numbers: the op "maximum", as torch.maximum
     min = minimum
+    maximum = maximum
+    minimum = minimum
 
     # ---- order comparisons: bools, no gradient (== stays identity) ----
     __lt__ = compare("__lt__", float.__lt__)
@@ -270,6 +264,18 @@ class Value(Node):
     __ge__ = compare("__ge__", float.__ge__)
 
     # ---- backpropagation and display ----
+
+    @staticmethod
+    def _propagate(op_results: list, root: Value, keep_all_grads: bool) -> None:
+        """The chain rule for Values, output first (`autograd.run_backward` calls it).
+        Every gradient is a float and every Value takes part, so each parent simply adds
+        upstream x local derivative: the tightest loop of the engine."""
+        for node in reversed(op_results):
+            local_grads = node._rule(node, node.grad)
+            i = 0
+            for parent in node.parents:  # (indexing is much faster than zip() here)
+                parent.grad += local_grads[i]
+                i += 1
 
     def backward(self, retain_graph: bool | None = None, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every Value this one depends on with d(self)/d(that).
@@ -292,10 +298,37 @@ class Value(Node):
         return _result(float(data), parents, op, rule, args, saved)
 
     def _constant_of(self, number) -> Value:
-        return number if isinstance(number, Value) else _leaf(float(number))
+        return number if isinstance(number, Value) else _leaf(_real_number(number))
+
+    def _checked_op_data(self, data, who: str) -> float:
+        if type(data) is float:
+            return data
+        if isinstance(data, Node) or isinstance(data, bool) or not isinstance(data, Real):
+            raise TypeError(f"{who}: a Value's data must be one real number, got "
+                            f"{_kind_of(data)}")
+        return float(data)
+
+    def _checked_grad(self, grad, graph: bool):
+        if type(grad) is float:
+            return grad
+        if isinstance(grad, Value) and graph:
+            return grad
+        if isinstance(grad, Value):
+            raise TypeError("got a Value, but in backward() a rule works on floats: use "
+                            "node.data and node.parents[i].data, which are floats there")
+        if isinstance(grad, Node) or isinstance(grad, bool) or not isinstance(grad, Real):
+            raise TypeError(f"expected one float (a Value's gradient), got {_kind_of(grad)}")
+        return float(grad)
 
     def _seed(self, weight, who: str):
-        return 1.0 if weight is None else weight
+        if weight is None:
+            return 1.0
+        if isinstance(weight, Value):
+            return weight
+        if isinstance(weight, Node) or isinstance(weight, bool) or not isinstance(weight, Real):
+            raise TypeError(f"{who}: the gradient of a Value output must be a number or a "
+                            f"Value, got {_kind_of(weight)}")
+        return float(weight)
 
     def __float__(self) -> float:
         return self.data
@@ -312,6 +345,14 @@ def _real_number(data) -> float:
     if isinstance(data, bool) or not isinstance(data, Real):
         raise TypeError(f"Value: data must be a real number, got {type(data).__name__} {data!r}")
     return float(data)
+
+
+def _kind_of(thing) -> str:
+    """``ndarray of shape (3,)``, ``str 'abc'``: what a message says was given."""
+    shape = getattr(thing, "shape", None)
+    if shape is not None:
+        return f"{type(thing).__name__} of shape {tuple(shape)}"
+    return f"{type(thing).__name__} {thing!r}"[:80]
 
 
 def _as_value(other):
@@ -332,5 +373,5 @@ def _leaf(data: float) -> Value:
     """A constant leaf (the 1.0 in ``x + 1``), made without the checks of Value()."""
     out = _new_object(Value)
     out.data, out.grad, out.label, out.parents, out.op = data, 0.0, "", (), ""
-    out.args, out._rule, out._saved, out._constant = (), None, None, True
+    out.args, out._rule, out._saved = (), None, CONSTANT
     return out

@@ -5,6 +5,9 @@ method (which computes what the declared forward does, without the extra call).
 `scalar.Value` binds them as methods (``exp = exp`` in the class body). Every rule reads
 ``node.parents[i].data`` and ``node.data`` with arithmetic and comparisons only, so it
 runs on floats in the ordinary backward pass and on Values when ``create_graph=True``.
+A piecewise rule (relu, abs, max, ...) multiplies by `ops.piecewise`: a plain number in
+the ordinary pass, a node of zero slope when the pass builds a graph, so a second
+derivative through it is 0, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from numbers import Real
 from typing import TYPE_CHECKING
 
 from .autograd import Node, grad_mode, is_grad_enabled
-from .ops import data_of, declare, sign
+from .op_text import text_of
+from .ops import data_of, declare, piecewise, sign
 from .ops import sigmoid as stable_sigmoid
 
 if TYPE_CHECKING:  # only for the annotations: scalar.py imports this module
@@ -57,8 +61,7 @@ def _safe_exp(x: float) -> float:
 # ---- functions ----
 
 
-@declare("exp", symbol="exp", math="d(eᵃ)/da = eᵃ", local=("e^{0} = {out}",),
-         forward=lambda args, a: _safe_exp(a))
+@declare("exp", **text_of("exp"), forward=lambda args, a: _safe_exp(a))
 def _exp_rule(node, upstream):
     # A zero upstream contributes nothing, even where e^a overflowed to inf (0 * inf
     # would be nan): this keeps the decomposed sigmoid finite at x = -1000.
@@ -70,8 +73,7 @@ def exp(self: Value) -> Value:
     return _result(_safe_exp(self.data), (self,), "exp", _exp_rule)
 
 
-@declare("log", symbol="log", math="d(ln a)/da = 1/a", local=("1/{0}",),
-         forward=lambda args, a: math.log(a))
+@declare("log", **text_of("log"), forward=lambda args, a: math.log(a))
 def _log_rule(node, upstream):
     return (upstream / node.parents[0].data,)
 
@@ -96,8 +98,7 @@ def reciprocal(self: Value) -> Value:
     return _result(1.0 / self.data, (self,), "1/x", _reciprocal_rule)
 
 
-@declare("sqrt", symbol="√", math="d√a/da = 1/(2√a)", local=("1/(2·{out})",),
-         forward=lambda args, a: math.sqrt(a))
+@declare("sqrt", **text_of("sqrt"), forward=lambda args, a: math.sqrt(a))
 def _sqrt_rule(node, upstream):
     return (upstream / (2.0 * node.data),)
 
@@ -109,8 +110,7 @@ def sqrt(self: Value) -> Value:
     return _result(math.sqrt(self.data), (self,), "sqrt", _sqrt_rule)
 
 
-@declare("sin", symbol="sin", math="d sin(a)/da = cos(a)", local=("cos({0})",),
-         forward=lambda args, a: math.sin(a))
+@declare("sin", **text_of("sin"), forward=lambda args, a: math.sin(a))
 def _sin_rule(node, upstream):
     a = node.parents[0].data
     return (upstream * (a.cos() if isinstance(a, Node) else math.cos(a)),)
@@ -121,8 +121,7 @@ def sin(self: Value) -> Value:
     return _result(math.sin(self.data), (self,), "sin", _sin_rule)
 
 
-@declare("cos", symbol="cos", math="d cos(a)/da = −sin(a)", local=("−sin({0})",),
-         forward=lambda args, a: math.cos(a))
+@declare("cos", **text_of("cos"), forward=lambda args, a: math.cos(a))
 def _cos_rule(node, upstream):
     a = node.parents[0].data
     return (-upstream * (a.sin() if isinstance(a, Node) else math.sin(a)),)
@@ -133,8 +132,7 @@ def cos(self: Value) -> Value:
     return _result(math.cos(self.data), (self,), "cos", _cos_rule)
 
 
-@declare("tanh", symbol="tanh", math="d tanh(a)/da = 1 − tanh(a)²", local=("1 − {out}²",),
-         forward=lambda args, a: math.tanh(a))
+@declare("tanh", **text_of("tanh"), forward=lambda args, a: math.tanh(a))
 def _tanh_rule(node, upstream):
     return (upstream * (1.0 - node.data * node.data),)
 
@@ -144,8 +142,7 @@ def tanh(self: Value) -> Value:
     return _result(math.tanh(self.data), (self,), "tanh", _tanh_rule)
 
 
-@declare("sigmoid", symbol="σ", math="d σ(a)/da = σ(a)(1 − σ(a))", local=("{out}·(1 − {out})",),
-         forward=lambda args, a: stable_sigmoid(a))
+@declare("sigmoid", **text_of("sigmoid"), forward=lambda args, a: stable_sigmoid(a))
 def _sigmoid_rule(node, upstream):
     return (upstream * node.data * (1.0 - node.data),)
 
@@ -169,10 +166,10 @@ def sigmoid(self: Value, decompose: bool = False) -> Value:
     return _result(out, (self,), "sigmoid", _sigmoid_rule)
 
 
-@declare("relu", symbol="ReLU", math="d relu(a)/da = 1 if a > 0 else 0",
-         local=("1 if {0} > 0 else 0",), forward=lambda args, a: a if a > 0 else 0.0)
+@declare("relu", **text_of("relu"), forward=lambda args, a: a if a > 0 else 0.0)
 def _relu_rule(node, upstream):
-    return (upstream if node.parents[0].data > 0 else 0.0,)
+    x = node.parents[0].data
+    return (upstream * piecewise(1.0 if x > 0 else 0.0, x),)
 
 
 def relu(self: Value) -> Value:
@@ -180,11 +177,11 @@ def relu(self: Value) -> Value:
     return _result(self.data if self.data > 0 else 0.0, (self,), "relu", _relu_rule)
 
 
-@declare("leaky_relu", symbol="LeakyReLU", math="d/da = 1 if a > 0 else slope",
-         local=("1 if {0} > 0 else {args[0]:g}",),
+@declare("leaky_relu", **text_of("leaky_relu"),
          forward=lambda args, a: a if a > 0 else args[0] * a)
 def _leaky_relu_rule(node, upstream):
-    return (upstream if node.parents[0].data > 0 else upstream * node.args[0],)
+    x = node.parents[0].data
+    return (upstream * piecewise(1.0 if x > 0 else node.args[0], x),)
 
 
 def leaky_relu(self: Value, negative_slope: float = 0.01) -> Value:
@@ -194,11 +191,11 @@ def leaky_relu(self: Value, negative_slope: float = 0.01) -> Value:
                    _leaky_relu_rule, (float(negative_slope),))
 
 
-@declare("elu", symbol="ELU", math="d/da = 1 if a > 0 else α·eᵃ = out + α",
-         local=("1 if {0} > 0 else {out} + {args[0]:g}",),
+@declare("elu", **text_of("elu"),
          forward=lambda args, a: a if a > 0 else args[0] * math.expm1(a))
 def _elu_rule(node, upstream):
-    return (upstream if node.parents[0].data > 0 else upstream * (node.data + node.args[0]),)
+    x = node.parents[0].data
+    return (upstream * (piecewise(1.0, x) if x > 0 else node.data + node.args[0]),)
 
 
 def elu(self: Value, alpha: float = 1.0) -> Value:
@@ -208,8 +205,7 @@ def elu(self: Value, alpha: float = 1.0) -> Value:
     return _result(out, (self,), "elu", _elu_rule, (float(alpha),))
 
 
-@declare("abs", symbol="|x|", math="d|a|/da = sign(a) (0 at a = 0)", local=("sign({0})",),
-         forward=lambda args, a: math.fabs(a))
+@declare("abs", **text_of("abs"), forward=lambda args, a: math.fabs(a))
 def _abs_rule(node, upstream):
     return (upstream * sign(node.parents[0].data),)
 
@@ -219,38 +215,33 @@ def absolute(self: Value) -> Value:
     return _result(math.fabs(self.data), (self,), "abs", _abs_rule)
 
 
-@declare("max", symbol="max", math="∂max(a,b)/∂a = 1 if a > b else 0 (½ each on a tie)",
-         local=("1 if {0} > {1} else 0", "1 if {1} > {0} else 0"),
-         forward=lambda args, a, b: a if a >= b else b)
+@declare("maximum", **text_of("maximum"), forward=lambda args, a, b: a if a >= b else b)
 def _max_rule(node, upstream):
-    a, b = data_of(node.parents[0].data), data_of(node.parents[1].data)
-    if a == b:  # a tie: share the gradient, as torch.maximum does
-        return upstream * 0.5, upstream * 0.5
-    return (upstream, 0.0) if a > b else (0.0, upstream)
+    a, b = node.parents[0].data, node.parents[1].data
+    # 1 to the larger input, ½ each on a tie (as torch.maximum)
+    share = 0.5 if data_of(a) == data_of(b) else 1.0 if data_of(a) > data_of(b) else 0.0
+    return upstream * piecewise(share, a, b), upstream * piecewise(1.0 - share, a, b)
 
 
 def maximum(self: Value, other) -> Value:
     """max(a, b): the max gate routes the gradient to the larger input."""
     other = self._constant_of(other)
     return _result(self.data if self.data >= other.data else other.data, (self, other),
-                   "max", _max_rule)
+                   "maximum", _max_rule)
 
 
-@declare("min", symbol="min", math="∂min(a,b)/∂a = 1 if a < b else 0 (½ each on a tie)",
-         local=("1 if {0} < {1} else 0", "1 if {1} < {0} else 0"),
-         forward=lambda args, a, b: a if a <= b else b)
+@declare("minimum", **text_of("minimum"), forward=lambda args, a, b: a if a <= b else b)
 def _min_rule(node, upstream):
-    a, b = data_of(node.parents[0].data), data_of(node.parents[1].data)
-    if a == b:
-        return upstream * 0.5, upstream * 0.5
-    return (upstream, 0.0) if a < b else (0.0, upstream)
+    a, b = node.parents[0].data, node.parents[1].data
+    share = 0.5 if data_of(a) == data_of(b) else 1.0 if data_of(a) < data_of(b) else 0.0
+    return upstream * piecewise(share, a, b), upstream * piecewise(1.0 - share, a, b)
 
 
 def minimum(self: Value, other) -> Value:
     """min(a, b): the gradient goes to the smaller input."""
     other = self._constant_of(other)
     return _result(self.data if self.data <= other.data else other.data, (self, other),
-                   "min", _min_rule)
+                   "minimum", _min_rule)
 
 
 def compare(name: str, test):

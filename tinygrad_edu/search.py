@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import random
 import signal
 import sys
@@ -190,6 +191,10 @@ class SearchResult:
 
     @property
     def best(self) -> Trial:
+        """The best trial (a failed one only when every trial failed)."""
+        if not self.trials:
+            raise ValueError("search: no trial finished, so there is no best one (was the "
+                             "search interrupted before the first trial ended?)")
         return self.ranked[0]
 
     def format_ranking(self, top: int | None = 5, metric_label: str | None = None,
@@ -325,6 +330,16 @@ def _check_metric(metric: str, mode: str) -> None:
         raise ValueError(f"search: mode must be 'max' or 'min', got {mode!r}")
 
 
+def _check_counts(**counts) -> None:
+    """``trials``, ``n_jobs``: whole numbers of at least 1; ``top``: None or at least 1."""
+    for name, value in counts.items():
+        if name == "top" and value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+            raise ValueError(f"search: {name} must be a whole number of at least 1, got "
+                             f"{value!r}")
+
+
 def random_search(space: Mapping, train_fn: Callable[[dict, int], dict], trials: int = 20,
                   seed: int = 0, n_jobs: int = 1, metric: str = "val_acc", mode: str = "max",
                   verbose: bool = True, top: int = 5) -> SearchResult:
@@ -337,6 +352,7 @@ def random_search(space: Mapping, train_fn: Callable[[dict, int], dict], trials:
     unless ``verbose`` is false.
     """
     _check_metric(metric, mode)
+    _check_counts(trials=trials, n_jobs=n_jobs, top=top)
     points = [_sample(space, np.random.default_rng([seed, index])) for index in range(trials)]
     return _finish(_run_all(train_fn, points, seed, n_jobs), len(points), metric, mode,
                    verbose, top)
@@ -348,6 +364,7 @@ def grid_search(space: Mapping[str, Sequence], train_fn: Callable[[dict, int], d
     """Train once for every combination of the listed values (the first name varies
     slowest), e.g. ``{"lr": [0.1, 0.01], "hidden": [10, 50]}`` is four trials."""
     _check_metric(metric, mode)
+    _check_counts(n_jobs=n_jobs, top=top)
     names = list(space)
     values = [list(space[name]) for name in names]
     points = [dict(zip(names, combination, strict=True))

@@ -25,8 +25,9 @@ from . import tensor_elementwise as _elementwise
 from . import tensor_math as _math
 from . import tensor_reduce as _reduce
 from . import tensor_shape as _shape
-from .autograd import Node, grad_mode, is_grad_enabled, run_backward
-from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, weak_dtype
+from .autograd import CONSTANT, Node, grad_mode, is_grad_enabled, run_backward
+from .tensor_backward import propagate_arrays
+from .tensor_dtypes import DEFAULT_DTYPE, REAL_KINDS, as_array, real_setting, weak_dtype
 
 __all__ = ["Tensor"]
 
@@ -97,7 +98,10 @@ class Tensor(Node):
 
     @data.setter
     def data(self, value) -> None:
-        self._data = value if type(value) is np.ndarray else np.asarray(value)
+        if type(value) is not np.ndarray or value.dtype.kind not in REAL_KINDS:
+            value = as_array(value, None if isinstance(value, np.ndarray) else
+                             _kept_dtype(value), "Tensor.data")
+        self._data = value
         # ops recorded before this moment will refuse to back-propagate through it
         _clock.now += 1
         self._written = _clock.now
@@ -131,8 +135,43 @@ class Tensor(Node):
             return data
         out = Tensor(data, dtype=data.dtype if isinstance(data, np.ndarray) and
                      data.dtype.kind in REAL_KINDS else self._data.dtype)
-        out._constant = True
+        out._saved = CONSTANT
         return out
+
+    def _checked_op_data(self, data, who: str) -> np.ndarray:
+        if type(data) is np.ndarray and data.dtype.kind in REAL_KINDS:
+            return data
+        if isinstance(data, Node):
+            raise TypeError(f"{who}: data must be the forward's array, got a "
+                            f"{type(data).__name__}; pass its .data")
+        return as_array(data, None if isinstance(data, np.ndarray) else _kept_dtype(data), who)
+
+    def _checked_grad(self, grad, graph: bool):
+        if type(grad) is np.ndarray:
+            array = grad
+        elif isinstance(grad, Tensor):
+            if not graph:
+                raise TypeError("got a Tensor, but in backward() a rule works on arrays: use "
+                                "node.data and node.parents[i].data, which are arrays there")
+            array = grad._data
+        elif isinstance(grad, Node) or isinstance(grad, (str, bytes)):
+            raise TypeError(f"expected an array of floats of shape {self.shape}, got "
+                            f"{type(grad).__name__} {grad!r}"[:200])
+        else:
+            try:
+                array = np.asarray(grad)
+            except ValueError:
+                raise TypeError(f"expected an array of floats of shape {self.shape}, got a "
+                                f"ragged {type(grad).__name__}") from None
+        if array.dtype.kind != "f":
+            raise TypeError(f"expected floats, got an array of {array.dtype} (shape "
+                            f"{array.shape}); multiply a mask by the upstream, or convert "
+                            "with .astype(float)")
+        if array.shape != self.shape:
+            raise ValueError(f"expected shape {self.shape} (the parent's own), got shape "
+                             f"{array.shape}; sum a broadcast gradient back to the parent's "
+                             "shape")
+        return grad if array is grad or isinstance(grad, Tensor) else array
 
     def _operand(self, other) -> tuple[Tensor, np.dtype | None]:
         """The other side of a binary op as a Tensor, and the result dtype a Python number
@@ -141,7 +180,7 @@ class Tensor(Node):
             return other, None
         if isinstance(other, Node):
             raise TypeError(f"cannot combine a Tensor with a {type(other).__name__}")
-        if isinstance(other, (int, float, bool, np.number, np.bool_)):
+        if isinstance(other, (int, float, bool, np.integer, np.floating, np.bool_)):
             dtype = weak_dtype(self._data.dtype, other)
             out = Tensor(np.asarray(other, dtype=dtype), dtype=dtype)
         elif self._data.dtype.kind == "f":  # a list or an array takes our float dtype
@@ -150,7 +189,7 @@ class Tensor(Node):
         else:  # beside an int or bool tensor, numpy's promotion decides
             array = np.asarray(other)
             out, dtype = Tensor(as_array(array, array.dtype, "operand"), dtype=array.dtype), None
-        out._constant = True
+        out._saved = CONSTANT
         return out, dtype
 
     def _seed(self, weight, who: str):
@@ -166,7 +205,10 @@ class Tensor(Node):
                 raise ValueError(f"{who}: grad has shape {weight.shape} but the tensor has "
                                  f"shape {self.shape}")
             return weight
-        seed = np.array(weight, dtype=self._data.dtype)
+        if isinstance(weight, Node):
+            raise TypeError(f"{who}: the gradient of a Tensor output must be a Tensor or an "
+                            f"array, got a {type(weight).__name__}")
+        seed = np.array(as_array(weight, self._data.dtype, who), dtype=self._data.dtype)
         if seed.shape != self.shape:
             raise ValueError(f"{who}: grad has shape {seed.shape} but the tensor has shape "
                              f"{self.shape}")
@@ -278,8 +320,18 @@ class Tensor(Node):
     # ---- comparisons: bool tensors, no gradient ----
 
     def _compare(self, ufunc, other) -> Tensor:
-        other = other.data if isinstance(other, Tensor) else other
-        return self._constant_of(np.asarray(ufunc(self._data, other)))
+        if isinstance(other, Tensor):
+            other = other.data
+        elif other is None:  # as PyTorch: t == None is False (Python compares identity)
+            return NotImplemented
+        elif not isinstance(other, (int, float, np.integer, np.floating, np.bool_)):
+            other = as_array(other, None if isinstance(other, np.ndarray) else
+                             _kept_dtype(other), ufunc.__name__)
+        try:
+            return self._constant_of(np.asarray(ufunc(self._data, other)))
+        except ValueError:
+            raise ValueError(f"{ufunc.__name__}: shapes {self.shape} and {np.shape(other)} "
+                             "cannot be broadcast together") from None
 
     def __eq__(self, other) -> Tensor: return self._compare(np.equal, other)  # type: ignore[override]
     def __ne__(self, other) -> Tensor: return self._compare(np.not_equal, other)  # type: ignore[override]
@@ -361,11 +413,22 @@ class Tensor(Node):
         return _shape.chunk(self, chunks, dim)
     def masked_fill(self, mask, value: float) -> Tensor:
         """``value`` where ``mask`` is True, else this tensor's element."""
-        from .tensor_functions import where
+        from .tensor_functions import where  # (tensor_functions imports this module)
 
+        value = real_setting("masked_fill", "value", value)
         return where(mask, self._constant_of(np.asarray(value, self._data.dtype)), self)
 
+    def where(self, condition, other) -> Tensor:
+        """This tensor's element where ``condition`` holds, else ``other``'s (PyTorch's
+        ``x.where(condition, y)``, the same as ``where(condition, x, y)``)."""
+        from .tensor_functions import where
+
+        return where(condition, self, other)
+
     # ---- backpropagation ----
+
+    # the chain rule over a Tensor graph, which `autograd.run_backward` runs
+    _propagate = staticmethod(propagate_arrays)
 
     def backward(self, grad=None, retain_graph: bool | None = None, create_graph: bool = False,
                  keep_all_grads: bool = False) -> None:
@@ -415,6 +478,16 @@ class Tensor(Node):
         if self.label:
             extras.append(f"label={self.label!r}")
         return f"Tensor({body}{''.join(', ' + extra for extra in extras)})"
+
+
+def _kept_dtype(data):
+    """The dtype numpy gives ``data`` when that is a number type (an op's data keeps its
+    dtype: float64 stays float64), else None (`as_array` then says what is wrong)."""
+    try:
+        dtype = np.asarray(data).dtype
+    except ValueError:  # ragged: as_array says so
+        return None
+    return dtype if dtype.kind in REAL_KINDS else None
 
 
 def tensors_of(items: Sequence, who: str) -> list[Tensor]:

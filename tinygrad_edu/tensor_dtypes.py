@@ -12,7 +12,8 @@ import numpy as np
 
 from .autograd import Node
 
-__all__ = ["DEFAULT_DTYPE", "REAL_KINDS", "as_array", "checked_dtype", "weak_dtype"]
+__all__ = ["DEFAULT_DTYPE", "REAL_KINDS", "as_array", "checked_dtype", "weak_dtype",
+           "real_setting"]
 
 DEFAULT_DTYPE = np.dtype(np.float32)
 REAL_KINDS = "biuf"  # bool, signed and unsigned ints, floats: the dtypes a Tensor holds
@@ -69,3 +70,15 @@ def weak_dtype(dtype: np.dtype, number) -> np.dtype:
     if isinstance(number, (int, np.integer)):
         return dtype if dtype.kind != "b" else np.dtype(np.int64)
     return dtype if dtype.kind == "f" else DEFAULT_DTYPE
+
+
+def real_setting(who: str, name: str, value, arrays: bool = False):
+    """An op's setting (a slope, a bound, a fill value) when it is a real number (or, with
+    ``arrays``, an array of them); one clear error otherwise."""
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+            value, (bool, np.bool_)):
+        return value
+    if arrays and isinstance(value, np.ndarray) and value.dtype.kind in "iuf":
+        return value
+    raise TypeError(f"{who}: {name} must be a real number, got {type(value).__name__} "
+                    f"{value!r}"[:200])

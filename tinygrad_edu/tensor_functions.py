@@ -8,8 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .autograd import Node
-from .ops import declare
+from .ops import data_of, declare, piecewise
 from .ops import where as _where
 from .tensor import Tensor, tensors_of
 from .tensor_math import unbroadcast
@@ -19,7 +18,8 @@ __all__ = ["cat", "stack", "where"]
 
 
 @declare("cat", symbol="cat", math="∂cat(a, b)/∂a = 1 on a's own slice",
-         local=("its own slice of upstream",), variadic=True,
+         local=("its own slice of upstream",), local_ko=("상위 기울기 중 자기 조각",),
+         variadic=True,
          forward=lambda args, *parts: np.concatenate(parts, axis=args[0]))
 def _cat_rule(node, upstream):  # each input gets back its own slice of the gradient
     (axis, sizes) = node.args
@@ -44,7 +44,8 @@ def cat(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 
 @declare("stack", symbol="stack", math="∂stack(a, b)/∂a = 1 on a's own layer",
-         local=("its own layer of upstream",), variadic=True,
+         local=("its own layer of upstream",), local_ko=("상위 기울기 중 자기 층",),
+         variadic=True,
          forward=lambda args, *parts: np.stack(parts, axis=args[0]))
 def _stack_rule(node, upstream):  # each input gets back its own layer of the gradient
     (axis,) = node.args
@@ -65,13 +66,19 @@ def stack(tensors: Sequence[Tensor], axis: int = 0) -> Tensor:
 
 @declare("where", symbol="where", math="∂where(c, x, y)/∂x = 1 where c, else 0",
          local=("1 where the condition holds", "1 where it does not"),
+         local_ko=("조건이 참인 곳은 1, 나머지는 0", "조건이 거짓인 곳은 1, 나머지는 0"),
          forward=lambda args, x, y: np.where(args[0], x, y))
 def _where_rule(node, upstream):  # the gradient goes to whichever side was chosen
     x, y = node.parents
     (condition,) = node.args
-    zero = 0.0 if isinstance(upstream, Node) else np.zeros((), dtype=upstream.dtype)
-    grad_x = unbroadcast(_where(condition, upstream, zero), x.shape) if x.requires_grad else None
-    grad_y = unbroadcast(_where(condition, zero, upstream), y.shape) if y.requires_grad else None
+    zero = np.zeros((), dtype=data_of(upstream).dtype)
+    # the zero of each side is a piece of that side: a second derivative through where
+    # is 0, not "input not used" (see ops.piecewise)
+    grad_x = grad_y = None
+    if x.requires_grad:
+        grad_x = unbroadcast(_where(condition, upstream, piecewise(zero, x.data)), x.shape)
+    if y.requires_grad:
+        grad_y = unbroadcast(_where(condition, piecewise(zero, y.data), upstream), y.shape)
     return grad_x, grad_y
 
 

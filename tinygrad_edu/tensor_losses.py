@@ -32,6 +32,7 @@ def _scale(upstream, reduction: str, rows: int):
 @ops.declare("cross_entropy", symbol="CE",
              math="∂CE/∂x = softmax(x)·Σt - t,  ∂CE/∂t = -log softmax(x)",
              local=("softmax({0}) − target", "−log softmax({0})"),
+             local_ko=("softmax({0}) − 정답", "−log softmax({0})"),
              forward=lambda args, logits, *learned: _cross_entropy_data(logits, *args, *learned)[0])
 def _cross_entropy_rule(node, upstream):
     reduction, soft = node.args[:2]
@@ -69,14 +70,15 @@ def _cross_entropy_rule(node, upstream):
 
 def _checked_targets(target, logits_shape: tuple, rows: int, classes: int):
     """Targets as (array, soft): soft rows of shape (N, C) for probabilities and one-hot
-    rows (float, int or bool), else N class indices."""
+    rows (float; int or bool when the logits are (N, C)), else N class indices. Every
+    shape PyTorch refuses is refused here, in one line."""
     if isinstance(target, Tensor):
         target = target.data
     elif type(target) is not np.ndarray:
         target = np.asarray(target)
-    if target.dtype.kind in "biu" and target.shape == logits_shape and (
-            len(logits_shape) == 2 or classes > 1):
-        target = target.astype(np.float64)  # one-hot rows: probabilities 0 and 1
+    one_sample = len(logits_shape) == 1
+    if target.dtype.kind in "biu" and target.shape == logits_shape and not one_sample:
+        target = _one_hot_rows(target)  # probabilities 0 and 1
     if target.dtype.kind == "f":
         if target.shape != logits_shape:
             raise ValueError(
@@ -87,15 +89,40 @@ def _checked_targets(target, logits_shape: tuple, rows: int, classes: int):
     if target.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: targets must be integer class indices, one-hot "
                         f"rows or probabilities, got {target.dtype}")
-    target = target.reshape(-1)
-    if len(target) != rows:
+    if one_sample and target.shape not in ((), (1,)):
         raise ValueError(
-            f"cross_entropy: logits of shape {logits_shape} need {rows} targets, got {len(target)}"
-        )
+            f"cross_entropy: logits of shape {logits_shape} are one sample, so the target is "
+            f"one class index (shape ()), got integers of shape {target.shape}; for "
+            f"{target.size} samples give logits of shape ({target.size}, C), for a one-hot "
+            "row give floats")
+    if not one_sample and target.size != rows:
+        raise ValueError(f"cross_entropy: logits of shape {logits_shape} need {rows} targets, "
+                         f"got {target.size}")
+    if not one_sample and target.shape != (rows,):
+        hint = ("; drop the last axis (target.reshape(-1))" if target.shape == (rows, 1)
+                else "")
+        raise ValueError(
+            f"cross_entropy: logits of shape {logits_shape} need {rows} class indices of "
+            f"shape ({rows},), one per row, got shape {target.shape}{hint}")
+    target = target.reshape(-1)
     if rows and (target.min() < 0 or target.max() >= classes):
         bad = target[(target < 0) | (target >= classes)][0]
         raise ValueError(f"cross_entropy: target {bad} is out of range for {classes} classes")
     return target, False
+
+
+def _one_hot_rows(target: np.ndarray) -> np.ndarray:
+    """Integer or bool targets of the logits' shape (N, C) as one-hot float rows; a row
+    that is not one 1 among 0s is refused (it would give a loss of something else)."""
+    zero_or_one = (target == 0) | (target == 1)
+    ones = (target == 1).sum(axis=1)
+    if not zero_or_one.all() or (ones != 1).any():
+        row = int(np.flatnonzero(~zero_or_one.all(axis=1) | (ones != 1))[0])
+        raise ValueError(
+            f"cross_entropy: integer targets of the logits' shape {target.shape} are read as "
+            f"one-hot rows, but row {row} is {target[row].tolist()}, not one 1 among 0s; give "
+            f"class indices of shape ({target.shape[0]},) or float probabilities")
+    return target.astype(np.float64)
 
 
 def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
@@ -103,8 +130,8 @@ def cross_entropy(logits: Tensor, target, reduction: str = "mean") -> Tensor:
 
     ``logits``: shape (N, C), or (C,) for one sample. ``target``, any of:
 
-    * N class indices (integers in [0, C)), as ``[2, 0, 1]``;
-    * one-hot rows of the logits' shape, integer, bool or float;
+    * N class indices (integers in [0, C)), as ``[2, 0, 1]``; one index for one sample;
+    * one-hot rows of the logits' shape: float, or integer/bool for (N, C) logits;
     * class probabilities of the logits' shape (soft labels); a target Tensor with
       ``requires_grad=True`` gets ∂L/∂t = -log softmax(logits).
 

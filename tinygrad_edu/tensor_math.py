@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .op_text import text_of
 from .ops import data_of, declare, log, where
 
 if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
@@ -75,8 +76,7 @@ def _forward_of(ufunc):
 # ---- arithmetic ----
 
 
-@declare("+", symbol="+", math="∂(a+b)/∂a = 1, ∂(a+b)/∂b = 1", local=("1", "1"),
-         forward=_forward_of(np.add))
+@declare("+", **text_of("+"), forward=_forward_of(np.add))
 def _add_rule(node, upstream):
     a, b = node.parents
     return unbroadcast(upstream, a.data.shape), unbroadcast(upstream, b.data.shape)
@@ -87,8 +87,7 @@ def add(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> T
     return binary("+", "add", np.add, a, b, _add_rule, reflected)
 
 
-@declare("-", symbol="−", math="∂(a−b)/∂a = 1, ∂(a−b)/∂b = −1", local=("1", "−1"),
-         forward=_forward_of(np.subtract))
+@declare("-", **text_of("-"), forward=_forward_of(np.subtract))
 def _sub_rule(node, upstream):
     a, b = node.parents
     grad_b = unbroadcast(-upstream, b.data.shape) if b.requires_grad else None
@@ -100,8 +99,7 @@ def sub(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> T
     return binary("-", "sub", np.subtract, a, b, _sub_rule, reflected)
 
 
-@declare("*", symbol="×", math="∂(a·b)/∂a = b, ∂(a·b)/∂b = a", local=("{1}", "{0}"),
-         forward=_forward_of(np.multiply))
+@declare("*", **text_of("*"), forward=_forward_of(np.multiply))
 def _mul_rule(node, upstream):
     a, b = node.parents
     grad_a = unbroadcast(upstream * b.data, a.data.shape) if a.requires_grad else None
@@ -114,8 +112,7 @@ def mul(a: Tensor, b: Tensor | float | np.ndarray, reflected: bool = False) -> T
     return binary("*", "mul", np.multiply, a, b, _mul_rule, reflected)
 
 
-@declare("/", symbol="÷", math="∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = −a/b²",
-         local=("1/{1}", "−{0}/{1}²"), forward=_forward_of(np.true_divide))
+@declare("/", **text_of("/"), forward=_forward_of(np.true_divide))
 def _div_rule(node, upstream):  # −a/b² computed as −(a/b)/b
     a, b = node.parents
     grad_a = unbroadcast(upstream / b.data, a.data.shape) if a.requires_grad else None
@@ -145,9 +142,7 @@ def _pow_data(args, a, b):
         return np.power(a, b)
 
 
-@declare("**n", symbol="xⁿ", math="d(aⁿ)/da = n·aⁿ⁻¹",
-         local=("{args[0]:g}·{0}^({args[0]:g}−1)",),
-         forward=lambda args, a: _pow_const_data(a, args[0]))
+@declare("**n", **text_of("**n"), forward=lambda args, a: _pow_const_data(a, args[0]))
 def _pow_const_rule(node, upstream):
     (a,), (n,) = node.parents, node.args
     if n == 0:
@@ -156,8 +151,7 @@ def _pow_const_rule(node, upstream):
         return (upstream * (a.data ** (n - 1) * n),)
 
 
-@declare("**", symbol="xʸ", math="∂(aᵇ)/∂a = b·aᵇ⁻¹, ∂(aᵇ)/∂b = aᵇ·ln a",
-         local=("{1}·{0}^({1}−1)", "{0}^{1}·ln {0}"), forward=_pow_data)
+@declare("**", **text_of("**"), forward=_pow_data)
 def _pow_rule(node, upstream):
     a, b = node.parents
     a_data, b_data = data_of(a.data), data_of(b.data)
@@ -183,8 +177,7 @@ def power(a: Tensor, exponent, reflected: bool = False) -> Tensor:
         return binary("**", "pow", np.power, a, exponent, _pow_rule, reflected)
 
 
-@declare("neg", symbol="−x", math="d(−a)/da = −1", local=("−1",),
-         forward=lambda args, a: -a)
+@declare("neg", **text_of("neg"), forward=lambda args, a: -a)
 def _neg_rule(node, upstream):
     return (-upstream,)
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .ops import data_of, declare, exp
+from .ops import data_of, declare, exp, piecewise
 from .tensor_shape import expand_to, normalize_axes, single_axis
 
 if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
@@ -40,7 +40,7 @@ def _count(shape: tuple, axes: tuple) -> int:
 
 
 @declare("sum", symbol="Σ", math="∂(Σ a)/∂aᵢ = 1 for every element summed",
-         local=("1, copied back to every summed element",),
+         local=("1, copied back to every summed element",), local_ko=("1, 합한 모든 원소로 복사",),
          forward=lambda args, x: x.sum(axis=args[0], keepdims=args[1]))
 def _sum_rule(node, upstream):
     (a,), (axes, keepdims) = node.parents, node.args
@@ -62,8 +62,9 @@ def _mean_data(x: np.ndarray, axes: tuple, keepdims: bool) -> np.ndarray:
     return np.asarray(out, dtype=data.dtype)
 
 
-@declare("mean", symbol="mean", math="∂(mean a)/∂aᵢ = 1/N", local=("1/N, copied back to every "
-                                                                   "averaged element",),
+@declare("mean", symbol="mean", math="∂(mean a)/∂aᵢ = 1/N",
+         local=("1/N, copied back to every averaged element",),
+         local_ko=("1/N, 평균낸 모든 원소로 복사",),
          forward=lambda args, x: _mean_data(x, *args))
 def _mean_rule(node, upstream):
     (a,), (axes, keepdims) = node.parents, node.args
@@ -79,7 +80,7 @@ def mean(a: Tensor, axis=None, keepdims: bool = False) -> Tensor:
 
 
 @declare("max", symbol="max", math="∂(max a)/∂aᵢ = 1 where aᵢ is the max (shared on ties)",
-         local=("1 where the maximum is, else 0",),
+         local=("1 where the maximum is, else 0",), local_ko=("최댓값 위치는 1, 나머지는 0",),
          forward=lambda args, x: _extreme_data("max", np.max, x, *args))
 def _extreme_rule(node, upstream):
     """max/min: the gradient goes to the element that was picked. Tie rule: when several
@@ -90,12 +91,12 @@ def _extreme_rule(node, upstream):
     kept = out if keepdims else np.expand_dims(out, axes)
     picked = data_of(a.data) == kept
     count = picked.sum(axis=axes, keepdims=True)
-    share = (picked / np.maximum(count, 1)).astype(upstream.dtype)  # a constant mask
-    return (_spread(upstream, axes, keepdims, a.data.shape) * share,)
+    share = (picked / np.maximum(count, 1)).astype(upstream.dtype)  # constant on each piece
+    return (_spread(upstream, axes, keepdims, a.data.shape) * piecewise(share, a.data),)
 
 
 @declare("min", symbol="min", math="∂(min a)/∂aᵢ = 1 where aᵢ is the min (shared on ties)",
-         local=("1 where the minimum is, else 0",),
+         local=("1 where the minimum is, else 0",), local_ko=("최솟값 위치는 1, 나머지는 0",),
          forward=lambda args, x: _extreme_data("min", np.min, x, *args))
 def _min_rule(node, upstream):  # the same rule as max: the picked elements share it
     return _extreme_rule(node, upstream)
@@ -122,7 +123,8 @@ def _extreme_data(op: str, reduce, x: np.ndarray, axes: tuple, keepdims: bool) -
 
 
 @declare("var", symbol="var", math="∂var(a)/∂aᵢ = 2(aᵢ − mean)/(N − correction)",
-         local=("2({0} − mean)/(N − c)",), forward=lambda args, x: _var_data(x, *args))
+         local=("2({0} − mean)/(N − c)",), local_ko=("2({0} − 평균)/(N − c)",),
+         forward=lambda args, x: _var_data(x, *args))
 def _var_rule(node, upstream):
     (a,), (axes, keepdims, correction) = node.parents, node.args
     x = a.data

@@ -12,6 +12,7 @@ import numpy as np
 
 from .autograd import Node, SparseGrad
 from .ops import declare
+from .tensor_dtypes import real_setting
 
 if TYPE_CHECKING:  # only for the annotations: tensor.py imports this module
     from .tensor import Tensor
@@ -62,7 +63,8 @@ def _sizes(shape) -> tuple:
 
 
 @declare("reshape", symbol="reshape", math="reshaping moves no numbers: ∂/∂a = 1, reshaped back",
-         local=("1, reshaped back",), forward=lambda args, x: x.reshape(args[0]))
+         local=("1, reshaped back",), local_ko=("1, 원래 모양으로",),
+         forward=lambda args, x: x.reshape(args[0]))
 def _reshape_rule(node, upstream):
     return (upstream.reshape(node.parents[0].data.shape),)
 
@@ -121,7 +123,8 @@ def _permuted(x, axes: tuple):
 
 
 @declare("permute", symbol="permute", math="∂/∂a = 1, its axes moved back",
-         local=("1, axes moved back",), forward=lambda args, x: x.transpose(args[0]))
+         local=("1, axes moved back",), local_ko=("1, 축을 원래 자리로",),
+         forward=lambda args, x: x.transpose(args[0]))
 def _permute_rule(node, upstream):
     (axes,) = node.args
     return (_permuted(upstream, tuple(int(i) for i in np.argsort(axes))),)
@@ -157,6 +160,7 @@ def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
 
 @declare("expand", symbol="expand", math="∂/∂a = 1, summed over the copies",
          local=("upstream summed over the expanded axes",),
+         local_ko=("늘린 축을 따라 합한 상위 기울기",),
          forward=lambda args, x: np.broadcast_to(x, args[0]))
 def _expand_rule(node, upstream):
     from .tensor_math import unbroadcast
@@ -184,6 +188,7 @@ def _flipped(x, axes: tuple):
 
 
 @declare("flip", symbol="flip", math="∂/∂a = 1, flipped back", local=("1, flipped back",),
+         local_ko=("1, 다시 뒤집어서",),
          forward=lambda args, x: np.flip(x, args[0]))
 def _flip_rule(node, upstream):
     return (_flipped(upstream, node.args[0]),)
@@ -196,7 +201,7 @@ def flip(a: Tensor, dims=None) -> Tensor:
 
 
 @declare("pad", symbol="pad", math="∂/∂a = 1 inside, the padding gets nothing",
-         local=("the upstream without its padding",),
+         local=("the upstream without its padding",), local_ko=("덧댄 부분을 뺀 상위 기울기",),
          forward=lambda args, x: np.pad(x, args[0], constant_values=args[1]))
 def _pad_rule(node, upstream):
     (widths, _) = node.args
@@ -208,6 +213,7 @@ def _pad_rule(node, upstream):
 def pad(a: Tensor, pad_width, value: float = 0.0) -> Tensor:
     """Surround with a constant: ``pad_width`` as numpy's (an int, a (before, after)
     pair for every axis, or one pair per axis)."""
+    value = real_setting("pad", "value", value)
     try:
         widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (a.data.ndim, 2))
     except ValueError:
@@ -240,6 +246,7 @@ def _is_basic(index) -> bool:
 
 @declare("index_grad", symbol="[ ]ᵀ", math="puts each gradient back at the position it was "
          "read from (repeated positions add)", local=("upstream at the picked elements",),
+         local_ko=("고른 원소 자리에 상위 기울기",),
          forward=lambda args, upstream: _scatter(upstream, *args))
 def _index_grad_rule(node, upstream):
     (index, _, _) = node.args
@@ -288,7 +295,8 @@ class IndexGrad(SparseGrad):
 
 
 @declare("index", symbol="[ ]", math="∂a[i]/∂a = 1 at the picked elements, else 0",
-         local=("1 at the picked elements, else 0",), forward=lambda args, x: x[args[0]])
+         local=("1 at the picked elements, else 0",), local_ko=("고른 원소는 1, 나머지는 0",),
+         forward=lambda args, x: x[args[0]])
 def _getitem_rule(node, upstream):
     (a,), (index, basic) = node.parents, node.args
     if isinstance(upstream, Node):  # create_graph: the scatter is an op of its own

@@ -26,13 +26,13 @@ from .explorer_data import explorer_document
 from .expr import ExpressionError, build_graph, parse_expression
 from .graph import to_networkx
 from .html import html, html_page
-from .live import LiveView, live
 from .notebook import Explorer, show
-from .recording import Recording, ValueMLP, record_training
 from .render import RenderError, render, svg_text
 from .steps import Step, format_steps, steps
-from .training_page import training_page
-from .updates import narrated_step
+from .training.live import LiveView, live
+from .training.page import training_page
+from .training.recording import Recording, ValueMLP, record_training
+from .training.updates import narrated_step
 
 __all__ = ["draw", "Drawing", "render", "svg_text", "RenderError", "to_networkx", "steps",
            "Step", "format_steps", "html", "html_page", "show", "Explorer", "build_graph",

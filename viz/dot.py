@@ -22,6 +22,7 @@ from tinygrad_edu.autograd import Node
 
 from .collapse import MAX_NODES, collapse, fold
 from .graph import format_number, to_networkx
+from .opinfo import visible
 from .words import graph_words, kind_word
 
 __all__ = ["draw", "Drawing", "VALUE_COLOUR", "GRAD_COLOUR", "FONTS"]
@@ -60,11 +61,22 @@ class Drawing(graphviz.Digraph):
         return svg_text(self)
 
 
+def plain_label(text: str) -> str:
+    """``text`` for a plain (not HTML-like) DOT label, shown as written: a backslash is
+    doubled (Graphviz reads ``\\l``, ``\\N`` ... as escapes, and one at the end breaks the
+    file), ``&`` is not read as the start of an entity (``&amp;`` stays ``&amp;``), ``<...>``
+    is not taken for an HTML label, control characters are made visible."""
+    return graphviz.nohtml(visible(text).replace("\\", "\\\\").replace("&", "&amp;"))
+
+
 def _cell(text: str, colour: str | None = None, bold: bool = False) -> str:
     # Layout engines measure wide (CJK) letters as narrow Latin ones; a no-break space per
     # two of them gives the cell the room the browser's font will take.
+    text = visible(text)
     wide = sum(1 for c in text if ord(c) >= 0x1100)
-    body = escape(text) + "&#160;" * ((wide + 1) // 2)
+    # (a word joiner after a backslash: graphviz-pure expands \\N, \\G ... even in HTML-like
+    # labels, and shows the node id for a label "\\N"; the joiner is invisible)
+    body = escape(text).replace("\\", "\\&#8288;") + "&#160;" * ((wide + 1) // 2)
     if bold:
         body = f"<b>{body}</b>"
     if colour:
@@ -210,7 +222,8 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     if lines:
         # at the left, where a wide graph's scroll box opens (centred, it began off-screen)
         # (\l ends a left-aligned line; the clusters centre their own labels again)
-        graph.attr(label="".join(line + "\\l" for line in lines), labelloc="t", labeljust="l")
+        graph.attr(label=graphviz.nohtml("".join(plain_label(line) + "\\l" for line in lines)),
+                   labelloc="t", labeljust="l")
 
     clusters: dict[str, list[tuple[str, dict]]] = {}
     lanes = model.graph.get("lanes", {})  # named lanes (an LSTM's cell state: viz.time_steps)
@@ -223,10 +236,10 @@ def draw(root, show_grad: bool = True, rankdir: str = "LR", modules=None,
     for number, (module, members) in enumerate(clusters.items()):
         with graph.subgraph(name=f"cluster_module{number}") as box:
             if module in lanes:
-                box.attr(label=lanes[module], style="rounded,filled", color="#1f5fbf",
-                         fillcolor="#f0f5fd", fontsize="12", labeljust="l")
+                box.attr(label=plain_label(lanes[module]), style="rounded,filled",
+                         color="#1f5fbf", fillcolor="#f0f5fd", fontsize="12", labeljust="l")
             else:
-                box.attr(label=_module_title(modules, module), style="rounded",
+                box.attr(label=plain_label(_module_title(modules, module)), style="rounded",
                          color="#7f7f7f", fontsize="11", labeljust="c")
             for vertex, attributes in members:
                 _add_vertex(box, vertex, attributes, show_grad, words)
@@ -263,11 +276,15 @@ def _add_vertex(graph: graphviz.Digraph, vertex: str, attributes: dict, show_gra
         graph.node(vertex, label="✂", shape="plaintext", fontsize="20",
                    fontcolor=GRAD_COLOUR, id=vertex, **{"class": "cut"})
     elif kind == "op":
-        graph.node(vertex, label=attributes["symbol"], shape="circle", style="filled",
+        graph.node(vertex, label=plain_label(attributes["symbol"]), shape="circle", style="filled",
                    fillcolor=OP_FILL, width="0.3", margin="0.02", fontsize=NODE_FONT_SIZE,
                    id=vertex,
                    **{"class": "op"})
     else:
-        graph.node(vertex, label=_group_label(attributes, words), shape="box",
+        # one plain label per line, joined by DOT's line break (a newline itself would be
+        # shown as the two characters "\n")
+        lines = _group_label(attributes, words).split("\n")
+        graph.node(vertex, label=graphviz.nohtml("\\n".join(plain_label(line) for line in lines)),
+                   shape="box",
                    style="rounded,filled",
                    fillcolor=GROUP_FILL, id=vertex, **{"class": "group"})

@@ -169,7 +169,10 @@ def _constant(node: ast.AST) -> float | None:
 def parse_expression(text: str) -> Program:
     """Parse and check ``text``: one expression, or statements separated by ``;`` or
     new lines, each ``name = expression`` except perhaps the last."""
-    if not isinstance(text, str) or not text.strip():
+    if not isinstance(text, str):
+        raise ExpressionError(f"an expression must be a string, got {type(text).__name__}; "
+                              "try \"f = w*x + b\"")
+    if not text.strip():
         raise ExpressionError("the expression is empty; try \"f = w*x + b\"")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the expression is longer than {MAX_LENGTH} characters")

@@ -26,7 +26,7 @@ import numpy as np
 
 from tinygrad_edu.autograd import Node
 
-from .opinfo import is_constant
+from .opinfo import is_constant, visible
 
 __all__ = ["Naming", "name_nodes", "caller_names", "find_modules", "KINDS", "format_number"]
 
@@ -163,7 +163,8 @@ def name_nodes(order: list[Node], modules=None, variables: dict[int, str] | None
             kind = "constant"
         else:
             kind = "input"
-        name = path[0] if path else (str(node.label) if node.label else variables.get(id(node)))
+        name = path[0] if path else (visible(str(node.label)) if node.label
+                                     else variables.get(id(node)))
         if i == last and not name:
             name = root_name or "loss"
         if not name and kind == "constant":

@@ -28,7 +28,6 @@ from .names import Naming, format_number
 from .opinfo import local_grads, local_text, op_symbol
 from .quantity import quantity, summarize
 from .shapes import ELEMENTWISE, _paren, broadcast_axes, broadcast_lines, tensor_product
-from .words import words_of
 
 __all__ = ["Facts", "Narrator", "backward_state", "broadcast_axes", "edge_id"]
 
@@ -109,7 +108,7 @@ class Narrator:
         self.visible = visible  # None: every node is visible
         self.order, self.names = facts.order, facts.names
         self.root_name = self.names[-1]
-        self.phrases = words_of("local_phrases", words.get("lang", "en"))
+        self.lang = words.get("lang", "en")
         self._contributions: dict[int, tuple | None] = {}
         self._locals: dict[int, tuple | None] = {}
         self._consumers: Counter | None = None
@@ -294,7 +293,7 @@ class Narrator:
         parent_names = [names[position[p]] for p in node.parents]
         R, n, p = self.root_name, names[i], parent_names[slot]
         head = f"∂{R}/∂{p} = ∂{R}/∂{n} · ∂{n}/∂{p}"
-        symbol = local_text(node, slot, parent_names, n, self.phrases)
+        symbol = local_text(node, slot, parent_names, n, self.lang)
         upstream = node.grad
         if not isinstance(upstream, np.ndarray):  # scalars: every number written out
             number = None if local is None else local[slot]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from tinygrad_edu.autograd import Node
+from tinygrad_edu.files import write_text
 
 from .html import html_page
 
@@ -37,9 +38,7 @@ class Explorer:
 
     def save(self, path) -> None:
         """Write the page itself (not the frame) to ``path``."""
-        from pathlib import Path
-
-        Path(path).write_text(self.page, encoding="utf-8")
+        write_text(path, self.page, "save")
 
 
 def show(root: Node, height: int = 640, **options) -> Explorer:

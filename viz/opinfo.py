@@ -16,9 +16,18 @@ from tinygrad_edu.autograd import Node
 
 from .words import words_of
 
-__all__ = ["op_symbol", "local_text", "math_text", "local_grads", "is_constant"]
+__all__ = ["op_symbol", "local_text", "math_text", "local_grads", "is_constant", "visible"]
 
 _SUPERSCRIPTS = str.maketrans("0123456789-.", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻·")
+# A control character (NUL, a tab, ...) cannot stand in a drawing's label (Graphviz
+# refuses NUL) and shows as nothing or a box on a page: each is written as Python writes
+# it in a string (NUL as \x00, a new line as \n), which is what the learner typed.
+_VISIBLE = {code: repr(chr(code))[1:-1] for code in (*range(0x20), 0x7F)}
+
+
+def visible(text: str) -> str:
+    """``text`` with every control character written as its escape (NUL -> ``\\x00``)."""
+    return text.translate(_VISIBLE)
 
 
 def op_symbol(node: Node) -> str:
@@ -29,7 +38,7 @@ def op_symbol(node: Node) -> str:
     if op.startswith("**") and len(op) > 2:  # a constant exponent, e.g. "**2"
         return "x" + op[2:].translate(_SUPERSCRIPTS)
     spec = ops.spec_of(node)
-    symbol = spec.symbol if spec is not None else op
+    symbol = visible(spec.symbol if spec is not None else op)
     if op in ("leaky_relu", "elu") and args:
         return f"{symbol}({float(args[0]):g})"
     if op in ("sum", "mean", "max", "min") and args and args[0] is not None:
@@ -52,24 +61,20 @@ def _wrap(name: str) -> str:
 
 
 def local_text(node: Node, slot: int, parent_names: list[str], out_name: str,
-               phrases: dict | None = None) -> str:
+               lang: str = "en") -> str:
     """The local derivative of ``node`` with respect to its parent number ``slot``, in the
-    graph's names: for ``g = w * x``, slot 0 gives ``x``. ``"the <op> rule"`` when the op
-    declares no formula for that parent. ``phrases``: templates in another language for
-    the ops whose derivative is said in words (`viz.words`, area ``local_phrases``)."""
+    graph's names: for ``g = w * x``, slot 0 gives ``x``; in ``lang``, as the op declares
+    it (``local``, ``local_ko``: `tinygrad_edu.ops.declare`). ``"the <op> rule"`` when the
+    op declares no formula for that parent."""
     parents = [_wrap(name) for name in parent_names]
     out = _wrap(out_name)
-    row = (phrases or {}).get(node.op)
-    if row is not None and slot < len(row):
-        return row[slot].format(*parents, out=out, args=node.args)
     if node.op.startswith("**") and len(node.op) > 2:  # a constant exponent n: n·a^(n−1)
         n = float(node.args[0])
         return f"{n:g}·{parents[0]}" if n == 2 else f"{n:g}·{parents[0]}^{n - 1:g}"
     spec = ops.spec_of(node)
     if spec is not None and (spec.variadic or slot < len(spec.local)):
-        return spec.local_text(slot, parents, out, node.args)
-    rule = (phrases or {}).get("_rule") or words_of("local_phrases", "en")["_rule"]
-    return rule.format(op=node.op)
+        return spec.local_text(slot, parents, out, node.args, lang)
+    return words_of("local_phrases", lang)["_rule"].format(op=node.op)
 
 
 def math_text(node: Node) -> str:

@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
+from tinygrad_edu.files import write_atomically
+
 from .palette import SERIES_COLOURS
 
 __all__ = ["activation_histograms", "optimizer_paths", "training_curves", "gradient_norms",
@@ -45,7 +47,9 @@ def save(figure: Figure, path: str | os.PathLike | None) -> Figure:
     if path is not None:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        figure.savefig(path, dpi=110, bbox_inches="tight")
+        fmt = path.suffix.lstrip(".").lower() or None  # matplotlib's own choice from the name
+        write_atomically(path, lambda file: figure.savefig(file, format=fmt, dpi=110,
+                                                           bbox_inches="tight"), "save")
     return figure
 
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import graphviz
 
+from tinygrad_edu.files import write_bytes
+
 __all__ = ["render", "svg_text", "svg_to_pdf", "find_engines", "RenderError", "FORMATS"]
 
 FORMATS = ("svg", "png", "pdf", "dot")
@@ -149,5 +151,5 @@ def render(drawing, path: str | os.PathLike, scale: float = 1.0) -> Path:
         data = _run_engine(source, fmt)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_bytes(path, data, "render")  # whole or not at all; a FIFO or device refused
     return path

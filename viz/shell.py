@@ -21,12 +21,13 @@ import json
 import math
 import os
 import re
-import tempfile
 from html import escape
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
+
+from tinygrad_edu.files import write_text
 
 from .dot import SVG_FONT_STYLE
 
@@ -119,20 +120,11 @@ def page(lang: str, title: str, body: str, style: str, script: str,
 
 
 def write_page(path: str | os.PathLike, text: str) -> Path:
-    """Write a page whole or not at all: into a temporary file beside ``path``, then
-    renamed over it in one step. Ctrl-C, SIGTERM or kill -9 in the middle leave either
-    the old file or the new one, never half a page."""
+    """Write a page whole or not at all (`tinygrad_edu.files.write_text`): into a
+    temporary file beside ``path``, then renamed over it in one step. Ctrl-C, SIGTERM or
+    kill -9 in the middle leave either the old file or the new one, never half a page."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-        mask = os.umask(0)  # mkstemp makes the file private: give it a page's usual mode
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # the package's one file writer: a link followed, a FIFO or a device refused
+    write_text(path, text, "page")
     return path

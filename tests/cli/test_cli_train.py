@@ -143,7 +143,7 @@ def test_optimizer_paths_page_narrates_each_move(tmp_path, capsys):
 
 def test_paths_narration_lands_on_the_next_point():
     from tinygrad_edu.lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
-    from viz.paths_page import optimizer_paths
+    from viz.training.paths import optimizer_paths
 
     for walk in optimizer_paths(anisotropic, START, FUNCTION_SETTINGS, steps=5):
         for k, step in enumerate(walk["steps"]):

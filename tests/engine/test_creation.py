@@ -145,3 +145,55 @@ def test_creation_functions_are_exported_from_the_package():
     for name in creation.__all__:
         assert getattr(tg, name) is getattr(creation, name), name
         assert name in tg.__all__, name
+
+
+# ---- no path builds a Tensor of text, objects or complex numbers ----
+
+NOT_NUMBERS = ["abc", np.array(["a", "b"]), np.array([None, 1.0], dtype=object),
+               np.array([1 + 2j, 0j]), 1j, np.complex128(1j), [object(), 1.0], None]
+
+
+@pytest.mark.parametrize("bad", NOT_NUMBERS, ids=lambda bad: type(bad).__name__)
+def test_no_construction_path_accepts_data_that_is_not_real_numbers(bad):
+    import tinygrad_edu.nn as nn
+
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    paths = {
+        "Tensor()": lambda: Tensor(bad),
+        "Parameter()": lambda: nn.Parameter(bad),
+        "full": lambda: tg.full((2,), bad),
+        "full_like": lambda: tg.full_like(x, bad),
+        ".data =": lambda: setattr(x, "data", bad),
+        "x + bad": lambda: x + bad,
+        "bad * x": lambda: bad * x,
+        "x ** bad": lambda: x ** bad,
+        "x @ bad": lambda: x @ bad,
+        "maximum": lambda: x.maximum(bad),
+        "cat": lambda: tg.cat([x, bad]),
+        "stack": lambda: tg.stack([x, bad]),
+        "where": lambda: tg.where([True, False], x, bad),
+        "clip": lambda: x.clip(bad, 1.0),
+        "masked_fill": lambda: x.masked_fill([True, False], bad),
+        "pad": lambda: x.pad(1, bad),
+        "leaky_relu": lambda: x.leaky_relu(bad),
+        "elu": lambda: x.elu(bad),
+        "x < bad": lambda: x < bad,
+    }
+    if bad is None:
+        del paths["clip"]  # clip(None, 1.0) means: no lower bound
+    for name, call in paths.items():
+        if bad is None and name == "x < bad":
+            with pytest.raises(TypeError):  # Python's own: '<' not supported with None
+                call()
+            continue
+        with pytest.raises((TypeError, ValueError)) as raised:
+            call()
+        text = str(raised.value)
+        assert "\n" not in text and type(raised.value).__module__ == "builtins", (name, text)
+    assert x.data.dtype == np.float32 and x.data.tolist() == [1.0, 2.0]
+
+
+def test_none_compares_by_identity_as_in_pytorch():
+    x = Tensor([1.0, 2.0])
+    assert (x == None) is False and (x != None) is True  # noqa: E711
+    assert x not in [None]

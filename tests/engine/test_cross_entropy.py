@@ -42,7 +42,7 @@ def test_one_hot_rows_of_any_dtype_equal_class_indices(one_hot, reduction):
 def test_one_sample_of_shape_c():
     logits = Tensor(LOGITS[0], requires_grad=True, dtype=np.float64)
     loss = tinygrad_edu.cross_entropy(logits, 3)
-    row = tinygrad_edu.cross_entropy(Tensor(LOGITS[0], dtype=np.float64), np.eye(4, dtype=int)[3])
+    row = tinygrad_edu.cross_entropy(Tensor(LOGITS[0], dtype=np.float64), np.eye(4)[3])
     expected = -(LOGITS[0][3] - np.log(np.exp(LOGITS[0]).sum()))
     assert loss.item() == pytest.approx(expected) == row.item()
     assert gradcheck(lambda x: tinygrad_edu.cross_entropy(x, 3), logits)
@@ -95,3 +95,61 @@ def test_bad_targets_are_refused_in_one_line(target, error, message):
     with pytest.raises(error, match=message) as raised:
         F.cross_entropy(Tensor(LOGITS), target)
     assert "\n" not in str(raised.value)
+
+
+# ---- the shapes PyTorch refuses are refused here, never a silent number ----
+
+ODD_TARGETS = [
+    ((2,), np.array([1, 1])), ((2,), np.array([0, 0])), ((2,), np.array([1, 0])),
+    ((3, 4), np.zeros((3, 1), dtype=np.int64)), ((3, 4), np.array([0, 1, 2, 3])),
+    ((1, 4), np.array(2)), ((3, 4), np.zeros((3, 4), dtype=np.int64)),
+    ((3, 4), np.full((3, 4), 1, dtype=np.int64)), ((3, 4), np.array([[0, 1, 0, 0]] * 3) * 2),
+    ((3, 4), np.zeros(3, dtype=bool)),
+]
+
+
+@pytest.mark.parametrize("shape, target", ODD_TARGETS,
+                         ids=[f"{s}-{t.dtype}{t.shape}" for s, t in ODD_TARGETS])
+def test_targets_pytorch_refuses_are_refused_in_one_line(shape, target):
+    torch = pytest.importorskip("torch")
+    logits = np.random.default_rng(0).normal(size=shape)
+    with pytest.raises((RuntimeError, ValueError, IndexError)):
+        torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(target))
+    with pytest.raises((ValueError, TypeError)) as raised:
+        F.cross_entropy(Tensor(logits, dtype=np.float64), target)
+    text = str(raised.value)
+    assert text.startswith("cross_entropy:") and "\n" not in text
+
+
+@pytest.mark.parametrize("shape, target", [
+    ((4,), np.array(2)), ((4,), np.array([2])), ((4,), np.eye(4)[1]), ((3, 4), np.array([0, 3, 1])),
+    ((3, 4), np.eye(4)[[0, 3, 1]]),
+])
+def test_targets_pytorch_accepts_give_its_loss(shape, target):
+    torch = pytest.importorskip("torch")
+    logits = np.random.default_rng(1).normal(size=shape)
+    expected = torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(target))
+    got = F.cross_entropy(Tensor(logits, dtype=np.float64), target)
+    assert got.item() == pytest.approx(expected.item(), rel=1e-12)
+
+
+def test_int_one_hot_rows_of_a_batch_are_kept_and_checked():
+    logits = Tensor(LOGITS, dtype=np.float64)
+    rows = np.eye(4, dtype=np.int64)[INDICES]
+    assert F.cross_entropy(logits, rows).item() == pytest.approx(
+        F.cross_entropy(logits, INDICES).item())
+    rows[2] = [1, 1, 0, 0]
+    with pytest.raises(ValueError, match=r"row 2 is \[1, 1, 0, 0\], not one 1 among 0s"):
+        F.cross_entropy(logits, rows)
+
+
+def test_nll_loss_refuses_what_pytorch_refuses():
+    log_probs = F.log_softmax(Tensor(LOGITS[:3], dtype=np.float64), axis=1)
+    for target in (np.zeros((3, 1), dtype=np.int64), np.array([0.0, 1.0, 2.0]), [0, 1],
+                   [0, 1, 9]):
+        with pytest.raises(ValueError, match="nll_loss:") as raised:
+            F.nll_loss(log_probs, target)
+        assert "\n" not in str(raised.value)
+    one = F.nll_loss(F.log_softmax(Tensor(LOGITS[0], dtype=np.float64)), 2)
+    assert one.item() == pytest.approx(F.cross_entropy(Tensor(LOGITS[0], dtype=np.float64),
+                                                       2).item())

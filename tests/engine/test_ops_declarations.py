@@ -175,3 +175,68 @@ def test_apply_refuses_an_undeclared_rule_and_records_nothing_under_no_grad():
 def test_specs_lists_every_declaration():
     names = {spec.name for spec in ops.specs()}
     assert {"+", "*", "tanh", "@", "sum", "softmax", "index", "cube"} <= names
+
+
+# ---- one text per op name ----
+
+
+def test_an_op_both_engines_have_is_declared_with_one_text():
+    import tinygrad_edu.nn  # noqa: F401 -- its ops are declared on import
+
+    by_name: dict[str, list] = {}
+    for spec in ops.specs():
+        if (spec.rule.__module__ or "").startswith("tinygrad_edu"):
+            by_name.setdefault(spec.name, []).append(spec)
+    shared = {name: found for name, found in by_name.items() if len(found) > 1}
+    assert len(shared) >= 20
+    for name, found in shared.items():
+        texts = {(spec.symbol, spec.math, spec.local, spec.local_ko) for spec in found}
+        assert len(texts) == 1, (name, texts)
+        modules = {spec.rule.__module__.split(".")[1][:6] for spec in found}
+        assert modules == {"scalar", "tensor"}, (name, modules)
+
+
+def test_values_binary_max_and_min_are_named_apart_from_the_reductions():
+    a, b = Value(1.0), Value(2.0)
+    assert a.max(b).op == "maximum" and a.min(b).op == "minimum"
+    assert a.maximum(b).data == 2.0 and a.minimum(b).data == 1.0
+    t = leaf([1.0, 3.0])
+    assert t.max().op == "max" and t.maximum(leaf([2.0, 2.0])).op == "maximum"
+    assert ops.spec_of(a.max(b)).symbol == ops.spec_of(t.maximum(t)).symbol == "max"
+
+
+def test_korean_templates_keep_the_fields_of_the_english_ones():
+    import string
+
+    import tinygrad_edu.nn  # noqa: F401
+
+    def fields(template):
+        return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+    with_korean = [spec for spec in ops.specs() if spec.local_ko]
+    assert {"relu", "sum", "where", "cross_entropy", "linear", "maximum"} <= {
+        spec.name for spec in with_korean}
+    for spec in with_korean:
+        assert len(spec.local_ko) == len(spec.local), spec.name
+        for english, korean in zip(spec.local, spec.local_ko, strict=True):
+            assert fields(english) == fields(korean), (spec.name, english, korean)
+
+
+def test_a_learners_op_can_be_narrated_in_korean():
+    import viz
+
+    @ops.declare("double_ko", symbol="2x", math="d(2a)/da = 2", local=("2 (twice {0})",),
+                 local_ko=("2 ({0}의 두 배)",), forward=lambda args, a: 2 * a)
+    def double_rule(node, upstream):
+        return (upstream * 2,)
+
+    x = Value(1.5, label="x")
+    y = ops.apply(double_rule, 3.0, (x,))
+    y.backward()
+    spec = ops.spec_of(y)
+    assert spec.local_text(0, ["x"], "y", (), "ko") == "2 (x의 두 배)"
+    assert spec.local_text(0, ["x"], "y", (), "en") == "2 (twice x)"
+    korean = viz.format_steps(viz.steps(y, lang="ko"))
+    english = viz.format_steps(viz.steps(y))
+    assert "2 (x의 두 배)" in korean and "2 (twice x)" in english
+    assert "2 (twice x)" not in korean

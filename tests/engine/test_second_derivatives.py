@@ -133,6 +133,9 @@ TENSOR_CASES = [
     ("linear no bias", "linear", lambda x, w: F.linear(x, w), [smooth, smooth], [(4,), (2, 4)]),
     ("prelu", "prelu", lambda x, a: F.prelu(x, a), [off_kinks, positive], [(2, 3, 2), (3,)]),
     ("prelu shared", "prelu", lambda x, a: F.prelu(x, a), [off_kinks, positive], [(4,), (1,)]),
+    # the step a piecewise rule multiplies by when the pass builds a graph (relu's mask)
+    ("piecewise", "piecewise",
+     lambda a: grad((a.relu() * a.abs()).sum(), a, create_graph=True)[0], [off_kinks], None),
     ("conv2d", "conv2d", lambda x, w, b: F.conv2d(x, w, b, stride=(2, 1), padding=1,
                                                     dilation=(1, 2)),
      [smooth, smooth, smooth], [(1, 2, 4, 4), (3, 2, 2, 2), (3,)]),
@@ -175,8 +178,9 @@ VALUE_CASES = [
     ("leaky_relu", lambda a: a.leaky_relu(0.2), [off_kinks]),
     ("elu", lambda a: a.elu(1.3), [off_kinks]),
     ("abs", lambda a: abs(a), [off_kinks]),
-    ("max", lambda a, b: a.max(b), [off_kinks, off_kinks_too]),
-    ("min", lambda a, b: a.min(b), [off_kinks, off_kinks_too]),
+    ("maximum", lambda a, b: a.max(b), [off_kinks, off_kinks_too]),
+    ("piecewise", lambda a: grad(a.relu() * a.abs(), a, create_graph=True)[0], [off_kinks]),
+    ("minimum", lambda a, b: a.min(b), [off_kinks, off_kinks_too]),
 ]
 
 SCALAR_MODULES = ("tinygrad_edu.scalar", "tinygrad_edu.scalar_functions")

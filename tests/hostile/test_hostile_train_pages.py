@@ -18,8 +18,8 @@ import viz
 from tinygrad_edu.cli import main as cli_main
 from tinygrad_edu.data import toy_dataset
 from tinygrad_edu.lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
-from viz.paths_page import optimizer_paths, paths_page
 from viz.shell import json_for_script, write_page
+from viz.training.paths import optimizer_paths, paths_page
 
 HOSTILE = "<!--<script>"
 

@@ -254,3 +254,42 @@ def test_replacing_a_parameter_keeps_its_place():
     layer.weight = nn.Parameter(np.zeros((3, 2)))
     assert [name for name, _ in layer.named_parameters()] == ["weight", "bias"]
     assert not layer.weight.data.any()
+
+
+# ---- load_state_dict never casts silently (PyTorch would) ----
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("0.weight", np.full((2, 2), 1e300), "'0.weight': 1e+300 does not fit float32 (it would "
+                                         "become inf)"),
+    ("1.num_batches_tracked", np.array(np.nan), "'1.num_batches_tracked': nan cannot be stored "
+                                                "in an int64 buffer"),
+    ("1.num_batches_tracked", np.array(2.5), "2.5 is not a whole number"),
+    ("1.num_batches_tracked", np.array(1e30), "outside the range of int64"),
+    ("0.bias", np.array([-1e39, 0.0]), "-1e+39 does not fit float32"),
+])
+def test_a_number_that_does_not_fit_the_models_dtype_is_refused_naming_the_key(key, value,
+                                                                              message):
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    before = {name: array.copy() for name, array in model.state_dict().items()}
+    state = model.state_dict()
+    state[key] = value
+    with pytest.raises(ValueError) as raised:
+        model.load_state_dict(state)
+    assert message in str(raised.value) and "\n" not in str(raised.value)
+    assert all(np.array_equal(array, before[name], equal_nan=True)
+               for name, array in model.state_dict().items())
+
+
+def test_numbers_that_fit_are_loaded_as_the_models_dtype():
+    model = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+    state = model.state_dict()
+    state["0.weight"] = np.full((2, 2), 0.1, dtype=np.float64)  # rounding is not a loss
+    state["1.num_batches_tracked"] = np.array(7.0)
+    state["0.bias"] = np.array([3, -4], dtype=np.int64)
+    model.load_state_dict(state)
+    loaded = model.state_dict()
+    assert loaded["0.weight"].dtype == np.float32 and loaded["0.weight"][0, 0] == np.float32(0.1)
+    assert loaded["1.num_batches_tracked"].dtype == np.int64
+    assert loaded["1.num_batches_tracked"] == 7
+    np.testing.assert_array_equal(loaded["0.bias"], [3.0, -4.0])

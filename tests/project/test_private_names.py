@@ -16,7 +16,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tinygrad_edu"
 ENGINE = sorted(
     path for path in PACKAGE.glob("*.py")
-    if path.stem in {"autograd", "backprop", "ops", "gradcheck"}
+    if path.stem in {"autograd", "backprop", "ops", "op_checks", "gradcheck"}
     or path.stem.startswith(("scalar", "tensor"))
 )
 OUTSIDE = sorted(

@@ -38,6 +38,16 @@ from hostile_campaigns import (  # noqa: E402
     one_line,
     watched,
 )
+from hostile_engine_campaigns import (  # noqa: E402
+    campaign_add_graph,
+    campaign_apply,
+    campaign_declarations,
+    campaign_grad_edges,
+    campaign_losses_and_states,
+    campaign_one_liners,
+    campaign_rule_results,
+    campaign_special_files,
+)
 
 import tinygrad_edu.nn as nn  # noqa: E402
 import tinygrad_edu.optim as optim  # noqa: E402
@@ -378,6 +388,14 @@ def main_counts(argv: list[str] | None = None) -> dict[str, Counter]:
             ("optimizer + model state fuzz", lambda: campaign_state(int(600 * scale))),
             ("training guards", campaign_training),
             ("recordings, training pages, train --html", lambda: campaign_recordings(root)),
+            ("ops.declare: declarations", lambda: campaign_declarations(int(400 * scale))),
+            ("ops.declare: rule results", lambda: campaign_rule_results(int(400 * scale))),
+            ("ops.apply: arguments", lambda: campaign_apply(int(300 * scale))),
+            ("special files and symlinks", lambda: campaign_special_files(root / "special")),
+            ("add_graph on odd models", lambda: campaign_add_graph(root)),
+            ("one-line errors", campaign_one_liners),
+            ("grad() edge cases", campaign_grad_edges),
+            ("losses and state casts", lambda: campaign_losses_and_states(int(300 * scale))),
         ]:
             start = time.perf_counter()
             results[name] = call()

@@ -159,3 +159,20 @@ def test_grid_search_tries_every_combination():
 def test_missing_metric_is_explained():
     with pytest.raises(KeyError, match="no 'val_accuracy'"):
         random_search(LECTURE_SPACE, toy_train, trials=1, metric="val_accuracy", verbose=False)
+
+
+def test_no_trial_is_a_clear_error_not_an_index_error():
+    from tinygrad_edu.search import grid_search, random_search
+
+    def train(params, seed):
+        return {"val_acc": 0.5}
+
+    for trials in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="trials must be a whole number of at least 1") as e:
+            random_search({}, train, trials=trials)
+        assert "\n" not in str(e.value)
+    with pytest.raises(ValueError, match="n_jobs must be a whole number"):
+        random_search({}, train, trials=2, n_jobs=0)
+    empty = grid_search({"lr": []}, train, verbose=False)
+    with pytest.raises(ValueError, match="no trial finished, so there is no best one"):
+        print(empty.best)

@@ -14,8 +14,8 @@ import tinygrad_edu.nn.functional as F
 from tinygrad_edu import Tensor, optim
 from tinygrad_edu.data import toy_dataset
 from tinygrad_edu.lab.models import mlp
-from viz.recording import ValueMLP, record_training, snapshot_iterations
-from viz.training_page import page_document, training_page
+from viz.training.page import page_document, training_page
+from viz.training.recording import ValueMLP, record_training, snapshot_iterations
 
 
 def _xor_model(seed=0, sizes=(2, 8, 1)):

@@ -12,7 +12,7 @@ from viz_page_support import browser_fixture, open_page_fixture  # noqa: F401
 import viz
 from tinygrad_edu.data import toy_dataset
 from tinygrad_edu.lab.models import mlp
-from viz.training_page import front_loaded, page_document
+from viz.training.page import front_loaded, page_document
 
 BEFORE = Path(__file__).resolve().parents[1] / "support" / "training_page_before.json"
 
@@ -25,7 +25,7 @@ def same(now, before) -> bool:
             same(now[key], before[key]) for key in now)
     if isinstance(now, list):
         return isinstance(before, list) and len(now) == len(before) and all(
-            same(a, b) for a, b in zip(now, before))
+            same(a, b) for a, b in zip(now, before, strict=True))
     if isinstance(now, float) and isinstance(before, (int, float)):
         return math.isclose(now, before, rel_tol=1e-3, abs_tol=1e-6)
     return now == before

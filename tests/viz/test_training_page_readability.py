@@ -11,8 +11,8 @@ from viz_page_support import browser_fixture, open_page_fixture  # noqa: F401
 
 from tinygrad_edu.data import toy_dataset
 from tinygrad_edu.lab.models import mlp
-from viz.recording import record_training
-from viz.training_page import page_document, training_page
+from viz.training.page import page_document, training_page
+from viz.training.recording import record_training
 
 SUPERSCRIPT = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
 
@@ -105,7 +105,7 @@ def test_a_korean_page_draws_and_names_its_controls_in_korean(open_page, tmp_pat
 def test_the_optimizer_paths_page_names_its_buttons_in_its_language(open_page, tmp_path, lang,
                                                                     play, pause):
     from tinygrad_edu.lab.optimizers import FUNCTION_SETTINGS, START, anisotropic
-    from viz.paths_page import optimizer_paths, paths_page
+    from viz.training.paths import optimizer_paths, paths_page
 
     paths = optimizer_paths(anisotropic, START, FUNCTION_SETTINGS, steps=4, lang=lang)
     path = tmp_path / "paths.html"

@@ -125,3 +125,11 @@ def test_cli_refusals_exit_2_with_one_line_and_no_traceback(capsys, args, messag
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
     assert err.startswith("tinygrad-edu graph: error: ")
     assert "HACKED" not in out
+
+
+def test_an_expression_that_is_not_text_says_so():
+    from viz.expr import ExpressionError, parse_expression
+
+    for thing, name in ((12345, "int"), (None, "NoneType"), (b"w*x", "bytes")):
+        with pytest.raises(ExpressionError, match=f"an expression must be a string, got {name}"):
+            parse_expression(thing)

@@ -144,7 +144,7 @@ def test_korean_notes_say_why_the_check_skipped_in_korean_and_the_summary_has_no
 
 
 def test_a_scalar_networks_weights_are_drawn_as_parameters_not_inputs():
-    from viz.recording import ValueMLP
+    from viz.training.recording import ValueMLP
 
     net = ValueMLP([2, 3, 2, 1])
     loss = (net([1.0, -0.5]) - 1.0) ** 2

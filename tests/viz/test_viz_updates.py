@@ -9,7 +9,7 @@ import pytest
 import tinygrad_edu.optim as optim
 from tinygrad_edu import Tensor
 from viz.graph import format_number
-from viz.updates import narrated_step
+from viz.training.updates import narrated_step
 
 CONFIGS = [
     ("SGD", dict(lr=0.1)),

@@ -29,12 +29,14 @@ SOURCES = (".py", ".js", ".html", ".css")
 #   table it checks (reading the expectation from ko.py would test the table against itself);
 # - the notebook builders' lessons: the Korean course (notebooks/ko) is prose of its own,
 #   written out by notebooks/build.py, not words the library shows.
+# And, in the library, one kind of text: an op's local derivative in Korean, declared with
+# the op itself (`local_ko=` of ops.declare), as its English text is (see
+# test_korean_in_the_library_is_only_an_ops_own_local_ko).
 KOREAN_ALLOWED = [WORDS / "ko.py", ROOT / "tests",
                   ROOT / "notebooks" / "lessons.py", ROOT / "notebooks" / "lesson_own_op.py"]
 # Where the words are read: the library's code and the pages' script and template.
 READERS = [ROOT / "viz", ROOT / "tinygrad_edu"]
-# local_phrases is keyed by op name and looked up by the node's op, never by a literal key;
-# English says those derivatives with the op's own declared text, so only ko lists them.
+# local_phrases: only the words for an op that declares no text ("_rule")
 BY_OP_NAME = "local_phrases"
 
 
@@ -100,11 +102,54 @@ def test_no_korean_in_the_code_outside_the_korean_table():
     for path in files:
         if any(path == allowed or allowed in path.parents for allowed in KOREAN_ALLOWED):
             continue
+        if path in LOCAL_KO_FILES:  # checked line by line in the test below
+            continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if HANGUL.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert not found, "Korean outside viz/words/ko.py:\n" + "\n".join(found)
     assert HANGUL.search((WORDS / "ko.py").read_text(encoding="utf-8"))
+
+
+LIBRARY = ROOT / "tinygrad_edu"
+LOCAL_KO_FILES = [path for path in LIBRARY.rglob("*.py") if "local_ko" in path.read_text(
+    encoding="utf-8")]
+
+
+def _korean_outside_local_ko(path: Path) -> list[str]:
+    """``file:line`` of every str constant with Hangul in ``path`` that is not part of a
+    ``local_ko=`` argument (or a ``"local_ko":`` entry of a dict)."""
+    import ast
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed = set()
+    for node in ast.walk(tree):
+        values = []
+        if isinstance(node, ast.keyword) and node.arg == "local_ko":
+            values.append(node.value)
+        elif isinstance(node, ast.Dict):
+            values += [value for key, value in zip(node.keys, node.values, strict=True)
+                       if isinstance(key, ast.Constant) and key.value == "local_ko"]
+        for value in values:
+            allowed.update(id(inner) for inner in ast.walk(value))
+    return [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and HANGUL.search(node.value) and id(node) not in allowed]
+
+
+def test_korean_in_the_library_is_only_an_ops_own_local_ko():
+    assert LOCAL_KO_FILES  # the ops that say their derivative in words declare it
+    found = [place for path in LOCAL_KO_FILES for place in _korean_outside_local_ko(path)]
+    assert not found, f"Korean outside local_ko= in the library: {found}"
+    # nor in their comments (docstrings are str constants: checked above)
+    import io
+    import tokenize
+
+    for path in LOCAL_KO_FILES:
+        tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+        found += [f"{path.relative_to(ROOT)}:{token.start[0]}" for token in tokens
+                  if token.type == tokenize.COMMENT and HANGUL.search(token.string)]
+    assert not found, f"Korean in a comment of the library: {found}"
 
 
 def test_every_key_is_read_somewhere():

@@ -27,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..files import destination, write_bytes
+
 __all__ = ["IDXError", "read_idx", "write_idx", "mnist", "download", "MNIST_FILES", "MNIST_MIRRORS",
            "MNIST_CLASSES", "LabelledImages", "read_image_set", "find_file",
            "download_from_mirrors"]
@@ -175,8 +177,8 @@ def write_idx(path: str | os.PathLike, array: np.ndarray) -> None:
                         "int32, float32 or float64")
     header = struct.pack(f">HBB{array.ndim}I", 0, code, array.ndim, *array.shape)
     content = header + array.astype(IDX_DTYPES[code]).tobytes()
-    path = Path(path)
-    path.write_bytes(gzip.compress(content, mtime=0) if path.suffix == ".gz" else content)
+    gzipped = Path(path).suffix == ".gz"
+    write_bytes(path, gzip.compress(content, mtime=0) if gzipped else content, "write_idx")
 
 
 def _sha256(path: Path) -> str:
@@ -196,7 +198,8 @@ def download(url: str, path: str | os.PathLike, sha256: str | None = None,
     reached and ``IDXError`` on a checksum mismatch.
     """
     path = Path(path)
-    partial = path.with_name(path.name + ".part")
+    target = Path(destination(path, "download"))  # a link followed, a FIFO refused
+    partial = target.with_name(target.name + ".part")
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response, open(partial, "wb") as out:
             for block in iter(lambda: response.read(1 << 20), b""):
@@ -216,7 +219,7 @@ def download(url: str, path: str | os.PathLike, sha256: str | None = None,
                 f"{path.name}: downloaded from {url} but its SHA-256 is {found}, expected "
                 f"{sha256}; the download is incomplete or not the expected file (deleted)"
             )
-    partial.replace(path)
+    partial.replace(target)
     return path
 
 

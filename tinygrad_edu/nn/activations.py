@@ -12,6 +12,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
+from .arguments import real_number, whole_number
 from .module import Module, Parameter
 
 __all__ = ["Sigmoid", "Tanh", "ReLU", "LeakyReLU", "ELU", "PReLU", "Softmax", "LogSoftmax"]
@@ -43,7 +44,7 @@ class LeakyReLU(Module):
 
     def __init__(self, negative_slope: float = 0.01) -> None:
         super().__init__()
-        self.negative_slope = negative_slope
+        self.negative_slope = real_number("LeakyReLU", "negative_slope", negative_slope)
 
     def forward(self, x: Tensor) -> Tensor:
         return x.leaky_relu(self.negative_slope)
@@ -57,7 +58,7 @@ class ELU(Module):
 
     def __init__(self, alpha: float = 1.0) -> None:
         super().__init__()
-        self.alpha = alpha
+        self.alpha = real_number("ELU", "alpha", alpha)
 
     def forward(self, x: Tensor) -> Tensor:
         return x.elu(self.alpha)
@@ -78,9 +79,8 @@ class PReLU(Module):
 
     def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype=None) -> None:
         super().__init__()
-        self.num_parameters = num_parameters
-        if num_parameters < 1:
-            raise ValueError(f"PReLU: num_parameters must be at least 1, got {num_parameters}")
+        self.num_parameters = whole_number("PReLU", "num_parameters", num_parameters)
+        init = real_number("PReLU", "init", init)
         self.weight = Parameter(np.full(num_parameters, init), dtype=dtype)
 
     def forward(self, x: Tensor) -> Tensor:

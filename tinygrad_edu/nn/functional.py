@@ -38,6 +38,8 @@ __all__ = [
              math="y = x Wᵀ + b: ∂L/∂x = upstream · W, ∂L/∂W = upstreamᵀ · x, ∂L/∂b = Σ upstream",
              local=("upstream @ {1}", "upstreamᵀ @ {0}", "upstream, summed over the rows b is "
                     "shared by"),
+             local_ko=("upstream @ {1}", "upstreamᵀ @ {0}",
+                       "b를 함께 쓰는 행들에 대해 합한 upstream"),
              forward=lambda args, x, weight, *bias: _linear_data(x, weight, *bias))
 def _linear_rule(node, upstream):
     """y = x Wᵀ + b  ⇒  ∂L/∂x = upstream · W,  ∂L/∂W = upstreamᵀ · x,  ∂L/∂b = Σ_rows upstream
@@ -136,15 +138,16 @@ def _channel_shape(who: str, input_shape: tuple, slopes_shape: tuple) -> tuple:
 
 @ops.declare("prelu", symbol="PReLU", math="∂y/∂x = 1 if x > 0 else a,  ∂y/∂a = 0 if x > 0 else x",
              local=("1 if {0} > 0 else {1}", "0 if {0} > 0 else {0}"),
+             local_ko=("{0} > 0이면 1, 아니면 {1}", "{0} ≤ 0인 곳은 {0}, 나머지는 0"),
              forward=lambda args, x, weight: _prelu_data(x, weight))
 def _prelu_rule(node, upstream):
     """∂y/∂x = 1 where x > 0, else a;  ∂y/∂a = 0 where x > 0, else x (summed over all
-    but the channel axis). The masks are constants, so the same arithmetic runs on
-    arrays and, for create_graph, on Tensors."""
+    but the channel axis). The masks are steps of x (`ops.piecewise`), so the same
+    arithmetic runs on arrays and, for create_graph, on Tensors that stay connected to x."""
     x, slope = node.parents
     view = _channel_shape("prelu", x.shape, slope.shape)
     raw = ops.data_of(x.data)
-    positive = (raw > 0).astype(raw.dtype)
+    positive = ops.piecewise((raw > 0).astype(raw.dtype), x.data)  # a step of x: slope 0
     negative = 1 - positive
     grad_x = grad_slope = None
     if x.requires_grad:

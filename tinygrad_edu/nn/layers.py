@@ -12,6 +12,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
+from .arguments import whole_number
 from .init import init_weight_and_bias
 from .module import Module, Parameter
 
@@ -38,8 +39,8 @@ class Linear(Module):
     def __init__(self, in_features: int, out_features: int, bias: bool = True,
                  init="pytorch", dtype=None, generator=None) -> None:
         super().__init__()
-        self.in_features = in_features
-        self.out_features = out_features
+        self.in_features = whole_number("Linear", "in_features", in_features)
+        self.out_features = whole_number("Linear", "out_features", out_features)
         dtype = np.float32 if dtype is None else dtype
         # dtype= given to Parameter too: Tensor turns any other dtype into float32
         self.weight = Parameter(np.zeros((out_features, in_features), dtype, order="F"),
@@ -66,8 +67,9 @@ class Maxout(Module):
     def __init__(self, in_features: int, out_features: int, pieces: int = 2,
                  init="pytorch", dtype=None, generator=None) -> None:
         super().__init__()
-        if pieces < 1:
-            raise ValueError(f"Maxout: pieces must be at least 1, got {pieces}")
+        in_features = whole_number("Maxout", "in_features", in_features)
+        out_features = whole_number("Maxout", "out_features", out_features)
+        pieces = whole_number("Maxout", "pieces", pieces)
         self.in_features, self.out_features, self.pieces = in_features, out_features, pieces
         self.linear = Linear(in_features, out_features * pieces, init=init, dtype=dtype,
                              generator=generator)

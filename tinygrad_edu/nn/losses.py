@@ -57,7 +57,21 @@ def nll_loss(input: Tensor, target, reduction: str = "mean") -> Tensor:
     """Negative log likelihood: -input[n, target[n]] for log-probabilities ``input``
     (so ``nll_loss(log_softmax(x), t) == cross_entropy(x, t)``)."""
     _check_reduction("nll_loss", reduction)
-    target = np.asarray(target.data if isinstance(target, Tensor) else target).reshape(-1)
+    target = np.asarray(target.data if isinstance(target, Tensor) else target)
+    if input.ndim not in (1, 2):
+        raise ValueError(f"nll_loss: input must have shape (N, C) or (C,), got {input.shape}")
+    rows, classes = (input.shape if input.ndim == 2 else (None, input.shape[0]))
+    wanted = ((rows,),) if rows is not None else ((), (1,))
+    if target.dtype.kind not in "iu" or target.shape not in wanted:
+        raise ValueError(f"nll_loss: input of shape {input.shape} needs integer class "
+                         f"indices of shape {wanted[0]}, got {target.dtype} of shape "
+                         f"{target.shape}")
+    target = target.reshape(-1)
+    if target.size and (target.min() < 0 or target.max() >= classes):
+        raise ValueError(f"nll_loss: target {target[(target < 0) | (target >= classes)][0]} "
+                         f"is out of range for {classes} classes")
+    if rows is None:  # one sample: every reduction gives its one loss
+        return -input[int(target[0])]
     picked = -input[np.arange(len(target)), target]
     return picked.mean() if reduction == "mean" else picked.sum() if reduction == "sum" else picked
 
@@ -102,6 +116,7 @@ def _targets_of(node):
 @ops.declare("binary_cross_entropy", symbol="BCE",
              math="∂L/∂p = (p - t) / (p (1 - p)),  ∂L/∂t = log(1 - p) - log p",
              local=("({0} − target) / ({0}·(1 − {0}))", "log(1 − {0}) − log {0}"),
+             local_ko=("({0} − 정답) / ({0}·(1 − {0}))", "log(1 − {0}) − log {0}"),
              forward=lambda args, p, *learned: _bce_data(p, *args, *learned)[0])
 def _bce_rule(node, upstream):
     """∂L/∂p = (p - t) / (p (1 - p)), with the denominator kept away from 0 in the
@@ -158,7 +173,7 @@ def _bce_data(p: np.ndarray, reduction: str, target: np.ndarray,
 
 @ops.declare("binary_cross_entropy_with_logits", symbol="BCE(σ)",
              math="∂L/∂x = σ(x) - t,  ∂L/∂t = -x",
-             local=("σ({0}) − target", "−{0}"),
+             local=("σ({0}) − target", "−{0}"), local_ko=("σ({0}) − 정답", "−{0}"),
              forward=lambda args, x, *learned: _bce_logits_data(x, *args, *learned))
 def _bce_logits_rule(node, upstream):
     """∂L/∂x = σ(x) - t;  ∂L/∂t = -x (the same arithmetic on arrays and Tensors)."""

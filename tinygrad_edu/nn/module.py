@@ -268,8 +268,11 @@ class Module:
     def load_state_dict(self, state_dict: dict, strict: bool = True) -> LoadResult:
         """Copy the arrays of ``state_dict`` into the parameters and buffers.
 
-        Everything is checked first -- every key and every shape -- and only then is
-        anything changed, so a failed load leaves the model exactly as it was. With
+        Everything is checked first -- every key, every shape, and that every number
+        fits the model's dtype (1e300 does not fit a float32 weight, NaN or 2.5 does not
+        fit an integer buffer: refused, where PyTorch would cast them silently) -- and
+        only then is anything changed, so a failed load leaves the model exactly as it
+        was. With
         ``strict=False`` missing and unexpected keys are allowed (and returned); shapes
         must still match.
         """
@@ -294,6 +297,10 @@ class Module:
                 )
             elif array.dtype.kind not in "biuf":
                 problems.append(f"{name!r}: the state holds {array.dtype}, not numbers")
+            else:
+                problem = _cast_problem(array, current.dtype)
+                if problem:
+                    problems.append(f"{name!r}: {problem}")
             arrays[name] = array
         if problems:
             raise ValueError(
@@ -341,3 +348,42 @@ class Module:
             return f"{type(self).__name__}({extra})"
         head = f"{type(self).__name__}({extra}" if extra else f"{type(self).__name__}("
         return head + "\n" + "\n".join(lines) + "\n)"
+
+
+def _cast_problem(array: np.ndarray, dtype: np.dtype) -> str | None:
+    """What would be lost copying ``array`` into an array of ``dtype``, or None. Rounding
+    to fewer digits is not a loss (float64 -> float32); a number that would become
+    infinite, stop being a whole number, wrap around or turn into a bool is."""
+    if array.dtype == dtype or array.size == 0:
+        return None
+    source = array.astype(np.float64) if array.dtype.kind == "b" else array
+    if dtype.kind == "f":
+        if source.dtype.kind == "f":
+            finite = np.isfinite(source)
+        else:
+            finite = np.ones(source.shape, dtype=bool)
+        with np.errstate(over="ignore", invalid="ignore"):
+            cast = source.astype(dtype)
+        lost = finite & ~np.isfinite(cast)
+        if lost.any():
+            return (f"{source[lost].flat[0].item()!r} does not fit {dtype} (it would become "
+                    f"{cast[lost].flat[0].item()!r})")
+        return None
+    if dtype.kind == "b":
+        if not np.isin(source, (0, 1)).all():
+            bad = source[~np.isin(source, (0, 1))].flat[0]
+            return f"{bad.item()!r} is not 0 or 1, so it does not fit a bool buffer"
+        return None
+    limits = np.iinfo(dtype)  # an integer buffer (num_batches_tracked, a counter)
+    if source.dtype.kind == "f":
+        if not np.isfinite(source).all():
+            bad = source[~np.isfinite(source)].flat[0]
+            return f"{bad.item()!r} cannot be stored in an {dtype} buffer (a whole number)"
+        if (source != np.round(source)).any():
+            bad = source[source != np.round(source)].flat[0]
+            return f"{bad.item()!r} is not a whole number, so it does not fit an {dtype} buffer"
+    outside = (source < limits.min) | (source > limits.max)
+    if outside.any():
+        return (f"{source[outside].flat[0].item()!r} is outside the range of {dtype} "
+                f"[{limits.min}, {limits.max}]")
+    return None

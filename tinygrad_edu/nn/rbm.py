@@ -30,6 +30,7 @@ import numpy as np
 
 from ..optim import SGD
 from ..tensor import Tensor
+from .arguments import whole_number
 from .layers import Linear
 from .module import Module, Parameter
 
@@ -58,8 +59,9 @@ class RBM(Module):
     def __init__(self, n_visible: int, n_hidden: int, k: int = 1, seed: int | None = None,
                  dtype=None) -> None:
         super().__init__()
-        if k < 1:
-            raise ValueError(f"RBM: k (Gibbs steps per update) must be >= 1, got {k}")
+        n_visible = whole_number("RBM", "n_visible", n_visible)
+        n_hidden = whole_number("RBM", "n_hidden", n_hidden)
+        k = whole_number("RBM", "k (Gibbs steps per update)", k)
         self.n_visible, self.n_hidden, self.k = n_visible, n_hidden, k
         self.rng = np.random.default_rng(seed)
         self.weight = Parameter(self.rng.normal(0.0, 0.01, (n_hidden, n_visible)), dtype=dtype)

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from . import functional as F
+from .arguments import real_number, whole_number
 from .module import Module, Parameter
 
 __all__ = ["Dropout", "Dropout2d", "BatchNorm1d", "BatchNorm2d"]
@@ -31,9 +32,7 @@ class Dropout(Module):
 
     def __init__(self, p: float = 0.5, generator=None) -> None:
         super().__init__()
-        if not 0.0 <= p <= 1.0:
-            raise ValueError(f"Dropout: p must be a probability in [0, 1], got {p}")
-        self.p = p
+        self.p = real_number("Dropout", "p (a probability)", p, 0.0, 1.0)
         self.generator = generator
 
     def forward(self, x: Tensor) -> Tensor:
@@ -71,6 +70,10 @@ class _BatchNorm(Module):
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True, dtype=None) -> None:
         super().__init__()
+        num_features = whole_number("BatchNorm1d", "num_features", num_features)
+        eps = real_number("BatchNorm1d", "eps", eps, 0.0, above_low=True)
+        if momentum is not None:
+            momentum = real_number("BatchNorm1d", "momentum", momentum, 0.0, 1.0)
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
         if affine:

@@ -1,11 +1,11 @@
 """Saving a state dict to a ``.npz`` file and reading it back, safely.
 
-* Written atomically: the arrays go to a temporary file in the destination folder,
-  which is flushed to disk and then renamed over the destination (``os.replace`` is
-  atomic), so a crash or a full disk never leaves a half-written model behind. The
-  temporary file is removed on every way out (errors, Ctrl-C, SIGTERM); one left by a
-  process killed outright (kill -9) is removed by the next save to the same name. A new
-  file gets the permissions the umask gives; a file saved over keeps its own.
+* Written atomically (`tinygrad_edu.files`): the arrays go to a temporary file in the
+  destination folder, which is flushed to disk and then renamed over the destination,
+  so a crash or a full disk never leaves a half-written model behind; a symbolic link
+  is followed and the file it points to replaced; a FIFO or a device is refused, never
+  replaced. A new file gets the permissions the umask gives; a file saved over keeps
+  its own.
 * Read without pickle (``allow_pickle=False``): a file can hold numbers only, never code.
   Every array's header is checked before its data is read, against the archive and
   against the model, so a hostile file cannot make us inflate gigabytes first.
@@ -17,15 +17,13 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
-import stat
 import struct
 import zipfile
 import zlib
 
 import numpy as np
 
-from ..interrupts import catch_sigterm
+from ..files import remove_stale_temporaries, write_atomically
 
 __all__ = ["save_npz", "load_npz", "remove_stale_temporaries", "FORMAT_KEY"]
 
@@ -34,75 +32,21 @@ FORMAT_VERSION = 1
 
 
 def save_npz(state: dict[str, np.ndarray], path) -> None:
-    """Write ``state`` (name -> array) to ``path`` exactly (no suffix is added)."""
-    path = os.fspath(path)
+    """Write ``state`` (name -> array) to ``path`` exactly (no suffix is added), whole or
+    not at all (`tinygrad_edu.files.write_atomically`)."""
     if FORMAT_KEY in state:
         raise ValueError(f"save: {FORMAT_KEY!r} is reserved and cannot be a state name")
-    folder, name = os.path.split(os.path.abspath(path))
-    remove_stale_temporaries(folder, name)
-    undo_sigterm = catch_sigterm()  # SIGTERM mid-write: clean up below, then stop
-    temporary = os.path.join(folder, f"{_temporary_prefix(name)}{os.getpid()}-"
-                                     f"{secrets.token_hex(4)}")
-    try:
-        # 0o666 through the umask, as for any new file (mkstemp would force 0o600)
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(handle, "wb") as file:
-            # What np.savez does, minus its keyword arguments (a state named "file"
-            # would collide with them): one .npy member per array in a zip archive.
-            with zipfile.ZipFile(file, "w") as archive:
-                entries = [(FORMAT_KEY, np.array(FORMAT_VERSION)), *state.items()]
-                for entry, array in entries:
-                    with archive.open(f"{entry}.npy", "w") as member:
-                        np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
-            file.flush()
-            os.fsync(file.fileno())
-        if os.path.exists(path):  # replacing a file keeps its permissions
-            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
-        os.replace(temporary, path)
-    except BaseException as error:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        if isinstance(error, OSError) and error.errno is not None:
-            # name the file the user asked for, not our temporary one
-            raise type(error)(error.errno, error.strerror, path) from None
-        raise
-    finally:
-        undo_sigterm()
 
+    def write(file) -> None:
+        # What np.savez does, minus its keyword arguments (a state named "file" would
+        # collide with them): one .npy member per array in a zip archive.
+        with zipfile.ZipFile(file, "w") as archive:
+            entries = [(FORMAT_KEY, np.array(FORMAT_VERSION)), *state.items()]
+            for entry, array in entries:
+                with archive.open(f"{entry}.npy", "w") as member:
+                    np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
 
-def _temporary_prefix(name: str) -> str:
-    return f".{name}.tmp-"
-
-
-def remove_stale_temporaries(folder: str, name: str) -> list[str]:
-    """Delete the temporary files that an earlier save of ``folder/name`` left behind
-    when its process was killed (kill -9 allows no clean-up). A temporary file carries
-    its writer's process id; one whose process still runs may be a save in progress
-    and is left alone. Returns the names removed."""
-    prefix, removed = _temporary_prefix(name), []
-    try:
-        candidates = [entry for entry in os.listdir(folder) if entry.startswith(prefix)]
-    except OSError:
-        return removed
-    for entry in candidates:
-        pid = entry[len(prefix):].partition("-")[0]
-        if pid.isdigit() and not _process_exists(int(pid)):
-            try:
-                os.remove(os.path.join(folder, entry))
-                removed.append(entry)
-            except OSError:
-                pass
-    return removed
-
-
-def _process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: it exists
-        return True
-    return True
+    write_atomically(path, write, "save")
 
 
 def _member_header(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[tuple, np.dtype]:

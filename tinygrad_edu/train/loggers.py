@@ -26,7 +26,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..autograd import topo_order
+from ..autograd import Node, topo_order, topo_order_of
+from ..files import check_appendable
+from ..graphdef import outputs_of, traced
 from ..tensor import Tensor
 
 __all__ = ["Logger", "SummaryWriter", "CSVLogger", "JSONLogger", "graph_as_text",
@@ -47,10 +49,16 @@ def _as_float(value) -> float:
 
 def graph_as_text(model, example_input=None) -> str:
     """The model as text: its structure (``repr``), one line per parameter with its
-    shape, and -- given an example input -- every op of one forward pass in order."""
+    shape, and -- given an example input -- every op of one forward pass in order (of
+    every output, for a model that returns a tuple). The output of a computation (a loss)
+    gives the ops of its recorded graph."""
+    if isinstance(model, Node):
+        return "\n".join(["graph of a computation:", *_op_lines(topo_order(model), {}, None)])
+    traced(model, "add_graph")
     lines = [repr(model), "", "parameters:"]
     total = 0
-    for name, parameter in model.named_parameters():
+    parameters = list(model.named_parameters()) if hasattr(model, "named_parameters") else []
+    for name, parameter in parameters:
         lines.append(f"  {name}: {tuple(parameter.shape)}")
         total += parameter.data.size
     lines.append(f"  total: {total} numbers")
@@ -60,25 +68,33 @@ def graph_as_text(model, example_input=None) -> str:
         if not isinstance(example_input, Tensor):
             example_input = Tensor(example_input)
         was_training = getattr(model, "training", False)
-        model.eval()  # no dropout, and batch norm's running statistics stay as they are
+        if hasattr(model, "eval"):
+            model.eval()  # no dropout, and batch norm's running statistics stay as they are
         try:
             with enable_grad():
-                output = model(example_input)
+                outputs = outputs_of(model(example_input))
         finally:
-            model.train(was_training)
-        nodes = topo_order(output)
-        names = {id(p): name for name, p in model.named_parameters()}
-        numbering = {id(node): i for i, node in enumerate(nodes)}
+            if hasattr(model, "train"):
+                model.train(was_training)
+        names = {id(p): name for name, p in parameters}
         lines += ["", f"forward pass on an input of shape {tuple(example_input.shape)}:"]
-        for i, node in enumerate(nodes):
-            if node.parents:
-                inputs = ", ".join(f"%{numbering[id(p)]}" for p in node.parents)
-                lines.append(f"  %{i} = {node.op}({inputs})  -> {tuple(node.shape)}")
-            else:
-                what = names.get(id(node), node.label or ("input" if node is example_input
-                                                          else "constant"))
-                lines.append(f"  %{i} = {what}  {tuple(node.shape)}")
+        lines += _op_lines(topo_order_of(outputs), names, example_input)
     return "\n".join(lines)
+
+
+def _op_lines(nodes: list, names: dict, example_input) -> list[str]:
+    numbering = {id(node): i for i, node in enumerate(nodes)}
+    lines = []
+    for i, node in enumerate(nodes):
+        shape = tuple(getattr(node, "shape", ()))
+        if node.parents:
+            inputs = ", ".join(f"%{numbering[id(p)]}" for p in node.parents)
+            lines.append(f"  %{i} = {node.op}({inputs})  -> {shape}")
+        else:
+            what = names.get(id(node), node.label or ("input" if node is example_input
+                                                      else "constant"))
+            lines.append(f"  %{i} = {what}  {shape}")
+    return lines
 
 
 class Logger:
@@ -257,6 +273,7 @@ class CSVLogger(Logger):
     def __init__(self, path: str | os.PathLike) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        check_appendable(self.path, "CSVLogger")  # a FIFO would block, a device fill up
         new_file = not self.path.exists() or self.path.stat().st_size == 0
         self._file = open(self.path, "a", newline="")
         self._csv = csv.writer(self._file)
@@ -296,6 +313,7 @@ class JSONLogger(Logger):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.bins = bins
+        check_appendable(self.path, "JSONLogger")
         self._file = open(self.path, "a")
 
     def _write(self, record: dict) -> None:

@@ -5,7 +5,7 @@ Momentum, AdaGrad, RMSProp and Adam on f(x, y) = x²/20 + y².
 ``start`` and takes ``steps`` `train_step`s on it (the "model" is the function, its
 input the point, its loss its value). It returns the points visited, the value at each,
 and before every update a `Snapshot` of the point, its gradient and the optimizer's
-state -- what a page needs to explain each move (`viz.paths_page` replays them).
+state -- what a page needs to explain each move (`viz.training.paths` replays them).
 """
 
 from __future__ import annotations

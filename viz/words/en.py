@@ -138,7 +138,7 @@ WORDS = {
         "check_all_ok": "Gradient check: all {total} leaves agree with central differences.",
         "check_some_bad": "Gradient check: {count} of {total} leaves disagree: {names}",
     },
-    # the optimizer's update step, narrated (viz.updates)
+    # the optimizer's update step, narrated (viz.training.updates)
     "updates": {
         "title": "Update {param} ({optimizer})",
         "first": "first step: the buffer starts as g",
@@ -150,7 +150,7 @@ WORDS = {
         "mismatch": "(!) the optimizer wrote {actual}",
         "delta": "Δw of all {n} entries: largest |Δw| = {top}",
     },
-    # the training page (viz.training_page, viz/page_training/training.js)
+    # the training page (viz.training.page, viz/training/assets/training.js)
     "training_page": {
         "dead": "{layer}: every unit is dead since iteration {since} — no gradient reaches the "
                 "layers below; try a smaller learning rate",
@@ -187,7 +187,7 @@ WORDS = {
         "last_name": "Last",
         "frame": "Explorer",
     },
-    # the optimizer paths page (viz.paths_page, viz/page_training/paths.js)
+    # the optimizer paths page (viz.training.paths, viz/training/assets/paths.js)
     "paths_page": {
         "title": "Optimizers on {f}, from {start}",
         "step": "Step",
@@ -205,12 +205,12 @@ WORDS = {
         "next_name": "Next",
         "last_name": "Last",
     },
-    # a recorded run's steps (viz.recording)
+    # a recorded run's steps (viz.training.recording)
     "recording": {
         "too_big": "{n} nodes: too many to walk through one by one here (use fewer data points, "
                    "or the tensor engine); the update steps follow",
     },
-    # the live view: its widget and its terminal lines (viz.live, live_widget.js)
+    # the live view: its widget and its terminal lines (viz.training.live, live_widget.js)
     "live": {
         "dead": "{layer}: every unit is dead since iteration {since} — no gradient reaches the "
                 "layers below; try a smaller learning rate",
@@ -410,7 +410,8 @@ WORDS = {
         "entry": "entry",
         "entry_line": "∂L/∂{weight}{where} = {parts} = {total}",
     },
-    # local derivatives said in words (viz.narration, viz.opinfo)
+    # an op that declares no derivative text for a parent (each op declares its own text,
+    # in English and Korean: tinygrad_edu.ops.declare(local=, local_ko=))
     "local_phrases": {
         "_rule": "the {op} rule",
     },

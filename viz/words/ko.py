@@ -1,8 +1,8 @@
 """Every sentence a learner reads, in Korean (한국어): the same areas and keys as `en.py`.
 
 ``{name}`` marks a value filled in where the words are used; keep the names as they are.
-``local_phrases`` is the exception: English says those derivatives with each op's own
-declared text (`tinygrad_edu.ops`), so only the ops said in words here are listed."""
+An op's own local derivative is not here: it is declared with the op, in English and in
+Korean (``local=``/``local_ko=`` of `tinygrad_edu.ops.declare`)."""
 
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ WORDS = {
         "check_all_ok": "기울기 검산: 잎 노드 {total}개 모두 중앙 차분과 일치합니다.",
         "check_some_bad": "기울기 검산: 잎 노드 {total}개 중 {count}개가 다릅니다: {names}",
     },
-    # the optimizer's update step, narrated (viz.updates)
+    # the optimizer's update step, narrated (viz.training.updates)
     "updates": {
         "title": "갱신: {param} ({optimizer})",
         "first": "첫 단계: 버퍼는 g 로 시작",
@@ -148,7 +148,7 @@ WORDS = {
         "mismatch": "(!) 옵티마이저 결과 {actual}",
         "delta": "전체 {n}개 항목의 Δw: 가장 큰 |Δw| = {top}",
     },
-    # the training page (viz.training_page, viz/page_training/training.js)
+    # the training page (viz.training.page, viz/training/assets/training.js)
     "training_page": {
         "dead": "{layer}: 반복 {since}부터 모든 유닛이 죽어 있다 — 아래 층에는 기울기가 닿지 "
                 "않는다; 더 작은 학습률을 써 보라",
@@ -184,7 +184,7 @@ WORDS = {
         "last_name": "끝",
         "frame": "탐색기",
     },
-    # the optimizer paths page (viz.paths_page, viz/page_training/paths.js)
+    # the optimizer paths page (viz.training.paths, viz/training/assets/paths.js)
     "paths_page": {
         "title": "{f} 위의 옵티마이저, 시작점 {start}",
         "step": "단계",
@@ -202,12 +202,12 @@ WORDS = {
         "next_name": "다음",
         "last_name": "끝",
     },
-    # a recorded run's steps (viz.recording)
+    # a recorded run's steps (viz.training.recording)
     "recording": {
         "too_big": "노드 {n}개: 한 단계씩 보기에는 너무 많음 (데이터를 줄이거나 tensor 엔진 "
                    "사용); 갱신 단계는 아래에",
     },
-    # the live view: its widget and its terminal lines (viz.live, live_widget.js)
+    # the live view: its widget and its terminal lines (viz.training.live, live_widget.js)
     "live": {
         "dead": "{layer}: 반복 {since}부터 모든 유닛이 죽어 있다 — 아래 층에는 기울기가 닿지 "
                 "않는다; 더 작은 학습률을 써 보라",
@@ -405,26 +405,9 @@ WORDS = {
         "entry_line": "∂L/∂{weight}{where} = {parts} = {total}",
     },
     # local derivatives said in words (viz.narration, viz.opinfo)
+    # an op that declares no derivative text for a parent (each op's own text, in English
+    # and Korean, is declared with the op: tinygrad_edu.ops.declare(local=, local_ko=))
     "local_phrases": {
-        "sum": ("1, 합한 모든 원소로 복사",),
-        "mean": ("1/N, 평균낸 모든 원소로 복사",),
-        "max": ("최댓값 위치는 1, 나머지는 0",),
-        "min": ("최솟값 위치는 1, 나머지는 0",),
-        "reshape": ("1, 원래 모양으로",),
-        "transpose": ("1, 다시 전치",),
-        "index": ("고른 원소는 1, 나머지는 0",),
-        "where": ("조건이 참인 곳은 1, 나머지는 0", "조건이 거짓인 곳은 1, 나머지는 0"),
-        "cat": ("상위 기울기 중 자기 조각",) * 64,
-        "stack": ("상위 기울기 중 자기 조각",) * 64,
-        "linear": ("upstream @ {1}", "upstreamᵀ @ {0}", "upstream을 행 방향으로 합"),
         "_rule": "{op} 규칙",
-        "relu": ("{0} > 0이면 1, 아니면 0",),
-        "leaky_relu": ("{0} > 0이면 1, 아니면 {args[0]:g}",),
-        "elu": ("{0} > 0이면 1, 아니면 {out} + {args[0]:g}",),
-        "prelu": ("{0} > 0이면 1, 아니면 {1}", "{0} ≤ 0인 곳은 {0}, 나머지는 0"),
-        "softmax": ("{out}·(upstream − Σ upstream·{out})",),
-        "cross_entropy": ("softmax({0}) − 정답",),
-        "binary_cross_entropy": ("({0} − 정답) / ({0}·(1 − {0}))",),
-        "binary_cross_entropy_with_logits": ("σ({0}) − 정답",),
     },
 }

@@ -10,7 +10,7 @@ or by hand::
         ...; loss.backward(); optimizer.step()
         view.update(loss=loss.item(), step=step)
 
-The widget (built on anywidget: its JavaScript is ``viz/page_training/live_widget.js``,
+The widget (built on anywidget: its JavaScript is ``viz/training/assets/live_widget.js``,
 no build step) shows the loss curve, the decision boundary for 2-D data, each layer's
 gradient norm and the graph of a forward pass with the current values and the
 parameters' gradients. Every number is kept; what is *sent* is throttled: a redraw
@@ -39,12 +39,12 @@ from tinygrad_edu.train import (
     probabilities,
 )
 
-from .palette import SERIES_COLOURS
-from .words import words_of
+from ..palette import SERIES_COLOURS
+from ..words import words_of
 
 __all__ = ["LiveView", "live", "in_notebook"]
 
-ASSETS = Path(__file__).parent / "page_training"
+ASSETS = Path(__file__).parent / "assets"
 MAX_CURVE = 500  # points of the loss curve sent to the front end
 GRAPH_GUESS = 0.05  # seconds a graph layout takes, until one has been timed
 
@@ -243,8 +243,8 @@ class LiveView(Callback):
         from the last backward (a forward pass builds a graph but touches no .grad)."""
         if self.model is None or self.X is None:
             return None
-        from .dot import draw
-        from .render import svg_text
+        from ..dot import draw
+        from ..render import svg_text
 
         output = self.model(Tensor(self.X[:2].astype(np.float32)))
         svg = svg_text(draw(output, modules=self.model, legend=False))

@@ -1,4 +1,4 @@
-"""The training page: a recorded run (`viz.recording`) replayed in one offline HTML file.
+"""The training page: a recorded run (`viz.training.recording`) replayed in one offline HTML file.
 
 Loss curve, decision boundary (2-D data), per-layer gradient norms and a few weights
 over time, all following one iteration slider with Play/Pause; below, the graph of the
@@ -7,7 +7,7 @@ explorer of that iteration: its forward and backward steps and the optimizer's u
 steps after them (`viz.explorer_document` with ``extra_steps``), shown in a sandboxed
 ``<iframe srcdoc>``. Each recorded iteration's explorer page travels deflated in the
 page's JSON and is inflated only when opened. The page's script and style live in
-``viz/page_training/``; the data sits in one JSON block, and its Content-Security-Policy
+``viz/training/assets/``; the data sits in one JSON block, and its Content-Security-Policy
 forbids any network access.
 """
 
@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .html import explorer_script, explorer_style, page_from_document
-from .palette import SERIES_COLOURS
+from ..html import explorer_script, explorer_style, page_from_document
+from ..palette import SERIES_COLOURS
+from ..render import svg_text
+from ..shell import asset, inline_svg, page, write_page
+from ..words import words_of
 from .recording import Recording
-from .render import svg_text
-from .shell import asset, inline_svg, page, write_page
-from .words import words_of
 
 __all__ = ["training_page", "page_document"]
 
@@ -172,7 +172,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
                 f'aria-label="{escape(words["boundary"])}"></canvas>' if recording.frames
                 else "<p class=\"tg-hint\">—</p>")
     # one chart script for this page and the live widget: charts.js, then the page's own
-    script = asset("page_training", "charts.js") + "\n" + asset("page_training", "training.js")
+    script = asset("training/assets", "charts.js") + "\n" + asset("training/assets", "training.js")
     body = f"""<header><h1>{escape(title)}</h1><p class="tg-summary">{escape(summary)}</p>{stopped}
 </header>
 <div class="tg-controls">{controls(words)}
@@ -201,7 +201,7 @@ def training_page(recording: Recording, path: str | os.PathLike | None = None,
 <button id="tg-close" type="button">{escape(words["close"])}</button>
 <iframe id="tg-explorer" sandbox="allow-scripts" title="{escape(words["frame"])}"></iframe>
 </section>"""
-    html = page(lang, title, body, asset("page_training", "training.css"), script,
+    html = page(lang, title, body, asset("training/assets", "training.css"), script,
                 data={"tg-data": document}, attributes={"data-iteration": "0"},
                 framed=(explorer_style(), explorer_script()))
     if path is not None:

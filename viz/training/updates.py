@@ -25,8 +25,8 @@ import re
 
 import numpy as np
 
-from .graph import format_number
-from .words import words_of
+from ..graph import format_number
+from ..words import words_of
 
 __all__ = ["narrated_step"]
 

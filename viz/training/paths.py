@@ -1,7 +1,7 @@
 """Optimizers walking a function of two weights, each update narrated next to its path.
 
 `optimizer_paths(f, start, settings)` starts every optimizer at the same point and
-records its path and, at every step, `viz.updates.narrated_step`'s explanation of the
+records its path and, at every step, `viz.training.updates.narrated_step`'s explanation of the
 move (its momentum buffer, AdaGrad's sum, Adam's m̂ and v̂ ...). `paths_page(paths)`
 draws the paths on the level sets of f (an SVG made here, no plotting library) with a
 step slider: the step's point is marked on every path and its update written beside.
@@ -19,11 +19,11 @@ import numpy as np
 from tinygrad_edu import Tensor
 from tinygrad_edu.train.walks import optimizer_walk
 
-from .palette import SERIES_COLOURS
-from .shell import asset, page, write_page
-from .training_page import controls
+from ..palette import SERIES_COLOURS
+from ..shell import asset, page, write_page
+from ..words import words_of
+from .page import controls
 from .updates import narrated_step
-from .words import words_of
 
 __all__ = ["optimizer_paths", "paths_page"]
 
@@ -133,8 +133,8 @@ def paths_page(paths: list[dict], function: Callable[[Tensor], Tensor], formula:
 {"".join(lines)}</svg>
 <div class="tg-narrations" id="tg-narrations"></div>
 </div>"""
-    html = page(lang, title, body, asset("page_training", "training.css") + PATHS_STYLE,
-                asset("page_training", "paths.js"), data={"tg-data": document},
+    html = page(lang, title, body, asset("training/assets", "training.css") + PATHS_STYLE,
+                asset("training/assets", "paths.js"), data={"tg-data": document},
                 attributes={"data-iteration": "0"})
     if path is not None:
         Path(path).parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@
   function $(id) { return document.getElementById(id); }
   var fmt = tgCharts.fmt;
 
-  // ---- line charts (viz/page_training/charts.js): a marker moves with the iteration ----
+  // ---- line charts (viz/training/assets/charts.js): a marker moves with the iteration ----
   function legend(id, names) {
     var box = $(id);
     names.forEach(function (name, j) {

@@ -5,7 +5,7 @@ whole batch with a `Recorder`); this module only shows what was kept. For every
 iteration a page gets the loss, the accuracy, each layer's gradient norm and a few
 weights; for a bounded set of iterations (the first, the last and evenly spaced ones)
 the whole picture: the graph with its values and gradients, the forward and backward
-steps of `viz.steps` and the narrated update of `viz.updates`. Those pictures are made
+steps of `viz.steps` and the narrated update of `viz.training.updates`. Those pictures are made
 when a page asks, by replaying the iteration from its snapshot
 (`tinygrad_edu.train.replay`). Decision-boundary frames (the model's output on a grid)
 are kept for at most ``frames`` iterations. That is what keeps a 2,000-iteration page to
@@ -27,13 +27,13 @@ from tinygrad_edu.nn import VALUE_ACTIVATIONS, ValueMLP
 from tinygrad_edu.train import snapshot_iterations
 from tinygrad_edu.train.runs import OPTIMIZERS, Run, record_run, replay, set_weights
 
-from .dot import draw
-from .explorer_data import explorer_document
-from .graph import format_number, value_id
-from .quantity import quantity, summarize
-from .steps import steps as graph_steps
+from ..dot import draw
+from ..explorer_data import explorer_document
+from ..graph import format_number, value_id
+from ..quantity import quantity, summarize
+from ..steps import steps as graph_steps
+from ..words import check_language, words_of
 from .updates import narrated_step
-from .words import check_language, words_of
 
 __all__ = ["Recording", "ValueMLP", "record_training", "OPTIMIZERS", "snapshot_iterations",
            "VALUE_ACTIVATIONS"]
